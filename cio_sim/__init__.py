@@ -1,0 +1,20 @@
+"""cio-sim: an agent-based simulation of the Dutch central government's CIO-stelsel.
+
+Quick use::
+
+    import cio_sim
+    sc = cio_sim.load_scenario("consensus_2021")
+    model = cio_sim.CIOModel(sc, seed=7).run()
+    model.summary()
+"""
+
+from .model import CIOModel
+from .params import SCHEMA, Param
+from .scenario import Scenario, ScenarioError, bundled_names, from_dict, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CIOModel", "Param", "SCHEMA", "Scenario", "ScenarioError", "bundled_names", "from_dict",
+    "load_scenario", "__version__",
+]

@@ -1,0 +1,160 @@
+"""Arrival streams: the dated roadmap milestones (planned) and stochastic streams for
+departmental items, incidents, parliamentary commitments and CIO Rijk's own items.
+
+All arrivals for the horizon are drawn up front from a generator of their own, so two
+regimes run with the same seed see the same proposals (common random numbers)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from .params import COMPLEXITIES, THEME_DOMAINS, THEMES
+
+WEEKS_PER_YEAR = 52
+WEEKS_PER_QUARTER = 13
+# Beta concentration for drawn shares: assumption, a moderate spread around each mean.
+CONCENTRATION = 6.0
+# Impact of roadmap items by scope (besluit_extract §4.2 scope labels; values assumption).
+SCOPE_IMPACT = {"rijksbreed": 0.7, "voorziening": 0.7, "kader": 0.65, "agreement": 0.5,
+                "central": 0.35, "department": 0.3}
+# Share of incident items that are security items (assumption: CISO Rijk incidents, B21 art 14).
+INCIDENT_SECURITY_SHARE = 0.6
+# Mean share of the other departments a multi-department item affects (assumption).
+SPREAD = {"departmental": 0.25, "incident": 0.5, "parliamentary": 0.6, "cio_rijk": 1.0}
+# Mean impact by origin (assumption: items from the centre aim Rijksbreed).
+IMPACT_MEAN = {"departmental": 0.4, "incident": 0.5, "parliamentary": 0.5, "cio_rijk": 0.6}
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivalSpec:
+    """Everything about a new proposal that is fixed at submission."""
+
+    week: int
+    origin: str
+    theme: int
+    domain: str
+    affected: tuple[int, ...]
+    impact: float
+    complexity: str
+    fin_org: bool
+    outside_digitalisation: bool
+    strategic: bool
+    prescriptiveness: float
+    maturity: float
+    weapon_systems: bool
+    context: tuple[float, ...]       # context mismatch per member (departments, then advisory)
+    label: str = ""
+
+
+def _beta(rng: np.random.Generator, mean: float) -> float:
+    mean = min(max(mean, 1e-3), 1 - 1e-3)
+    return float(rng.beta(mean * CONCENTRATION, (1 - mean) * CONCENTRATION))
+
+
+def load_milestones() -> list[dict[str, str]]:
+    """The dated roadmap milestones (RK; besluit_extract §4.2) bundled with the package."""
+    text = resources.files("cio_sim.data").joinpath("roadmap_milestones.csv").read_text()
+    return list(csv.DictReader(text.splitlines()))
+
+
+class ArrivalGenerator:
+    """Draws the arrival specs for a run."""
+
+    def __init__(self, p: dict[str, Any], n_departments: int, n_members: int,
+                 rng: np.random.Generator):
+        self.p = p
+        self.n = n_departments
+        self.n_members = n_members
+        self.rng = rng
+        self.pp = p["proposals"]
+
+    def _context(self) -> tuple[float, ...]:
+        sd = self.p["positions"]["context_sd"]
+        return tuple(float(x) for x in self.rng.normal(0.0, sd, self.n_members))
+
+    def _complexity(self) -> str:
+        u = self.rng.random()
+        if u < self.pp["p_simple"]:
+            return COMPLEXITIES[0]
+        return COMPLEXITIES[2] if u < self.pp["p_simple"] + self.pp["p_complex"] \
+            else COMPLEXITIES[1]
+
+    def several(self, origin: str, first: int | None) -> tuple[int, ...]:
+        others = [i for i in range(self.n) if i != first]
+        k = 1 + int(self.rng.binomial(len(others) - 1, SPREAD[origin])) if others else 0
+        chosen = self.rng.choice(others, size=min(k, len(others)), replace=False)
+        picked = ([first] if first is not None else []) + [int(i) for i in chosen]
+        return tuple(sorted(picked))
+
+    def stochastic(self, origin: str, week: int) -> ArrivalSpec:
+        rng, pp = self.rng, self.pp
+        theme = int(rng.choice(THEMES))
+        domains = THEME_DOMAINS[theme]
+        if origin == "incident" and rng.random() < INCIDENT_SECURITY_SHARE:
+            domain = "security"
+        else:
+            domain = domains[int(rng.integers(len(domains)))]
+        if origin == "departmental":
+            own = int(rng.integers(self.n))
+            affected = self.several(origin, own) if rng.random() < \
+                pp["p_several_departmental"] else (own,)
+        elif origin == "cio_rijk":
+            affected = tuple(range(self.n))
+        else:
+            affected = self.several(origin, None)
+        fin_org = bool(rng.random() < pp["p_fin_org"])
+        return ArrivalSpec(
+            week=week, origin=origin, theme=theme, domain=domain, affected=affected,
+            impact=_beta(rng, IMPACT_MEAN[origin]), complexity=self._complexity(),
+            fin_org=fin_org,
+            outside_digitalisation=fin_org and bool(rng.random() < pp["p_outside_digitalisation"]),
+            strategic=bool(rng.random() < pp[f"p_strategic_{origin}"]),
+            prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
+            maturity=_beta(rng, pp["maturity_incident_mean"] if origin == "incident"
+                           else pp["maturity_mean"]),
+            weapon_systems=bool(rng.random() < pp["p_weapon_systems"]),
+            context=self._context(),
+        )
+
+    def planned(self, row: dict[str, str], week: int) -> ArrivalSpec:
+        rng, pp = self.rng, self.pp
+        scope = row["scope"]
+        affected = (int(rng.integers(self.n)),) if scope == "department" else tuple(range(self.n))
+        fin_org = row["fin_org"] == "1"
+        return ArrivalSpec(
+            week=week, origin="roadmap", theme=int(row["theme"]), domain=row["domain"],
+            affected=affected, impact=_beta(rng, SCOPE_IMPACT[scope]),
+            complexity=row["complexity"], fin_org=fin_org,
+            outside_digitalisation=fin_org and bool(rng.random() < pp["p_outside_digitalisation"]),
+            strategic=row["strategic"] == "1",
+            prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
+            maturity=_beta(rng, pp["maturity_mean"]),
+            weapon_systems=False, context=self._context(), label=row["id"],
+        )
+
+    def all(self, horizon: int, start_year: int) -> dict[int, list[ArrivalSpec]]:
+        """Arrival specs by week for the whole horizon."""
+        by_week: dict[int, list[ArrivalSpec]] = {}
+        if self.p["arrivals"]["planned"]:
+            for row in load_milestones():
+                week = ((int(row["year"]) - start_year) * WEEKS_PER_YEAR
+                        + (int(row["quarter"]) - 1) * WEEKS_PER_QUARTER
+                        + int(self.rng.integers(WEEKS_PER_QUARTER)))
+                spec = self.planned(row, week)
+                if 0 <= week < horizon:
+                    by_week.setdefault(week, []).append(spec)
+        rates = self.p["arrivals"]
+        for origin in ("departmental", "incident", "parliamentary", "cio_rijk"):
+            lam = rates[f"{origin}_per_year"] / WEEKS_PER_YEAR
+            if lam <= 0:
+                continue
+            counts = self.rng.poisson(lam, horizon)
+            for week in np.flatnonzero(counts):
+                for _ in range(int(counts[week])):
+                    by_week.setdefault(int(week), []).append(self.stochastic(origin, int(week)))
+        return by_week

@@ -1,0 +1,171 @@
+"""Compliance after adoption: one implementation process per (kader, affected department).
+
+At adoption each pair draws whether and when the department starts implementing and how long
+it takes (CIO-office capacity, clout, willingness from fit, consent, instrument force and
+monitoring). Self-reports count work in progress as compliant until a monitoring moment
+(jaargesprek, P&C cycle or a CIO Rijk check) sees otherwise, so reported and actual
+compliance are kept apart (ADR:L994)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .regimes import Instrument
+
+if TYPE_CHECKING:
+    from .agents import DepartmentalCIO
+    from .model import CIOModel
+    from .proposals import Proposal
+
+INF = math.inf
+MONITORING_INTENSITY = {"dialogue": 0.0, "jaargesprek": 1.0, "checking": 2.0, "pc": 2.0}
+# Gamma shape of implementation durations (assumption: moderate spread, cv = 0.5).
+DURATION_SHAPE = 4.0
+# CIO Rijk plans its checks in four-weekly batches (assumption).
+CHECK_BATCH_WEEKS = 4
+
+
+@dataclass(slots=True)
+class Pair:
+    proposal_id: int
+    department: str
+    dept_index: int
+    instrument: Instrument
+    consented: bool
+    overridden: bool
+    adopted_step: int
+    due_step: int
+    willingness: float
+    start: float
+    done: float
+    optimistic: bool
+    explains: bool
+    first_check: float = INF        # first monitoring moment at or after the start
+
+
+class ComplianceLedger:
+    """All (kader, department) implementation processes of a run."""
+
+    def __init__(self, model: CIOModel):
+        self.model = model
+        c = model.p["compliance"]
+        self.c = c
+        self.weeks = {"simple": c["weeks_simple"], "complicated": c["weeks_complicated"],
+                      "complex": c["weeks_complex"]}
+        self.pairs: list[Pair] = []
+        self._binding_open: list[Pair] = []
+        cr = model.p["cio_rijk"]
+        per_year = cr["directie_fte"] * cr["monitoring_share"] * cr["checks_per_fte_year"]
+        self.checks_per_batch = per_year * CHECK_BATCH_WEEKS / 52.0
+        self.checks_done = 0
+        self._jaargesprek = self._schedule_jaargesprekken()
+
+    def _schedule_jaargesprekken(self) -> dict[int, np.ndarray]:
+        """Yearly talk per department at its own week; some years it does not happen
+        (ADR:L1038, L2454, L3092)."""
+        m = self.model
+        cr = m.p["cio_rijk"]
+        interval = cr["jaargesprek_interval_weeks"]
+        out = {}
+        for cio in m.departments:
+            offset = int(m.init_rng.integers(interval))
+            times = np.arange(offset, m.horizon + interval, interval)
+            held = m.init_rng.random(times.size) < cr["jaargesprek_coverage"]
+            out[cio.index] = times[held].astype(float)
+        return out
+
+    def register(self, proposal: Proposal, instrument: Instrument, step: int) -> None:
+        """Open one implementation process per affected department of an adopted kader."""
+        m, c = self.model, self.c
+        rng = m.rng
+        overridden = set(proposal.overridden_departments)
+        for idx in proposal.affected:
+            cio: DepartmentalCIO = m.departments[idx]
+            if cio.code == "DEF" and proposal.weapon_systems:
+                continue                     # DEF's own assessment (ADR:L968)
+            context = m.context_of(proposal, idx)
+            w = cio.willingness(proposal, context)
+            is_over = idx in overridden
+            if is_over:
+                w *= c["override_resentment"]
+            if instrument.binding:
+                w += (1.0 - w) * c["enforcement"]
+            intensity = MONITORING_INTENSITY[instrument.monitoring]
+            starts = rng.random() < w
+            start = INF
+            done = INF
+            if starts:
+                mean_delay = c["start_weeks"] / (1.0 + c["monitoring_pull"] * intensity)
+                start = step + float(rng.exponential(mean_delay))
+                capacity = min(1.0, cio.office_fte / m.p["attention"]["office_fte_ref"])
+                mean = (self.weeks[proposal.complexity] * (0.5 + 0.5 * proposal.ambition)
+                        * (1.0 + c["capacity_penalty"] * (1.0 - capacity))
+                        * (1.0 + c["clout_penalty"] * (1.0 - cio.clout)))
+                done = start + float(rng.gamma(DURATION_SHAPE, mean / DURATION_SHAPE))
+            pair = Pair(proposal.id, cio.code, idx, instrument, not is_over, is_over, step,
+                        step + c["deadline_weeks"], w, start, done,
+                        bool(rng.random() < c["report_in_progress"]),
+                        instrument.explain_allowed and bool(rng.random() < c["explain_prob"]))
+            self.pairs.append(pair)
+            if instrument.monitoring == "checking":
+                self._binding_open.append(pair)
+
+    def monitor(self, step: int) -> None:
+        """CIO Rijk's capacity-limited checks of binding kaders (N26:L15; ADR:L3349)."""
+        if step % CHECK_BATCH_WEEKS or not self._binding_open:
+            return
+        open_pairs = [q for q in self._binding_open if q.done > step]
+        self._binding_open = open_pairs
+        if not open_pairs:
+            return
+        k = min(len(open_pairs), int(self.model.rng.poisson(self.checks_per_batch)))
+        for i in self.model.rng.choice(len(open_pairs), size=k, replace=False):
+            q = open_pairs[int(i)]
+            self.checks_done += 1
+            if q.start <= step and q.first_check == INF:
+                q.first_check = float(step)
+
+    def finalise(self) -> None:
+        """Resolve the scheduled monitoring moments (jaargesprek, P&C) for every pair."""
+        pc = self.c["pc_interval_weeks"]
+        for q in self.pairs:
+            if q.start == INF:
+                continue
+            mon = q.instrument.monitoring
+            if mon == "jaargesprek" or mon == "checking":
+                times = self._jaargesprek[q.dept_index]
+                i = int(np.searchsorted(times, q.start))
+                if i < times.size:
+                    q.first_check = min(q.first_check, float(times[i]))
+            elif mon == "pc":
+                k = math.ceil((q.start - q.adopted_step) / pc)
+                q.first_check = min(q.first_check, float(q.adopted_step + k * pc))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Column arrays of all pairs, for vectorised metrics."""
+        ps = self.pairs
+        return {
+            "adopted": np.array([q.adopted_step for q in ps], dtype=float),
+            "due": np.array([q.due_step for q in ps], dtype=float),
+            "start": np.array([q.start for q in ps], dtype=float),
+            "done": np.array([q.done for q in ps], dtype=float),
+            "first_check": np.array([q.first_check for q in ps], dtype=float),
+            "optimistic": np.array([q.optimistic for q in ps], dtype=bool),
+            "explains": np.array([q.explains for q in ps], dtype=bool),
+            "learning": np.array([q.instrument.judged_on == "learning" for q in ps], dtype=bool),
+            "overridden": np.array([q.overridden for q in ps], dtype=bool),
+        }
+
+
+def status_at(a: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:
+    """Actual, reported and explained status of every pair at time t."""
+    actual = a["done"] <= t
+    in_progress = (a["start"] <= t) & ~actual
+    explained = ~actual & a["explains"] & (a["due"] <= t)
+    reported = actual | (in_progress & a["optimistic"] & (a["first_check"] > t) & ~explained)
+    return {"actual": actual, "reported": reported, "explained": explained,
+            "started": a["start"] <= t}

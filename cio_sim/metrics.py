@@ -1,0 +1,214 @@
+"""Outputs of a run as tidy tables and a headline summary (DESIGN §5)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .compliance import status_at
+from .proposals import ADOPTED, CLOSED_STATES, OPEN_STATES, QUADRANTS, REJECTED, STATES
+
+if TYPE_CHECKING:
+    from .model import CIOModel
+
+WEEKS_PER_YEAR = 52.0
+NAN = float("nan")
+
+SUMMARY_KEYS = (
+    "decisions_per_year", "adopted_per_year", "median_lead_time_weeks", "p90_lead_time_weeks",
+    "backlog_end", "compliance_actual", "compliance_reported", "strategic_agenda_share",
+    "icbr_escalations", "overrides", "ambition_retained", "delegate_attendance_share",
+)
+
+
+def _share(num: float, den: float) -> float:
+    return float(num) / den if den else NAN
+
+
+def _years(model: CIOModel) -> float:
+    return max(model.steps, 1) / WEEKS_PER_YEAR
+
+
+def proposals_frame(model: CIOModel) -> pd.DataFrame:
+    """One row per proposal, with its attributes, state and process counts."""
+    codes = [c.code for c in model.departments]
+    rows = []
+    for p in model.proposals_by_id.values():
+        decided = p.decided_step if p.decided_step >= 0 else None
+        rows.append({
+            "id": p.id, "label": p.label, "origin": p.origin, "theme": p.theme,
+            "domain": p.domain, "complexity": p.complexity, "n_affected": p.n_affected,
+            "affected": ",".join(codes[i] for i in p.affected), "impact": p.impact,
+            "quadrant": p.quadrant, "fin_org": p.fin_org, "strategic": p.strategic,
+            "state": p.state, "forum": p.forum, "submitted_step": p.submitted_step,
+            "decided_step": decided,
+            "lead_time_weeks": (decided - p.submitted_step) if decided is not None else None,
+            "agenda_appearances": p.agenda_appearances, "rounds": p.rounds,
+            "reworks": p.reworks, "voorportaal_visits": p.voorportaal_visits,
+            "maturity": p.maturity, "ambition": p.ambition,
+            "prescriptiveness": p.prescriptiveness, "escalated_icbr": p.escalated_icbr,
+            "bypassed_icbr": p.bypassed_icbr, "overridden": p.overridden,
+            "overridden_departments": ",".join(codes[i] for i in p.overridden_departments),
+            "feedback_given": p.feedback_given, "feedback_retained": p.feedback_retained,
+        })
+    cols = ["id", "label", "origin", "theme", "domain", "complexity", "n_affected", "affected",
+            "impact", "quadrant", "fin_org", "strategic", "state", "forum", "submitted_step",
+            "decided_step", "lead_time_weeks", "agenda_appearances", "rounds", "reworks",
+            "voorportaal_visits", "maturity", "ambition", "prescriptiveness", "escalated_icbr",
+            "bypassed_icbr", "overridden", "overridden_departments", "feedback_given",
+            "feedback_retained"]
+    df = pd.DataFrame(rows, columns=cols)
+    return df.astype({"decided_step": "Int64", "lead_time_weeks": "Int64"})
+
+
+def compliance_frame(model: CIOModel) -> pd.DataFrame:
+    """One row per (adopted kader, affected department), status at the end of the run."""
+    ledger = model.ledger
+    cols = ["proposal_id", "department", "instrument", "binding", "monitoring", "judged_on",
+            "consented", "overridden", "adopted_step", "due_step", "due", "willingness",
+            "start_step", "done_step", "compliant_actual", "compliant_reported", "explained",
+            "learning", "first_check_step"]
+    if not ledger.pairs:
+        return pd.DataFrame(columns=cols)
+    a = ledger.arrays()
+    st = status_at(a, model.steps)
+    rows = []
+    for k, q in enumerate(ledger.pairs):
+        learning = q.instrument.judged_on == "learning"
+        rows.append({
+            "proposal_id": q.proposal_id, "department": q.department,
+            "instrument": q.instrument.name, "binding": q.instrument.binding,
+            "monitoring": q.instrument.monitoring, "judged_on": q.instrument.judged_on,
+            "consented": q.consented, "overridden": q.overridden,
+            "adopted_step": q.adopted_step, "due_step": q.due_step,
+            "due": q.due_step <= model.steps, "willingness": q.willingness,
+            "start_step": q.start if math.isfinite(q.start) else None,
+            "done_step": q.done if math.isfinite(q.done) else None,
+            "compliant_actual": bool(st["actual"][k]) and not learning,
+            "compliant_reported": bool(st["reported"][k]) and not learning,
+            "explained": bool(st["explained"][k]),
+            "learning": bool(st["started"][k]) and learning,
+            "first_check_step": q.first_check if math.isfinite(q.first_check) else None,
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _compliance_rates(model: CIOModel, t: float, mask_extra=None) -> dict[str, float]:
+    ledger = model.ledger
+    if not ledger.pairs:
+        return {"actual": NAN, "reported": NAN, "explained": NAN, "learning": NAN, "n": 0}
+    a = ledger.arrays()
+    st = status_at(a, t)
+    judged = (a["due"] <= t) & ~a["learning"]
+    if mask_extra is not None:
+        judged &= mask_extra(a)
+    learn = (a["due"] <= t) & a["learning"]
+    n = int(judged.sum())
+    return {
+        "actual": _share(st["actual"][judged].sum(), n),
+        "reported": _share(st["reported"][judged].sum(), n),
+        "explained": _share(st["explained"][judged].sum(), n),
+        "learning": _share(st["started"][learn].sum(), int(learn.sum())),
+        "n": n,
+    }
+
+
+def summary(model: CIOModel) -> dict[str, float]:
+    """Headline metrics. Rates are NaN when their denominator is empty."""
+    props = list(model.proposals_by_id.values())
+    years = _years(model)
+    decided = [p for p in props if p.state in (ADOPTED, REJECTED)]
+    adopted = [p for p in props if p.state == ADOPTED]
+    lead = np.array([p.decided_step - p.submitted_step for p in decided], dtype=float)
+    agenda = model.agenda_log
+    att = model.attendance
+    comp = _compliance_rates(model, model.steps)
+    comp_over = _compliance_rates(model, model.steps, lambda a: a["overridden"])
+    comp_cons = _compliance_rates(model, model.steps, lambda a: ~a["overridden"])
+    ft = [c for c in model.departments if c.fulltime]
+    pt = [c for c in model.departments if not c.fulltime]
+    out: dict[str, float] = {
+        "submitted": len(props),
+        "decisions_per_year": len(decided) / years,
+        "adopted_per_year": len(adopted) / years,
+        "median_lead_time_weeks": float(np.median(lead)) if lead.size else NAN,
+        "p90_lead_time_weeks": float(np.percentile(lead, 90)) if lead.size else NAN,
+        "backlog_end": sum(model.state_counts[s] for s in OPEN_STATES),
+        "stalled": model.state_counts["stalled"],
+        "withdrawn": model.state_counts["withdrawn"],
+        "rejected": model.state_counts["rejected"],
+        "compliance_actual": comp["actual"],
+        "compliance_reported": comp["reported"],
+        "explained_share": comp["explained"],
+        "learning_share": comp["learning"],
+        "compliance_pairs_judged": comp["n"],
+        "compliance_consented": comp_cons["actual"],
+        "compliance_overridden": comp_over["actual"],
+        "strategic_agenda_share": _share(sum(1 for r in agenda if r[2] and r[4]), len(agenda)),
+        "exogenous_agenda_share": _share(sum(1 for r in agenda if r[3] in
+                                             ("incident", "parliamentary")), len(agenda)),
+        "rediscussion_share": _share(sum(1 for r in agenda if not r[4]), len(agenda)),
+        "icbr_escalations": sum(p.escalated_icbr for p in props),
+        "icbr_bypasses": sum(p.bypassed_icbr for p in props),
+        "overrides": sum(p.overridden for p in props),
+        "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
+        "delegate_attendance_share": _share(sum(r[3] for r in att), len(att)),
+        "delegate_share_fulltime": _share(sum(r[3] for r in att if r[2]),
+                                          sum(1 for r in att if r[2])),
+        "delegate_share_parttime": _share(sum(r[3] for r in att if not r[2]),
+                                          sum(1 for r in att if not r[2])),
+        "attention_used_fulltime": _share(sum(c.hours_used for c in ft),
+                                          sum(c.hours_available for c in ft)),
+        "attention_used_parttime": _share(sum(c.hours_used for c in pt),
+                                          sum(c.hours_available for c in pt)),
+        "mean_agenda_appearances": float(np.mean([p.agenda_appearances for p in decided]))
+        if decided else NAN,
+        "mean_rounds": float(np.mean([p.rounds for p in decided])) if decided else NAN,
+        "meeting_hours_per_decision": _share(model.meeting_hours, len(decided)),
+        "feedback_retained": _share(sum(p.feedback_retained for p in props),
+                                    sum(p.feedback_given for p in props)),
+        "cio_rijk_turnovers": model.cio_rijk.turnovers,
+    }
+    for q in QUADRANTS:
+        out[f"adopted_per_year_{q}"] = sum(1 for p in adopted if p.quadrant == q) / years
+    for name, vp in model.voorportalen.items():
+        out[f"rework_rate_{name}"] = _share(vp.reworks, vp.treatments)
+    return out
+
+
+def timeseries_frame(model: CIOModel) -> pd.DataFrame:
+    """One row per step: proposals per state, backlog, cumulative decisions, compliance."""
+    cols = ["step", *STATES, "jaaragenda"]
+    df = pd.DataFrame(model.history, columns=cols)
+    df.insert(1, "year", model.p["start_year"] + df["step"] // int(WEEKS_PER_YEAR))
+    df["submitted"] = df[list(STATES)].sum(axis=1)
+    df["backlog"] = df[list(OPEN_STATES)].sum(axis=1)
+    df["closed"] = df[list(CLOSED_STATES)].sum(axis=1)
+    df["decisions"] = df[ADOPTED] + df[REJECTED]
+    actual, reported = [], []
+    if model.ledger.pairs and len(df):
+        a = model.ledger.arrays()
+        t = df["step"].to_numpy(dtype=float)[:, None]
+        st = status_at(a, t)                       # broadcasts: steps x pairs
+        judged = (a["due"][None, :] <= t) & ~a["learning"][None, :]
+        n = judged.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            actual = np.where(n > 0, (st["actual"] & judged).sum(axis=1) / n, np.nan)
+            reported = np.where(n > 0, (st["reported"] & judged).sum(axis=1) / n, np.nan)
+    else:
+        actual = reported = np.full(len(df), np.nan)
+    df["compliance_actual"] = actual
+    df["compliance_reported"] = reported
+    return df
+
+
+def voorportaal_frame(model: CIOModel) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"voorportaal": name, "quality": vp.quality, "meetings": vp.meetings,
+         "treatments": vp.treatments, "reworks": vp.reworks,
+         "rework_rate": _share(vp.reworks, vp.treatments)}
+        for name, vp in model.voorportalen.items()
+    ])

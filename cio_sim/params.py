@@ -1,0 +1,524 @@
+"""Every model parameter as data: default, unit, allowed values and provenance.
+
+A parameter's provenance is either a source line (``ADR:L2271``; shorthand as in
+docs/glossary) or ``assumption: <reason>``. The schema is a nested mapping whose leaves are
+:class:`Param`; scenario files override leaves by the same dotted keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DEPARTMENTS: tuple[str, ...] = (
+    "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
+)
+THEMES: tuple[int, ...] = tuple(range(1, 11))  # I-strategie themes (ADR:L355; RK table)
+DOMAINS: tuple[str, ...] = (
+    "security", "technology", "networks", "voorzieningen", "privacy", "data", "architecture",
+    "general",
+)
+COMPLEXITIES: tuple[str, ...] = ("simple", "complicated", "complex")  # ADR:L599-603
+ORIGINS: tuple[str, ...] = (
+    "roadmap", "departmental", "incident", "parliamentary", "cio_rijk", "scale_up",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter: its default, what it means, what is allowed and where it comes from."""
+
+    default: Any
+    provenance: str
+    doc: str
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] | None = None
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def allowed(self) -> str:
+        """Human-readable description of the allowed values."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if isinstance(self.default, bool):
+            return "true or false"
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        kind = "an integer" if isinstance(self.default, int) else "a number"
+        return f"{kind} in [{lo}, {hi}]"
+
+
+def A(reason: str) -> str:
+    """Provenance string for an assumption, with its one-line reason."""
+    return f"assumption: {reason}"
+
+
+def share(default: float, provenance: str, doc: str, unit: str = "share") -> Param:
+    return Param(float(default), provenance, doc, unit, 0.0, 1.0)
+
+
+def positive(default: float, provenance: str, doc: str, unit: str, high: float | None = None,
+             low: float = 0.0) -> Param:
+    value = int(default) if isinstance(default, int) else float(default)
+    return Param(value, provenance, doc, unit, low, high)
+
+
+def choice(default: str, choices: tuple[str, ...], provenance: str, doc: str) -> Param:
+    return Param(default, provenance, doc, "", None, None, choices)
+
+
+NO_FREQ = "ADR gives no meeting frequencies (adr_extract §7)"
+
+
+def _department(fulltime: bool, time_share: tuple[float, str], combined_psg: tuple[bool, str],
+                bestuursraad: tuple[bool, str], under_sg: tuple[bool, str],
+                office_fte: tuple[float, str]) -> dict[str, Param]:
+    return {
+        "fulltime": Param(fulltime, time_share[1] if fulltime else combined_psg[1],
+                          "CIO role held fulltime (ADR Table 1)"),
+        "time_share": share(time_share[0], time_share[1], "share of working time on the CIO role"),
+        "combined_psg": Param(combined_psg[0], combined_psg[1],
+                              "role combined with pSG or (H)DBV (line authority, sits in ICBR)"),
+        "bestuursraad": Param(bestuursraad[0], bestuursraad[1], "member of the Bestuursraad"),
+        "under_sg": Param(under_sg[0], under_sg[1], "placed directly under the SG"),
+        "office_fte": positive(office_fte[0], office_fte[1], "size of the CIO-office", "FTE",
+                               high=500.0),
+    }
+
+
+_MAX_T = positive(2, A("after two treatments a council forwards an item anyway"),
+                  "treatments before forwarding anyway", "treatments", high=20, low=1)
+_MEDIAN_OFFICE = A("office size not given; median of the reported offices (adr_extract §2)")
+
+SCHEMA: dict[str, Any] = {
+    "horizon_weeks": positive(260, A("5-year runs, as the model-core issue asks"), "weeks to run",
+                              "weeks", high=2600, low=1),
+    "start_year": positive(2022, "RK:L3", "calendar year of week 0 (roadmap 2022-2025)", "year",
+                           high=2100, low=2000),
+    "extra_departments": positive(0, A("synthetic copies for scaling experiments only"),
+                                  "synthetic departments cloned from the twelve", "count",
+                                  high=1000),
+    "regime": {
+        "decision_rule": choice("consensus", ("consensus", "doorzettingsmacht"),
+                                "ADR:L968-970", "how the CIO-beraad decides"),
+        "routing": choice("uniform", ("uniform", "keuzematrix"), "ADR:L948, L583-608",
+                          "which forum handles a proposal"),
+        "instruments": choice("uniform", ("uniform", "by_complexity"), "ADR:L599-603",
+                              "kader instrument: one for all, or by complexity"),
+        "kader_force": choice("voluntary", ("voluntary", "binding"), "ADR:L994; N26:L15",
+                              "voluntary kaders vs binding kaders checked by CIO Rijk"),
+        "escalation": choice("financial_org", ("financial_org", "outside_digitalisation"),
+                             "ADR:L3423; ADR:L579", "what the CIO-beraad escalates to the ICBR"),
+        "voorportalen": choice("2021", ("2021", "2026"), "B21:L389-410; ADR:L3421",
+                               "the voorportaal set"),
+        "advisers": Param(False, "N26:L11",
+                          "CPO, CDO and CTO advisers under each departmental CIO"),
+        "override_rounds": positive(2, A("sources give no number of rounds before CIO Rijk "
+                                         "decides"), "decision rounds before doorzettingsmacht",
+                                    "rounds", high=20, low=1),
+        "advisory_members": Param(True, "ADR:L966-970",
+                                  "the 5 uitvoeringsorganisatie CIOs, whose assent is sought"),
+    },
+    "arrivals": {
+        "planned": Param(True, "RK (besluit_extract §4.2)",
+                         "replay the dated roadmap milestones as planned arrivals"),
+        "departmental_per_year": positive(12.0, A("ADR gives no proposal counts (§2)"),
+                                          "items brought in by departments", "per year",
+                                          high=1000),
+        "incident_per_year": positive(8.0, A("ADR gives no counts; agenda is incident-driven "
+                                             "ADR:L2237"), "incident-driven items", "per year",
+                                      high=1000),
+        "parliamentary_per_year": positive(8.0, A("ADR gives no counts; toezeggingen ADR:L2237"),
+                                           "parliamentary commitments", "per year", high=1000),
+        "cio_rijk_per_year": positive(5.0, A("ADR gives no counts"),
+                                      "items initiated by CIO Rijk", "per year", high=1000),
+    },
+    "proposals": {
+        "impact_threshold": share(0.5, A("keuzematrix 'beperkte' vs 'veel invloed' split at "
+                                         "the midpoint"), "impact above which an item has "
+                                  "'much' Rijksbreed impact (ADR:L607)"),
+        "p_several_departmental": share(0.4, A("most departmental items are local"),
+                                        "chance a departmental item affects several depts"),
+        "p_fin_org": share(0.45, A("roadmap items: about half with F/O (besluit_extract §4.2)"),
+                           "chance a stochastic item has financial/organisational consequences"),
+        "p_outside_digitalisation": share(0.3, A("sources give no share"),
+                                          "share of F/O items that fall outside digitalisation"),
+        "p_simple": share(0.15, A("roadmap: 7 of 57 milestones simple (§4.2)"),
+                          "chance a stochastic item is simple"),
+        "p_complex": share(0.3, A("roadmap: 16 of 57 milestones complex (§4.2)"),
+                           "chance a stochastic item is complex"),
+        "p_weapon_systems": share(0.04, A("sources give no share; DEF opt-out ADR:L968"),
+                                  "chance an item touches weapon systems (DEF opts out)"),
+        "p_strategic_incident": share(0.05, A("incidents are operational by nature"),
+                                      "chance an incident item is strategic"),
+        "p_strategic_parliamentary": share(0.15, A("commitments are mostly operational"),
+                                           "chance a parliamentary item is strategic"),
+        "p_strategic_departmental": share(0.2, A("departmental items are mostly "
+                                                 "operational-tactical"),
+                                          "chance a departmental item is strategic"),
+        "p_strategic_cio_rijk": share(0.5, A("CIO Rijk brings strategy and kaders"),
+                                      "chance a CIO Rijk item is strategic"),
+        "maturity_mean": share(0.35, A("papers arrive unripe (ADR:L986)"),
+                               "mean maturity of a new paper"),
+        "maturity_incident_mean": share(0.2, A("incident items are drafted in haste"),
+                                        "mean maturity of an incident-driven paper"),
+        "prescriptiveness_mean": share(0.45, A("kaders drift to the 'hoe' (ADR:L1020-1024)"),
+                                       "mean prescriptiveness ('hoe' vs 'wat')"),
+        "scale_up_prob": share(0.35, A("sources give no rate; scaling up ADR:L607"),
+                               "chance a shared one-department experiment is later scaled up"),
+        "scale_up_weeks": positive(52, A("a year of experimenting before scaling up"),
+                                   "delay before a scaled-up proposal is submitted", "weeks",
+                                   high=520, low=1),
+    },
+    "cio_beraad": {
+        "interval_weeks": positive(4, A(NO_FREQ), "weeks between CIO-beraad meetings", "weeks",
+                                   high=52, low=1),
+        "slots": positive(6, A("a half-day meeting treats about six items"),
+                          "agenda slots per meeting", "items", high=100, low=1),
+        "meeting_hours": positive(3.0, A("a half-day meeting"), "length of a meeting", "hours",
+                                  high=24),
+        "prioritisation": choice("urgency", ("urgency", "fifo", "strategic_first"),
+                                 "ADR:L2237, L956", "how CIO Rijk fills the agenda"),
+        "strategic_slots": positive(1, A("a jaaragenda reserves a slot for strategy "
+                                         "(ADR:L2453)"), "slots reserved for strategic items "
+                                    "while a jaaragenda exists", "items", high=100),
+        "maturity_required": share(0.55, A("a paper needs to be more than half ripe"),
+                                   "maturity below which the item is re-discussed, not decided"),
+        "max_rounds": positive(4, A("after four failed rounds an item is parked"),
+                               "consensus rounds before an item stalls", "rounds", high=50,
+                               low=1),
+        "rejection_share": share(0.5, A("a clear majority against ends an item"),
+                                 "share of objecting members that rejects an item outright"),
+        "dilution": share(0.15, A("each compromise trims ambition"),
+                          "share of ambition lost per rework after an objection"),
+        "min_ambition": share(0.35, A("below this the sponsor withdraws the item"),
+                              "ambition under which an item is withdrawn"),
+        "rediscussion_gain": share(0.3, A("a plenary discussion ripens a paper somewhat"),
+                                   "maturity gained when an unripe item is re-discussed"),
+        "rework_weeks": positive(6, A("rewriting a paper takes about six weeks"),
+                                 "time to rework a paper", "weeks", high=104, low=1),
+    },
+    "cio_rijk": {
+        "directie_fte": positive(114.0, "ADR:L3349", "size of the directie CIO Rijk", "FTE",
+                                 high=1000),
+        "monitoring_share": share(0.15, A("monitoring is one of five clusters (ADR:L3419)"),
+                                  "share of the directie that checks kader compliance"),
+        "checks_per_fte_year": positive(20.0, A("a check takes about two working weeks"),
+                                        "kader checks one FTE performs per year", "per year",
+                                        high=1000),
+        "jaargesprek_interval_weeks": positive(52, "ADR:L1038",
+                                               "weeks between jaargesprekken", "weeks",
+                                               high=260, low=1),
+        "jaargesprek_coverage": share(0.8, "ADR:L2454, L3092",
+                                      "chance a department has its jaargesprek in a year"),
+        "turnover_per_year": positive(0.2, A("one change of CIO Rijk in five years "
+                                             "(ADR:L2610)"), "CIO Rijk turnover events",
+                                      "per year", high=12),
+        "turnover_disruption_weeks": positive(26, A("half a year without a jaaragenda "
+                                                    "(ADR:L2453)"),
+                                              "weeks a turnover disrupts agenda planning",
+                                              "weeks", high=260),
+        "fit_regard": share(0.5, A("CIO Rijk weighs departmental fit, but less than "
+                                   "the departments do"),
+                            "weight CIO Rijk gives the departments' cost of fit"),
+        "override_threshold": positive(0.0, A("CIO Rijk adopts when its view of Rijksbreed "
+                                              "benefit is positive"),
+                                       "net Rijksbreed benefit above which CIO Rijk adopts",
+                                       "utility", high=1.0, low=-1.0),
+    },
+    "attention": {
+        "hours_per_week": positive(36.0, A("Dutch fulltime working week"), "working hours",
+                                   "hours/week", high=80),
+        "rijksbreed_share": share(0.25, A("most CIO time goes to the own department"),
+                                  "share of CIO-role time for Rijksbreed work"),
+        "review_hours": positive(2.0, A("reading and consulting on one paper"),
+                                 "CIO hours to review one agenda item", "hours", high=100),
+        "office_fte_ref": positive(30.0, A("a mid-sized CIO-office (adr_extract §2)"),
+                                   "office size that halves review hours", "FTE", high=500,
+                                   low=1.0),
+        "adviser_relief": share(0.5, "N26:L11 (effect size assumption)",
+                                "share of review hours the CPO/CDO/CTO adviser takes over "
+                                "in its domain"),
+        "min_prepared_share": share(0.5, A("a CIO who cannot read half the papers sends the "
+                                           "office head"),
+                                    "share of the papers a CIO must be able to read to attend"),
+        "delegate_commit_prob": share(0.35, "ADR:L966 (value assumption)",
+                                      "chance a delegate may commit the department"),
+    },
+    "positions": {
+        "noise_sd": positive(0.15, A("judgement varies item by item"),
+                             "spread of a CIO's judgement", "utility", high=5),
+        "blind_noise_factor": positive(2.0, A("an unread paper is judged roughly"),
+                                       "noise multiplier when the CIO could not review",
+                                       "factor", high=20),
+        "fit_weight": positive(0.8, "ADR:L1020-1024, L2243 (weight assumption)",
+                               "weight of cost of fit against benefit", "factor", high=10),
+        "context_sd": positive(0.3, "ADR:L2701, L2965 (size assumption)",
+                               "spread of departmental context mismatch per item", "utility",
+                               high=5),
+        "autonomy_low": share(0.3, A("every department values some autonomy"),
+                              "lowest autonomy preference"),
+        "autonomy_high": share(0.9, A("some departments resist any 'hoe'"),
+                               "highest autonomy preference"),
+        "priority_low": share(0.3, A("every theme matters somewhat to every department"),
+                              "lowest priority a department gives a theme"),
+        "priority_high": share(0.8, A("no theme is all that matters"),
+                               "highest priority a department gives a theme"),
+        "portfolio_bonus": positive(0.4, "RK:L7-L802 (portefeuillehouders; size assumption)",
+                                    "extra priority a portfolio holder gives its theme",
+                                    "utility", high=5),
+        "objection_threshold": positive(0.1, A("objecting in a consensus culture costs "
+                                               "goodwill, so small doubts abstain"),
+                                        "utility below minus this makes a member object",
+                                        "utility", high=5),
+        "unaffected_stake": share(0.15, A("unaffected members weigh items lightly"),
+                                  "weight an unaffected member gives an item"),
+    },
+    "voorportaal": {
+        "CISO-raad": {
+            "quality": share(0.8, "ADR:L980, L3429 (works well; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(4, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(4, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "CTO-raad": {
+            "quality": share(0.35, "ADR:L980, L3421 ('losgezongen'; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(4, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(4, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "TORN": {
+            "quality": share(0.55, A("no assessment of TORN (adr_extract §7)"),
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "TORV": {
+            "quality": share(0.6, "ADR:L3266 (functions well per VWS; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "vooroverleg": {
+            "quality": share(0.25, "ADR:L534, L986 (weakest link; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(4, A("one vooroverleg before each CIO-beraad"),
+                                       "weeks between meetings", "weeks", high=52, low=1),
+            "capacity": positive(10, A("it forwards the whole next agenda"),
+                                 "items treated per meeting", "items", high=100, low=1),
+            "max_treatments": positive(1, "ADR:L984 ('vervolgens doorgeleid')",
+                                       "treatments before forwarding anyway", "treatments",
+                                       high=20, low=1),
+        },
+        "CPO-raad": {
+            "quality": share(0.45, "ADR:L980 ('in opbouw'; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "CDO-raad": {
+            "quality": share(0.45, "ADR:L980 ('in opbouw'; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "architectuurraad": {
+            "quality": share(0.4, "ADR:L3429 (being started; value assumption)",
+                             "how much an item matures per treatment"),
+            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
+                                       high=52, low=1),
+            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
+                                 "items", high=100, low=1),
+            "max_treatments": _MAX_T,
+        },
+        "pass_maturity": share(0.6, A("a voorportaal forwards a paper it judges ripe"),
+                               "maturity at which a voorportaal forwards an item"),
+    },
+    "icbr": {
+        "interval_weeks": positive(6, A(NO_FREQ), "weeks between ICBR meetings", "weeks",
+                                   high=52, low=1),
+        "slots": positive(3, A("digitalisation is one of five voorportalen (ADR:L3353)"),
+                          "items per ICBR meeting", "items", high=100, low=1),
+        "adoption_prob": share(0.75, A("the ICBR mostly follows prepared items"),
+                               "chance the ICBR adopts an escalated item"),
+        "bypass_prob": share(0.3, "ADR:L2965 (value assumption)",
+                             "chance an urgent F/O item goes to the ICBR, bypassing the "
+                             "CIO-beraad"),
+    },
+    "working_group": {
+        "interval_weeks": positive(6, A("working groups meet about every six weeks"),
+                                   "weeks between working-group meetings", "weeks", high=52,
+                                   low=1),
+        "max_rounds": positive(3, A("a small group gives up sooner"),
+                               "rounds before a working group drops an item", "rounds",
+                               high=50, low=1),
+    },
+    "department_forum": {
+        "decision_weeks": positive(8, A("a departmental decision takes two months"),
+                                   "time to decide a departmental item", "weeks", high=104,
+                                   low=1),
+        "adoption_prob": share(0.85, A("departments mostly act on their own items"),
+                               "chance a department adopts its own item"),
+    },
+    "compliance": {
+        "start_weeks": positive(13.0, A("a quarter before implementation starts"),
+                                "mean delay before a department starts implementing",
+                                "weeks", high=520, low=0.1),
+        "weeks_simple": positive(20.0, A("simple kaders: about five months"),
+                                 "implementation time of a simple kader", "weeks", high=520,
+                                 low=1.0),
+        "weeks_complicated": positive(40.0, A("complicated kaders: about nine months"),
+                                      "implementation time of a complicated kader", "weeks",
+                                      high=520, low=1.0),
+        "weeks_complex": positive(65.0, A("complex kaders: over a year"),
+                                  "implementation time of a complex kader", "weeks", high=520,
+                                  low=1.0),
+        "deadline_weeks": positive(52, A("kaders are expected to land within a year"),
+                                   "weeks after adoption at which compliance is judged",
+                                   "weeks", high=520, low=1),
+        "capacity_penalty": positive(0.6, A("a small office implements slower"),
+                                     "extra duration for a CIO-office of zero size", "factor",
+                                     high=10),
+        "clout_penalty": positive(0.8, "ADR:L465 (size assumption)",
+                                  "extra duration for a CIO with no clout", "factor", high=10),
+        "enforcement": share(0.6, "N26:L15 (value assumption)",
+                             "share of unwilling departments a binding, checked kader moves"),
+        "monitoring_pull": share(0.3, A("being looked at speeds the start"),
+                                 "shorter start delay per unit of monitoring intensity"),
+        "report_in_progress": share(0.8, "ADR:L994 (value assumption)",
+                                    "chance work in progress is self-reported as compliant"),
+        "explain_prob": share(0.7, "ADR:L602 (value assumption)",
+                              "chance an unfinished comply-and-explain kader is explained"),
+        "pc_interval_weeks": positive(26, A("P&C cycle: voorjaarsnota and jaarverslag"),
+                                      "weeks between P&C monitoring moments", "weeks",
+                                      high=104, low=1),
+        "override_resentment": share(1.0, A("sources silent; 1 = no extra penalty, so any "
+                                            "gap comes from fit alone"),
+                                     "willingness multiplier for an overridden department"),
+    },
+    "clout": {
+        "base": share(0.3, A("every CIO has some standing"), "clout of a CIO with no assets"),
+        "bestuursraad": share(0.3, "ADR:L465 (weight assumption)",
+                              "clout from a Bestuursraad seat"),
+        "under_sg": share(0.2, "B21:L58 (weight assumption)", "clout from placement under SG"),
+        "combined_psg": share(0.2, "ADR:L476 (weight assumption)",
+                              "clout from the pSG/(H)DBV line role"),
+    },
+    "departments": {
+        "AZ": _department(False, (0.5, "ADR:L1577"), (True, "ADR:L635"), (True, "ADR:L635"),
+                          (True, "ADR:L635"), (13.0, "ADR:L1549")),
+        "BZ": _department(True, (1.0, "ADR:L636"), (False, "ADR:L636"), (False, "ADR:L636"),
+                          (True, "ADR:L636"), (35.0, "ADR:L1831")),
+        "BZK": _department(True, (0.8, "ADR:L1730"), (False, "ADR:L637"), (False, "ADR:L637"),
+                           (False, "ADR:L637"), (25.0, _MEDIAN_OFFICE)),
+        "DEF": _department(True, (1.0, "ADR:L638, L666"), (False, "ADR:L630"),
+                           (True, "ADR:L638"), (True, "ADR:L638"), (35.0, "ADR:L1980")),
+        "EZK": _department(False, (0.225, "ADR:L2271"), (True, "ADR:L639"), (True, "ADR:L639"),
+                           (True, "ADR:L639"), (20.0, "ADR:L2159 (shared office, halved)")),
+        "FIN": _department(False, (0.2, "ADR:L2525"), (True, "ADR:L640"), (True, "ADR:L640"),
+                           (True, "ADR:L640"), (18.0, "ADR:L2489")),
+        "IenW": _department(False, (0.2, A("pSG-CIO; share not given, as EZK/LNV/FIN")),
+                            (True, "ADR:L641"), (True, "ADR:L641"), (True, "ADR:L641"),
+                            (35.0, "ADR:L2638")),
+        "JenV": _department(False, (0.6, "ADR:L2805 ('meerderdeel'; value assumption)"),
+                            (True, "ADR:L642"), (True, "ADR:L642"), (True, "ADR:L642"),
+                            (40.0, "ADR:L2770")),
+        "LNV": _department(False, (0.225, "ADR:L2436"), (True, "ADR:L643"), (True, "ADR:L643"),
+                           (True, "ADR:L643"), (20.0, "ADR:L2319 (shared office, halved)")),
+        "OCW": _department(False, (0.3, A("not given; combination 'niet meer haalbaar' "
+                                          "ADR:L2971")), (False, "ADR:L644"),
+                           (False, "ADR:L644 (Table 1; factsheet differs)"), (True, "ADR:L644"),
+                           (15.0, "ADR:L2900")),
+        "SZW": _department(True, (1.0, "ADR:L645"), (False, "ADR:L645"), (False, "ADR:L645"),
+                           (False, "ADR:L645"), (17.3, "ADR:L3121")),
+        "VWS": _department(False, (0.5, A("not given; plv. CIO fulltime ADR:L3207")),
+                           (False, "ADR:L646"), (False, "ADR:L646"), (False, "ADR:L646"),
+                           (25.0, "ADR:L3195")),
+    },
+}
+
+#: Voorportalen per set; the vooroverleg (informal, ADR:L984) precedes every CIO-beraad.
+VOORPORTAAL_SETS: dict[str, tuple[str, ...]] = {
+    "2021": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg"),  # B21 art. 15; ADR:L984
+    "2026": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg", "CPO-raad", "CDO-raad",
+             "architectuurraad"),  # ADR:L3421
+}
+
+#: Which voorportalen prepare an item of each domain, in order, for each set.
+#: TORV/TORN items are agendized "met advies via de CTO-raad" (ADR:L976).
+DOMAIN_ROUTES: dict[str, dict[str, tuple[str, ...]]] = {
+    "2021": {
+        "security": ("CISO-raad",), "technology": ("CTO-raad",),
+        "networks": ("TORN", "CTO-raad"), "voorzieningen": ("TORV", "CTO-raad"),
+        "privacy": (), "data": (), "architecture": (), "general": (),
+    },
+    "2026": {
+        "security": ("CISO-raad",), "technology": ("CTO-raad",),
+        "networks": ("TORN", "CTO-raad"), "voorzieningen": ("TORV", "CTO-raad"),
+        "privacy": ("CPO-raad",), "data": ("CDO-raad",), "architecture": ("architectuurraad",),
+        "general": (),
+    },
+}
+
+#: Domain of a stochastic item per theme (themes from RK; mapping is an assumption).
+THEME_DOMAINS: dict[int, tuple[str, ...]] = {
+    1: ("general",), 2: ("security",), 3: ("technology", "architecture"),
+    4: ("voorzieningen", "networks"), 5: ("general", "privacy"), 6: ("data", "privacy"),
+    7: ("general",), 8: ("general", "data"), 9: ("general",), 10: ("technology", "general"),
+}
+
+#: Portefeuillehouders among the departmental CIOs (RK:L7, L113, L568, L670, L487, L730).
+PORTFOLIO_HOLDERS: dict[str, tuple[int, ...]] = {
+    "SZW": (1,), "JenV": (2,), "BZK": (7,), "IenW": (8,), "LNV": (6, 9), "EZK": (6, 9),
+}
+
+#: Domain of the 2026 advisers under the departmental CIO (N26:L11).
+ADVISER_DOMAINS: frozenset[str] = frozenset({"privacy", "data", "technology"})
+
+
+def iter_params(tree: Mapping[str, Any] = SCHEMA, prefix: str = "") -> Iterator[tuple[str, Param]]:
+    """Yield (dotted key, Param) for every leaf of the schema."""
+    for key, node in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(node, Param):
+            yield dotted, node
+        else:
+            yield from iter_params(node, dotted + ".")
+
+
+def defaults(tree: Mapping[str, Any] = SCHEMA) -> dict[str, Any]:
+    """The nested dict of default values."""
+    return {k: (v.default if isinstance(v, Param) else defaults(v)) for k, v in tree.items()}
+
+
+def lookup(dotted: str) -> Param | None:
+    """The Param at a dotted key, or None when the key is not in the schema."""
+    node: Any = SCHEMA
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, Param) else None
