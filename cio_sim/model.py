@@ -90,7 +90,7 @@ class CIOModel(mesa.Model):
         self.wakeups: dict[int, list[tuple[str, Proposal | ArrivalSpec]]] = {}
         self.ready: list[Proposal] = []
         self.working_group: list[Proposal] = []
-        self.agenda_log: list[tuple[int, int, bool, str, bool, str]] = []
+        self.agenda_log: list[tuple[int, int, bool, str, bool, str, int, int, bool]] = []
         self.attendance: list[tuple[int, str, bool, bool]] = []
         self.meeting_hours = 0.0
         self.cio_beraad_meetings = 0
@@ -291,7 +291,7 @@ class CIOModel(mesa.Model):
                 # Unripe: re-discussed at operational-tactical level, back for rework (ADR:L986).
                 prop.maturity += cb["rediscussion_gain"] * (1.0 - prop.maturity)
                 self.agenda_log.append((self.steps, prop.id, prop.strategic, prop.origin,
-                                        False, "rediscussed"))
+                                        False, "rediscussed", 0, 0, False))
                 self.send_to_rework(prop, None)
                 continue
             prop.rounds += 1
@@ -300,7 +300,8 @@ class CIOModel(mesa.Model):
             tally = self.tally(prop, self.members, reviewed)
             verdict = self.decision_rule.decide(prop, tally)
             self.agenda_log.append((self.steps, prop.id, prop.strategic, prop.origin, True,
-                                    verdict.action))
+                                    verdict.action, tally.object, tally.reserve,
+                                    verdict.override))
             self.apply_verdict(prop, tally, verdict.action, verdict.override)
 
     def apply_verdict(self, prop: Proposal, tally: Tally, action: str, override: bool) -> None:
@@ -434,8 +435,9 @@ class CIOModel(mesa.Model):
 
     def agenda(self) -> pd.DataFrame:
         """Every CIO-beraad agenda slot used."""
-        return pd.DataFrame(self.agenda_log, columns=["step", "proposal_id", "strategic",
-                                                      "origin", "ripe", "outcome"])
+        return pd.DataFrame(self.agenda_log, columns=[
+            "step", "proposal_id", "strategic", "origin", "ripe", "outcome", "objections",
+            "reserves", "override"])
 
     def voorportaal_stats(self) -> pd.DataFrame:
         """Treatments and rework rate per voorportaal."""
