@@ -18,3 +18,8 @@ __all__ = [
     "CIOModel", "Param", "SCHEMA", "Scenario", "ScenarioError", "bundled_names", "from_dict",
     "load_scenario", "__version__",
 ]
+
+from .runner import compare, run_batch, run_sweep
+from .store import BatchResult, load_results
+
+__all__ += ["BatchResult", "compare", "load_results", "run_batch", "run_sweep"]

@@ -1,0 +1,446 @@
+"""The ``cio-sim`` command line: run, compare, sweep, validate, params, list, report.
+
+User errors (bad scenario files, unknown keys, bad ``--set``, a results directory that does
+not match) print one line ``cio-sim: error: ...`` to stderr and exit with status 2, before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shlex
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+
+from . import __version__
+from .runner import (
+    BACKENDS,
+    BatchError,
+    execute,
+    load_experiment,
+    plan_batch,
+    plan_compare,
+    plan_sweep,
+)
+from .runner import Cell as _Cell
+from .scenario import Scenario, ScenarioError, bundled_names, load_scenario
+from .store import HEADLINE_METRICS, BatchResult, StoreError, load_results
+
+PROG = "cio-sim"
+EXIT_USAGE = 2
+
+
+class CLIError(Exception):
+    """A user error with a one-line message (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sub = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        hint = f" (see '{PROG} {sub} --help')" if sub else f" (see '{PROG} --help')"
+        sys.stderr.write(f"{PROG}: error: {message}{hint}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+# ---------------------------------------------------------------------------- output
+
+def _fmt(x: float, digits: int = 4) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:.{digits}g}"
+
+
+def _summary_lines(result: BatchResult, metrics: Sequence[str] = HEADLINE_METRICS) -> list[str]:
+    table = result.summary_table([m for m in metrics if m in result.runs.columns])
+    if table.empty:
+        return ["(no successful runs)"]
+    width = max(len(m) for m in table["metric"])
+    lines = [f"{'metric':<{width}}  {'mean':>9}  95% CI"]
+    for row in table.itertuples():
+        ci = "n/a" if math.isnan(row.half_width) else f"[{_fmt(row.ci_low)}, {_fmt(row.ci_high)}]"
+        lines.append(f"{row.metric:<{width}}  {_fmt(row.mean):>9}  {ci}")
+    return lines
+
+
+def _comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+    table = result.comparison_table(metrics)
+    if table.empty:
+        return ["(no successful runs)"]
+    text = table.reset_index().to_string(index=False, justify="left")
+    return text.splitlines()
+
+
+def _errors_line(result: BatchResult) -> list[str]:
+    errors = result.errors
+    if errors.empty:
+        return []
+    first = errors.iloc[0]
+    return [f"warning: {len(errors)} run(s) raised; first ({first['scenario']}, replication "
+            f"{first['replication']}): {first['error']}"]
+
+
+def _write_report(result: BatchResult, out: Path) -> Path | None:
+    """Markdown report with figures via cio_sim.report; a plain table if that is missing."""
+    try:
+        from .report import write_report
+    except ImportError:
+        write_report = None
+    if write_report is not None:
+        return Path(write_report(result, out))
+    path = out / "report.md"
+    lines = [f"# {result.manifest.get('name', 'results')}", "",
+             f"{len(result.runs)} runs, seed {result.manifest.get('seed')}, "
+             f"cio-sim {result.manifest.get('version')}.", "",
+             "Mean ± 95% confidence interval half-width.", ""]
+    table = result.comparison_table()
+    if not table.empty:
+        header = ["metric", *table.columns]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        for metric, row in table.iterrows():
+            lines.append("| " + " | ".join([str(metric), *row.tolist()]) + " |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------------------- commands
+
+def _scenario(ref: str, sets: Sequence[str] | None) -> Scenario:
+    scenario = load_scenario(ref)
+    return scenario.with_overrides(list(sets)) if sets else scenario
+
+
+def _command_line(argv: Sequence[str]) -> str:
+    return " ".join([PROG, *(shlex.quote(a) for a in argv)])
+
+
+def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    scenario = _scenario(args.scenario, args.set)
+    out = Path(args.out) if args.out else Path("results") / scenario.name
+    plan = plan_batch("run", scenario.name, [_Cell(0, 0, scenario)], [scenario.name],
+                      args.replications, args.seed, args.workers, args.backend, out,
+                      args.resume, args.force, command=_command_line(argv))
+    result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    lines = [f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, "
+             f"digest {plan.digest}", *_summary_lines(result), *_errors_line(result),
+             f"results: {out} (manifest.json, results.sqlite); "
+             f"report: {PROG} report {shlex.quote(str(out))}"]
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    scenarios = [_scenario(ref, args.set) for ref in args.scenarios]
+    plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
+                        None, args.resume, args.force, command=_command_line(argv))
+    out = Path(args.out) if args.out else Path("results") / plan.name
+    plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
+                        out, args.resume, args.force, command=_command_line(argv))
+    result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    print(f"{' vs '.join(plan.labels)}: {args.replications} replications each, seed "
+          f"{args.seed} (common random numbers); mean ± 95% CI half-width")
+    print("\n".join(_comparison_lines(result, HEADLINE_METRICS if not args.all else None)))
+    for line in _errors_line(result):
+        print(line)
+    report = None if args.no_report else _write_report(result, out)
+    where = f"results: {out}" + (f"; report: {report}" if report else "")
+    print(where)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    exp = load_experiment(args.experiment)
+    out = Path(args.out) if args.out else Path("results") / exp.name
+    plan = plan_sweep(exp, out, args.resume, args.workers, args.backend, args.replications,
+                      args.seed, args.force, command=_command_line(argv))
+    result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    keys = list(dict.fromkeys(k for pt in exp.points for k in pt))
+    print(f"{exp.name}: {len(exp.points)} design point(s) x {plan.replications} replications "
+          f"of {exp.scenario.name}, seed {plan.seed}")
+    table = result.summary_table([m for m in ("decisions_per_year", "compliance_actual")
+                                  if m in result.runs.columns])
+    if not table.empty:
+        params = pd.DataFrame([{"point": i, **pt} for i, pt in enumerate(exp.points)])
+        wide = table.pivot_table(index="point", columns="metric", values="mean")
+        wide.columns = [f"mean {c}" for c in wide.columns]
+        merged = params.merge(wide, left_on="point", right_index=True, how="left")
+        shown = merged.head(20)
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        if len(merged) > 20:
+            print(f"... {len(merged) - 20} more point(s)")
+    elif keys:
+        print("(no successful runs)")
+    for line in _errors_line(result):
+        print(line)
+    print(f"results: {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    path = Path(args.file)
+    if path.suffix == ".toml" and path.exists() and _is_experiment(path):
+        exp = load_experiment(path)
+        print(f"ok: {path}: experiment '{exp.name}' on {exp.scenario.name}, "
+              f"{len(exp.points)} design point(s) x {exp.replications} replications")
+        return 0
+    scenario = load_scenario(args.file)
+    print(f"ok: {scenario.source}: scenario '{scenario.name}' (digest {scenario.digest()})")
+    return 0
+
+
+def _is_experiment(path: Path) -> bool:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+        return False
+    return isinstance(data.get("scenario"), str) or "grid" in data or "sample" in data
+
+
+def cmd_params(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    scenario = _scenario(args.scenario, args.set)
+    table = scenario.parameter_table()
+    if args.changed:
+        table = table[table["set_by"] != "default"]
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+        return 0
+    cols = ["key", "value", "unit", "allowed", "set_by", "provenance"]
+    shown = table[cols].astype(str)
+    if args.format == "md":
+        print("| " + " | ".join(cols) + " |")
+        print("|" + "---|" * len(cols))
+        for row in shown.itertuples(index=False):
+            print("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |")
+        return 0
+    print(f"# {scenario.name} ({scenario.source}), digest {scenario.digest()}")
+    print(shown.to_string(index=False, justify="left"))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    print("Bundled scenarios:")
+    for name in bundled_names():
+        try:
+            desc = load_scenario(name).description
+        except ScenarioError as exc:
+            desc = f"(invalid: {exc})"
+        wrapped = textwrap.fill(desc, width=96, initial_indent="    ", subsequent_indent="    ")
+        print(f"  {name}\n{wrapped}" if desc else f"  {name}")
+    try:
+        from .regimes import describe_parts
+    except ImportError:
+        return 0
+    print("\nRegime parts (set with --set regime.<part>=<name>):")
+    for part, names in describe_parts().items():
+        print(f"  {part}:")
+        for name, doc in names.items():
+            print(f"    {name:<24} {doc}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    directory = Path(args.dir)
+    result = load_results(directory)
+    report = _write_report(result, directory)
+    print(f"report: {report}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- parser
+
+EPILOG = """\
+examples:
+  cio-sim list
+  cio-sim params consensus_2021 --set regime.decision_rule=doorzettingsmacht
+  cio-sim validate my_scenario.toml
+  cio-sim run consensus_2021 -n 30 --workers 4
+  cio-sim run consensus_2021 -n 30 --set horizon_weeks=104 --out results/short
+  cio-sim compare consensus_2021 doorzettingsmacht_2026 keuzematrix -n 50 --out results/regimes
+  cio-sim sweep experiments/grid_override_rounds.toml --workers 4
+  cio-sim report results/regimes
+
+Results go to results/<name>/ (manifest.json + results.sqlite). A batch that was interrupted
+continues with --resume; --force replaces stored results. Run i always uses seed
+SeedSequence(seed).spawn(n)[i], on every backend, and every scenario of a comparison sees the
+same seeds (common random numbers).
+"""
+
+
+def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> None:
+    if replications:
+        p.add_argument("-n", "--replications", type=_positive_int, default=30,
+                       help="number of replications (default 30)")
+        p.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    p.add_argument("--workers", type=_positive_int, default=1,
+                   help="worker processes (or Dask workers) (default 1: serial)")
+    p.add_argument("--backend", choices=BACKENDS, default="local",
+                   help="local processes or a Dask cluster (default local)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address (tcp://host:8786); without it --backend dask "
+                        "starts a local cluster")
+    p.add_argument("--out", metavar="DIR", help="results directory")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted batch in --out (same parameters and seed)")
+    p.add_argument("--force", action="store_true", help="replace results already in --out")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _set_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                   help="override a parameter by dotted key (repeatable), e.g. "
+                        "--set departments.FIN.time_share=0.5")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of ``cio-sim`` (exposed for documentation and tests)."""
+    parser = _Parser(
+        prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        description="Simulate the Dutch central government's CIO-stelsel and compare "
+                    "governance regimes on throughput and compliance.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_: str, description: str, epilog: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=description, epilog=epilog,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = add("run", "replicate one scenario",
+            "Run a scenario N times with seeds derived from --seed and store every run. "
+            "Prints the mean and 95% confidence interval of the headline metrics.",
+            "examples:\n  cio-sim run consensus_2021 -n 30\n"
+            "  cio-sim run scenarios/keuzematrix.toml -n 100 --workers 4 --out results/km\n"
+            "  cio-sim run consensus_2021 --set regime.decision_rule=doorzettingsmacht "
+            "--set regime.override_rounds=1\n"
+            "  cio-sim run consensus_2021 -n 1000 --backend dask --scheduler tcp://host:8786\n"
+            "  cio-sim run consensus_2021 -n 30 --resume    # after an interruption")
+    p.add_argument("scenario", help="bundled scenario name (see 'cio-sim list') or a .toml path")
+    _set_option(p)
+    _batch_options(p)
+    p.set_defaults(func=cmd_run)
+
+    p = add("compare", "compare regimes with common random numbers",
+            "Run several scenarios with the same seeds and print metrics (rows) by scenario "
+            "(columns) as mean ± 95% CI half-width; store the runs and write report.md with "
+            "figures into the output directory.",
+            "examples:\n  cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 50\n"
+            "  cio-sim compare consensus_2021 keuzematrix keuzematrix_doorzettingsmacht "
+            "--workers 4 --out results/regimes")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="two or more scenario names or paths")
+    _set_option(p)
+    _batch_options(p)
+    p.add_argument("--all", action="store_true", help="show every metric, not the headline ones")
+    p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
+    p.set_defaults(func=cmd_compare)
+
+    p = add("sweep", "run an experiment file (grid or Latin hypercube)",
+            "Run every design point of an experiment file. The file names a base scenario, "
+            "replications and seed, optional fixed overrides in [set], and either [grid] "
+            "(dotted key = [values], full factorial) or [sample] (dotted key = [low, high], "
+            "n = points; Latin hypercube with the experiment seed). Every design point uses "
+            "the same seeds.",
+            "example file:\n  scenario = \"consensus_2021\"\n  replications = 10\n  seed = 1\n"
+            "  [set]\n  horizon_weeks = 104\n  [grid]\n"
+            "  \"regime.decision_rule\" = [\"consensus\", \"doorzettingsmacht\"]\n"
+            "  \"regime.override_rounds\" = [1, 2, 3]\n\n"
+            "examples:\n  cio-sim sweep experiments/ci_sweep.toml\n"
+            "  cio-sim sweep experiments/grid_override_rounds.toml --workers 4 --resume")
+    p.add_argument("experiment", help="experiment .toml file")
+    p.add_argument("-n", "--replications", type=_positive_int, default=None,
+                   help="override the file's replications")
+    p.add_argument("--seed", type=_seed, default=None, help="override the file's seed")
+    _batch_options(p, replications=False)
+    p.set_defaults(func=cmd_sweep)
+
+    p = add("validate", "check a scenario or experiment file",
+            "Load and validate a scenario (or experiment) file, following extends. Prints "
+            "'ok: ...' and exits 0, or one error line and exits 2.",
+            "examples:\n  cio-sim validate scenarios/keuzematrix.toml\n"
+            "  cio-sim validate experiments/ci_sweep.toml")
+    p.add_argument("file", help="a .toml file (or a bundled scenario name)")
+    p.set_defaults(func=cmd_validate)
+
+    p = add("params", "every resolved parameter of a scenario",
+            "Show every resolved parameter value with its unit, allowed range, who set it "
+            "and its provenance (a source line or 'assumption: ...').",
+            "examples:\n  cio-sim params consensus_2021\n"
+            "  cio-sim params doorzettingsmacht_2026 --changed\n"
+            "  cio-sim params consensus_2021 --set horizon_weeks=52 --format csv > p.csv")
+    p.add_argument("scenario", help="bundled scenario name or a .toml path")
+    _set_option(p)
+    p.add_argument("--format", choices=("text", "md", "csv"), default="text",
+                   help="output format (default text)")
+    p.add_argument("--changed", action="store_true", help="only values that differ from "
+                   "the defaults' origin (set by a scenario file or --set)")
+    p.set_defaults(func=cmd_params)
+
+    p = add("list", "bundled scenarios and regime parts",
+            "List the bundled scenarios with their descriptions, and the regime parts you can "
+            "combine in a scenario file.", "example:\n  cio-sim list")
+    p.set_defaults(func=cmd_list)
+
+    p = add("report", "write report.md with figures from a results directory",
+            "Read a results directory and write report.md with figures and a summary table "
+            "into it.", "example:\n  cio-sim report results/consensus_2021")
+    p.add_argument("dir", help="results directory (holds manifest.json)")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cio-sim`` console script. Returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args, argv)
+    except (ScenarioError, BatchError, StoreError, CLIError) as exc:
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"{PROG}: error: {message}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; stored runs are kept, continue with "
+                         "--resume\n")
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

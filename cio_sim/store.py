@@ -1,0 +1,434 @@
+"""Results store: a directory with ``manifest.json`` and an SQLite database of whole runs.
+
+Each completed run (its summary row and all its timeseries rows) is written in one
+transaction, so a batch killed at any moment leaves only whole runs and can be resumed.
+The manifest is replaced atomically (temp file + rename). :func:`load_results` reads a
+directory back as a :class:`BatchResult`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MANIFEST_NAME = "manifest.json"
+DB_NAME = "results.sqlite"
+STORE_FILES = (MANIFEST_NAME, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm")
+KEY_COLUMNS = ("scenario_index", "point", "replication")
+HEADLINE_METRICS = (
+    "decisions_per_year", "adopted_per_year", "median_lead_time_weeks", "p90_lead_time_weeks",
+    "backlog_end", "compliance_actual", "compliance_reported", "strategic_agenda_share",
+    "ambition_retained", "overrides", "icbr_escalations",
+)
+
+
+class StoreError(ValueError):
+    """A results directory is missing, incomplete or does not match (one-line message)."""
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _plain(value: Any) -> Any:
+    """A JSON/SQLite-friendly Python scalar (numpy scalars become int/float/bool)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _sql_type(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "BOOLEAN"
+    if pd.api.types.is_integer_dtype(series):
+        return "INTEGER"
+    if pd.api.types.is_float_dtype(series):
+        return "REAL"
+    return "TEXT"
+
+
+def git_commit(path: Path | None = None) -> str | None:
+    """The git commit of the source tree holding ``path`` (default: this package), or None."""
+    where = Path(path) if path is not None else Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and commit else None
+
+
+def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> Path:
+    """Write ``manifest.json`` atomically: a temp file in the same folder, then a rename."""
+    directory = Path(directory)
+    target = directory / MANIFEST_NAME
+    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=2, sort_keys=False, default=_plain)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """Read ``manifest.json`` from a results directory (StoreError if absent or broken)."""
+    path = Path(directory) / MANIFEST_NAME
+    if not path.exists():
+        raise StoreError(f"{directory}: not a results directory (no {MANIFEST_NAME})")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: cannot be read ({exc})") from None
+
+
+def holds_results(directory: Path) -> bool:
+    """True if ``directory`` already holds a manifest or a results database."""
+    directory = Path(directory)
+    return any((directory / name).exists() for name in (MANIFEST_NAME, DB_NAME))
+
+
+def clear_results(directory: Path) -> None:
+    """Remove the store files (manifest and database) from ``directory``; nothing else."""
+    for name in STORE_FILES:
+        (Path(directory) / name).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------- the database
+
+class ResultStore:
+    """The SQLite database of one batch: a ``runs`` table and a ``timeseries`` table.
+
+    ``path=None`` keeps the database in memory (for batches run without ``out``).
+    Only the process that owns the store writes to it; workers return their results.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path is not None else None
+        self.conn = sqlite3.connect(str(self.path) if self.path else ":memory:",
+                                    isolation_level=None, check_same_thread=False)
+        if self.path is not None:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS runs (scenario_index INTEGER NOT NULL, "
+            "point INTEGER NOT NULL, replication INTEGER NOT NULL, scenario TEXT NOT NULL, "
+            "seed TEXT NOT NULL, error TEXT, params TEXT NOT NULL, summary TEXT NOT NULL, "
+            "PRIMARY KEY (scenario_index, point, replication))")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS timeseries (scenario_index INTEGER NOT NULL, "
+            "point INTEGER NOT NULL, replication INTEGER NOT NULL)")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS timeseries_run ON timeseries "
+                          "(scenario_index, point, replication)")
+        self._ts_columns = self._columns("timeseries")
+
+    def _columns(self, table: str) -> dict[str, str]:
+        rows = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+        return {r[1]: (r[2] or "").upper() for r in rows}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writing
+
+    def add_run(self, key: tuple[int, int, int], scenario: str, seed: str,
+                params: Mapping[str, Any], summary: Mapping[str, Any] | None,
+                timeseries: pd.DataFrame | None, error: str | None) -> None:
+        """Store one run (summary and timeseries) in a single transaction."""
+        summary_json = json.dumps({k: _plain(v) for k, v in (summary or {}).items()},
+                                  allow_nan=True)
+        params_json = json.dumps({k: _plain(v) for k, v in params.items()})
+        conn = self.conn
+        if timeseries is not None and len(timeseries.columns):
+            for col in timeseries.columns:
+                if col not in self._ts_columns:
+                    kind = _sql_type(timeseries[col])
+                    conn.execute(f"ALTER TABLE timeseries ADD COLUMN {_quote(col)} {kind}")
+                    self._ts_columns[col] = kind
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (*key, scenario, seed, error, params_json, summary_json))
+            if timeseries is not None and len(timeseries):
+                cols = list(timeseries.columns)
+                data = [timeseries[c].tolist() for c in cols]
+                names = ", ".join(_quote(c) for c in (*KEY_COLUMNS, *cols))
+                marks = ", ".join("?" * (len(cols) + 3))
+                conn.executemany(f"INSERT INTO timeseries ({names}) VALUES ({marks})",
+                                 ((*key, *row) for row in zip(*data, strict=True)))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- reading
+
+    def done_keys(self) -> set[tuple[int, int, int]]:
+        """Keys (scenario_index, point, replication) of the runs already stored."""
+        return {tuple(r) for r in self.conn.execute(
+            "SELECT scenario_index, point, replication FROM runs")}
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+    def read_runs(self, with_point: bool = False) -> pd.DataFrame:
+        """One row per run in (scenario, point, replication) order; metrics as columns."""
+        rows = self.conn.execute(
+            "SELECT scenario, point, replication, seed, error, params, summary FROM runs "
+            "ORDER BY scenario_index, point, replication").fetchall()
+        records = []
+        for scenario, point, rep, seed, error, params, summary in rows:
+            rec: dict[str, Any] = {"scenario": scenario}
+            if with_point:
+                rec["point"] = point
+                rec.update(json.loads(params))
+            rec["replication"] = rep
+            rec["seed"] = seed
+            rec.update(json.loads(summary))
+            rec["error"] = error
+            records.append(rec)
+        if not records:
+            cols = ["scenario", *(["point"] if with_point else []), "replication", "seed",
+                    "error"]
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame.from_records(records)
+        cols = [c for c in df.columns if c != "error"] + ["error"]
+        df = df[cols]
+        df["error"] = df["error"].astype(object).where(df["error"].notna(), None)
+        return df
+
+    def iter_timeseries(self, names: Sequence[str], with_point: bool = False,
+                        chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
+        """Timeseries rows in run order, in chunks (for streaming exports)."""
+        data_cols = [c for c in self._columns("timeseries") if c not in KEY_COLUMNS]
+        types = self._columns("timeseries")
+        select = ", ".join(_quote(c) for c in (*KEY_COLUMNS, *data_cols))
+        cursor = self.conn.execute(
+            f"SELECT {select} FROM timeseries ORDER BY scenario_index, point, replication, "
+            "rowid")
+        columns = [*KEY_COLUMNS, *data_cols]
+        while True:
+            rows = cursor.fetchmany(chunksize)
+            if not rows:
+                break
+            df = pd.DataFrame.from_records(rows, columns=columns)
+            yield self._finish_timeseries(df, data_cols, types, names, with_point)
+
+    def read_timeseries(self, names: Sequence[str], with_point: bool = False) -> pd.DataFrame:
+        """All timeseries rows: scenario, [point], replication, then the model's columns."""
+        parts = list(self.iter_timeseries(names, with_point, chunksize=1_000_000))
+        if parts:
+            return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        data_cols = [c for c in self._columns("timeseries") if c not in KEY_COLUMNS]
+        lead = ["scenario", *(["point"] if with_point else []), "replication"]
+        return pd.DataFrame(columns=[*lead, *data_cols])
+
+    @staticmethod
+    def _finish_timeseries(df: pd.DataFrame, data_cols: list[str], types: dict[str, str],
+                           names: Sequence[str], with_point: bool) -> pd.DataFrame:
+        for col in data_cols:
+            kind = types[col]
+            if kind == "REAL":
+                df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+            elif kind == "INTEGER":
+                if df[col].isna().any():
+                    df[col] = df[col].astype("float64")
+                else:
+                    df[col] = df[col].astype("int64")
+            elif kind == "BOOLEAN" and not df[col].isna().any():
+                df[col] = df[col].astype(bool)
+        label = [names[i] if 0 <= i < len(names) else str(i) for i in df["scenario_index"]]
+        df.insert(0, "scenario", label)
+        df = df.drop(columns=["scenario_index"])
+        if not with_point:
+            df = df.drop(columns=["point"])
+        return df
+
+
+# ---------------------------------------------------------------------------- results
+
+def _t_quantile(level: float, dof: np.ndarray) -> np.ndarray:
+    from scipy import stats
+
+    return stats.t.ppf(0.5 + level / 2, dof)
+
+
+class BatchResult:
+    """The outcome of a batch: ``runs`` (one row per run), ``timeseries`` and ``manifest``.
+
+    Tables are read lazily from the store, so a result over many runs costs little memory
+    until you ask for its timeseries.
+    """
+
+    def __init__(self, store: ResultStore, manifest: dict[str, Any], path: Path | None = None):
+        self._store = store
+        self.manifest = manifest
+        self.path = Path(path) if path is not None else None
+        self._runs: pd.DataFrame | None = None
+        self._timeseries: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        where = f" at {self.path}" if self.path else ""
+        return (f"<BatchResult {self.manifest.get('name')!r}: {self._store.count()} runs"
+                f"{where}>")
+
+    @property
+    def _names(self) -> list[str]:
+        return [s["name"] for s in self.manifest.get("scenarios", [])]
+
+    @property
+    def _with_point(self) -> bool:
+        return self.manifest.get("kind") == "sweep"
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per run: scenario, [point and its parameters], replication, seed,
+        every summary metric, error."""
+        if self._runs is None:
+            self._runs = self._store.read_runs(self._with_point)
+        return self._runs
+
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """The model's weekly timeseries for every run, with scenario and replication."""
+        if self._timeseries is None:
+            self._timeseries = self._store.read_timeseries(self._names, self._with_point)
+        return self._timeseries
+
+    def iter_timeseries(self, chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
+        """The timeseries in chunks of rows, without loading them all."""
+        return self._store.iter_timeseries(self._names, self._with_point, chunksize)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """The runs that raised, with their error text."""
+        runs = self.runs
+        return runs[runs["error"].notna()]
+
+    def metrics(self) -> list[str]:
+        """Names of the numeric summary metrics present in ``runs``."""
+        params = set(self.manifest.get("design_keys", []))
+        skip = {"scenario", "point", "replication", "seed", "error", *params}
+        return [c for c in self.runs.columns
+                if c not in skip and pd.api.types.is_numeric_dtype(self.runs[c])]
+
+    def summary_table(self, metrics: Sequence[str] | None = None,
+                      level: float = 0.95) -> pd.DataFrame:
+        """Mean and t-based confidence interval per metric per scenario (and design point).
+
+        Long format: one row per (scenario, [point], metric) with n, mean, std, ci_low,
+        ci_high and half_width. NaN values (undefined rates) are left out of n.
+        """
+        runs = self.runs
+        ok = runs[runs["error"].isna()] if len(runs) else runs
+        metrics = [m for m in (metrics or self.metrics()) if m in ok.columns]
+        group = ["scenario", "point"] if self._with_point else ["scenario"]
+        order = {name: i for i, name in enumerate(self._names)}
+        rows = []
+        for keys, frame in ok.groupby(group, sort=False):
+            keys = keys if isinstance(keys, tuple) else (keys,)
+            for metric in metrics:
+                values = frame[metric].to_numpy(dtype=float)
+                values = values[~np.isnan(values)]
+                n = values.size
+                mean = float(values.mean()) if n else math.nan
+                std = float(values.std(ddof=1)) if n > 1 else math.nan
+                half = float(_t_quantile(level, np.array(n - 1)) * std / math.sqrt(n)) \
+                    if n > 1 else math.nan
+                rows.append({**dict(zip(group, keys, strict=True)), "metric": metric, "n": n,
+                             "mean": mean, "std": std, "ci_low": mean - half,
+                             "ci_high": mean + half, "half_width": half})
+        table = pd.DataFrame(rows, columns=[*group, "metric", "n", "mean", "std", "ci_low",
+                                            "ci_high", "half_width"])
+        if len(table):
+            table["_o"] = table["scenario"].map(order).fillna(len(order))
+            table = table.sort_values(["_o", *group[1:]], kind="stable").drop(columns="_o")
+        return table.reset_index(drop=True)
+
+    def comparison_table(self, metrics: Sequence[str] | None = None, level: float = 0.95,
+                         digits: int = 3) -> pd.DataFrame:
+        """Metrics as rows, scenarios as columns, cells 'mean ± CI half-width' (strings)."""
+        table = self.summary_table(metrics, level)
+        if self._with_point:
+            table = table.assign(scenario=table["scenario"] + "#" + table["point"].astype(str))
+        cols = list(dict.fromkeys(table["scenario"]))
+        metric_order = list(dict.fromkeys(table["metric"]))
+        cells = {(r.scenario, r.metric): _cell(r.mean, r.half_width, digits)
+                 for r in table.itertuples()}
+        return pd.DataFrame({c: [cells.get((c, m), "") for m in metric_order] for c in cols},
+                            index=pd.Index(metric_order, name="metric"))
+
+    # -- export
+
+    def to_csv(self, directory: str | Path) -> list[Path]:
+        """Write runs.csv, timeseries.csv (streamed) and summary.csv into ``directory``."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        runs_path = directory / "runs.csv"
+        self.runs.to_csv(runs_path, index=False)
+        ts_path = directory / "timeseries.csv"
+        first = True
+        with ts_path.open("w", encoding="utf-8", newline="") as fh:
+            for chunk in self.iter_timeseries():
+                chunk.to_csv(fh, index=False, header=first)
+                first = False
+        summary_path = directory / "summary.csv"
+        self.summary_table().to_csv(summary_path, index=False)
+        return [runs_path, ts_path, summary_path]
+
+    def to_parquet(self, directory: str | Path) -> list[Path]:
+        """Write runs.parquet, timeseries.parquet and summary.parquet (needs pyarrow)."""
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise StoreError("Parquet export needs pyarrow: pip install 'cio-sim[parquet]'") \
+                from None
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = [directory / f"{n}.parquet" for n in ("runs", "timeseries", "summary")]
+        runs = self.runs.copy()
+        runs["error"] = runs["error"].astype("string")
+        runs.to_parquet(paths[0], index=False)
+        self.timeseries.to_parquet(paths[1], index=False)
+        self.summary_table().to_parquet(paths[2], index=False)
+        return paths
+
+
+def _cell(mean: float, half: float, digits: int) -> str:
+    if math.isnan(mean):
+        return "n/a"
+    if math.isnan(half):
+        return f"{mean:.{digits}g}"
+    return f"{mean:.{digits}g} ± {half:.{digits - 1 if digits > 1 else 1}g}"
+
+
+def load_results(directory: str | Path) -> BatchResult:
+    """Open a results directory written by a batch (``manifest.json`` + database)."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    db = directory / DB_NAME
+    if not db.exists():
+        raise StoreError(f"{directory}: no {DB_NAME} next to the manifest")
+    return BatchResult(ResultStore(db), manifest, directory)
+
+
+__all__ = ["BatchResult", "ResultStore", "StoreError", "clear_results", "git_commit",
+           "holds_results", "load_results", "read_manifest", "write_manifest"]
