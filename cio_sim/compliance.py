@@ -4,7 +4,10 @@ At adoption each pair draws whether and when the department starts implementing 
 it takes (CIO-office capacity, clout, willingness from fit, consent, instrument force and
 monitoring). Self-reports count work in progress as compliant until a monitoring moment
 (jaargesprek, P&C cycle or a CIO Rijk check) sees otherwise, so reported and actual
-compliance are kept apart (ADR:L994)."""
+compliance are kept apart (ADR:L994). A jaargesprek on a voluntary kader rests on what the
+department chooses to share (ADR:L994, L3437), so it uncovers an optimistic report only with
+probability ``compliance.jaargesprek_detection``; otherwise the report stands until a later
+jaargesprek."""
 
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ MONITORING_INTENSITY = {"dialogue": 0.0, "jaargesprek": 1.0, "checking": 2.0, "p
 DURATION_SHAPE = 4.0
 # CIO Rijk plans its checks in four-weekly batches (assumption).
 CHECK_BATCH_WEEKS = 4
+# Spawn key of the random stream for jaargesprek detection draws (arbitrary, unused elsewhere).
+DETECTION_STREAM_KEY = 0x6A67
 
 
 @dataclass(slots=True)
@@ -45,6 +50,7 @@ class Pair:
     optimistic: bool
     explains: bool
     first_check: float = INF        # first monitoring moment at or after the start
+    lenient_talks: int = 0          # voluntary jaargesprekken that miss the optimistic report
 
 
 class ComplianceLedger:
@@ -63,6 +69,12 @@ class ComplianceLedger:
         self.checks_per_batch = per_year * CHECK_BATCH_WEEKS / 52.0
         self.checks_done = 0
         self._jaargesprek = self._schedule_jaargesprekken()
+        # Own stream for detection draws (a fixed child key, no spawn), so the behaviour
+        # stream and the seed sequence are left untouched.
+        ss = model.seed_sequence
+        self._detect_rng = np.random.default_rng(np.random.SeedSequence(
+            ss.entropy, spawn_key=(*ss.spawn_key, DETECTION_STREAM_KEY)))
+        self._detect_p = c["jaargesprek_detection"]
 
     def _schedule_jaargesprekken(self) -> dict[int, np.ndarray]:
         """Yearly talk per department at its own week; some years it does not happen
@@ -110,6 +122,10 @@ class ComplianceLedger:
                         step + c["deadline_weeks"], w, start, done,
                         bool(rng.random() < c["report_in_progress"]),
                         instrument.explain_allowed and bool(rng.random() < c["explain_prob"]))
+            if instrument.monitoring == "jaargesprek" and self._detect_p < 1.0:
+                # Talks that pass before one uncovers the report: geometric (ADR:L994).
+                pair.lenient_talks = (int(self._detect_rng.geometric(self._detect_p)) - 1
+                                      if self._detect_p > 0.0 else 1 << 30)
             self.pairs.append(pair)
             if instrument.monitoring == "checking":
                 self._binding_open.append(pair)
@@ -138,7 +154,7 @@ class ComplianceLedger:
             mon = q.instrument.monitoring
             if mon == "jaargesprek" or mon == "checking":
                 times = self._jaargesprek[q.dept_index]
-                i = int(np.searchsorted(times, q.start))
+                i = int(np.searchsorted(times, q.start)) + q.lenient_talks
                 if i < times.size:
                     q.first_check = min(q.first_check, float(times[i]))
             elif mon == "pc":

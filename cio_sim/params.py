@@ -410,6 +410,10 @@ SCHEMA: dict[str, Any] = {
                                  "shorter start delay per unit of monitoring intensity"),
         "report_in_progress": share(0.8, "ADR:L994 (value assumption)",
                                     "chance work in progress is self-reported as compliant"),
+        "jaargesprek_detection": share(0.5, "ADR:L994, L3437 (value assumption)",
+                                       "chance a voluntary jaargesprek uncovers an optimistic "
+                                       "self-report (supervision rests on what a department "
+                                       "chooses to share)"),
         "explain_prob": share(0.7, "ADR:L602 (value assumption)",
                               "chance an unfinished comply-and-explain kader is explained"),
         "pc_interval_weeks": positive(26, A("P&C cycle: voorjaarsnota and jaarverslag"),
