@@ -1,0 +1,193 @@
+"""Figures of cio_sim.plots: axes, labels, data, NaN and single-scenario handling, saving."""
+
+from __future__ import annotations
+
+import math
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import cio_sim
+from cio_sim import plots
+
+SCENARIOS = ("consensus_2021", "doorzettingsmacht_2026", "keuzematrix")
+
+
+def stand_in_batch(scenarios=SCENARIOS, replications: int = 3, horizon: int = 104,
+                   seed: int = 1) -> types.SimpleNamespace:
+    """A batch result with the runner's columns, built by running CIOModel in a loop."""
+    runs, series = [], []
+    for name in scenarios:
+        for r in range(replications):
+            model = cio_sim.CIOModel(name, seed=seed + r,
+                                     overrides={"horizon_weeks": horizon}).run()
+            runs.append({"scenario": name, "replication": r, "seed": f"{seed}:{r}",
+                         **model.summary(), "error": None})
+            ts = model.timeseries()
+            ts.insert(0, "replication", r)
+            ts.insert(0, "scenario", name)
+            series.append(ts)
+    return types.SimpleNamespace(runs=pd.DataFrame(runs),
+                                 timeseries=pd.concat(series, ignore_index=True),
+                                 manifest={"seed": seed, "replications": replications})
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return stand_in_batch()
+
+
+def _texts(fig: Figure) -> str:
+    parts = [fig._suptitle.get_text() if fig._suptitle else ""]
+    for ax in fig.axes:
+        parts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        parts += [t.get_text() for t in ax.get_xticklabels()]
+        leg = ax.get_legend()
+        if leg is not None:
+            parts += [t.get_text() for t in leg.get_texts()]
+    return " | ".join(parts)
+
+
+def _visible_axes(fig: Figure):
+    return [ax for ax in fig.axes if ax.get_visible()]
+
+
+def _n_artists(ax) -> int:
+    return len(ax.lines) + len(ax.collections) + len(ax.patches)
+
+
+def test_backlog_band(batch):
+    fig = plots.plot_backlog(batch.timeseries)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "Year"
+    assert "Backlog" in ax.get_ylabel() and "[open items]" in ax.get_ylabel()
+    assert ax.get_title()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [f"{s} (n=3)" for s in SCENARIOS]
+    assert len(ax.lines) == 3 and len(ax.collections) == 3       # median + band per scenario
+    y = ax.lines[0].get_ydata()
+    assert len(y) == 104 and np.nanmax(y) > 0
+
+
+def test_compliance_actual_vs_reported(batch):
+    fig = plots.plot_compliance(batch.timeseries)
+    axes = _visible_axes(fig)
+    assert len(axes) == 3
+    for ax, name in zip(axes, SCENARIOS, strict=True):
+        assert ax.get_title().startswith(name)
+        assert "Compliance" in ax.get_ylabel()
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["actual", "reported"]
+        assert any(np.isfinite(line.get_ydata()).any() for line in ax.lines)
+    assert "actual vs reported" in fig._suptitle.get_text()
+
+
+def test_regime_comparison_small_multiples(batch):
+    fig = plots.plot_regime_comparison(batch.runs)
+    axes = _visible_axes(fig)
+    assert len(axes) == len(plots.HEADLINE_METRICS) == 8
+    for ax, key in zip(axes, plots.HEADLINE_METRICS, strict=True):
+        assert ax.get_title() == plots.metric_label(key, unit=False)
+        assert ax.get_ylabel()
+        assert [t.get_text() for t in ax.get_xticklabels()] == list(SCENARIOS)
+        assert _n_artists(ax) >= 3
+    assert "95% CI" in fig._suptitle.get_text()
+
+
+def test_throughput_compliance_plane(batch):
+    fig = plots.plot_throughput_compliance(batch.runs)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "Adopted [per year]"
+    assert ax.get_ylabel().startswith("Compliance, actual")
+    assert len(ax.get_legend().get_texts()) == 3
+    points = sum(len(c.get_offsets()) for c in ax.collections
+                 if c.get_offsets().shape[0] > 1)
+    assert points == len(batch.runs)
+
+
+def test_quadrants_grouped_bars(batch):
+    fig = plots.plot_quadrants(batch.runs)
+    (ax,) = fig.axes
+    assert ax.get_ylabel() == "Adopted proposals [per year]"
+    assert [t.get_text().split(":")[0] for t in ax.get_xticklabels()] == ["q1", "q2", "q3", "q4"]
+    assert len(ax.patches) == 4 * 3
+    expected = batch.runs.groupby("scenario", sort=False)["adopted_per_year_q4"].mean()
+    heights = [p.get_height() for p in ax.patches]
+    for k, name in enumerate(SCENARIOS):
+        assert heights[4 * k + 3] == pytest.approx(expected[name])
+
+
+def test_attention_fulltime_parttime(batch):
+    fig = plots.plot_attention(batch.runs)
+    axes = _visible_axes(fig)
+    assert len(axes) == 2
+    for ax in axes:
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["fulltime", "parttime"]
+        assert "[0-1]" in ax.get_ylabel()
+        assert len(ax.patches) == 2 * 3
+    first = axes[0].patches[3].get_height()           # parttime, first scenario
+    runs = batch.runs[batch.runs["scenario"] == SCENARIOS[0]]
+    assert first == pytest.approx(runs["attention_used_parttime"].mean())
+
+
+def test_nan_metric_and_failed_runs_are_tolerated(batch):
+    runs = batch.runs.copy()
+    runs["compliance_overridden"] = np.nan
+    failed = runs.iloc[[0]].copy()
+    failed.loc[:, "decisions_per_year"] = 1e9
+    failed["error"] = "Traceback: boom"
+    runs = pd.concat([runs, failed], ignore_index=True)
+    fig = plots.plot_regime_comparison(runs, metrics=("decisions_per_year",
+                                                      "compliance_overridden", "no_such_metric"))
+    ax_ok, ax_nan, ax_missing = _visible_axes(fig)
+    assert "no data" in [t.get_text() for t in ax_nan.texts]
+    assert "no data" in [t.get_text() for t in ax_missing.texts]
+    assert max(np.nanmax(c.get_offsets()[:, 1]) for c in ax_ok.collections) < 1e9
+
+
+def test_single_scenario_and_no_scenario_column(batch):
+    one_runs = batch.runs[batch.runs["scenario"] == "keuzematrix"]
+    one_ts = batch.timeseries[batch.timeseries["scenario"] == "keuzematrix"]
+    for fig in (plots.plot_backlog(one_ts), plots.plot_compliance(one_ts),
+                plots.plot_regime_comparison(one_runs), plots.plot_throughput_compliance(one_runs),
+                plots.plot_quadrants(one_runs), plots.plot_attention(one_runs)):
+        assert isinstance(fig, Figure)
+        assert "keuzematrix" in _texts(fig)
+    bare = one_runs.drop(columns=["scenario"])
+    fig = plots.plot_regime_comparison(bare, metrics=("adopted_per_year",))
+    assert _n_artists(fig.axes[0]) >= 2
+
+
+def test_mean_ci_hand_computation():
+    m, lo, hi, n = plots.mean_ci([1.0, 2.0, 3.0, 4.0, float("nan")])
+    half = 3.182446305284263 * math.sqrt(5 / 3) / 2       # t(0.975, 3) * sd / sqrt(n)
+    assert (m, n) == (2.5, 4)
+    assert lo == pytest.approx(2.5 - half) and hi == pytest.approx(2.5 + half)
+    m, lo, hi, n = plots.mean_ci([7.0])
+    assert m == 7.0 and n == 1 and math.isnan(lo) and math.isnan(hi)
+    assert plots.mean_ci([])[3] == 0
+
+
+def test_save_png_and_svg(batch, tmp_path):
+    fig = plots.plot_quadrants(batch.runs)
+    paths = plots.save(fig, tmp_path / "sub" / "quadrants", formats=("png", "svg"))
+    assert [p.name for p in paths] == ["quadrants.png", "quadrants.svg"]
+    png, svg = paths
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    text = svg.read_text()
+    assert "<svg" in text and len(text) > 5000
+
+
+def test_plots_are_not_imported_by_the_model_core():
+    import subprocess
+    import sys
+
+    code = ("import sys, cio_sim; cio_sim.CIOModel('consensus_2021', seed=1, "
+            "overrides={'horizon_weeks': 2}).run(); "
+            "print('cio_sim.plots' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
