@@ -15,8 +15,15 @@ from .scenario import Scenario, ScenarioError, bundled_names, from_dict, load_sc
 __version__ = "0.1.0"
 
 __all__ = [
-    "CIOModel", "Param", "SCHEMA", "Scenario", "ScenarioError", "bundled_names", "from_dict",
-    "load_scenario", "__version__",
+    "SCHEMA",
+    "CIOModel",
+    "Param",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "bundled_names",
+    "from_dict",
+    "load_scenario",
 ]
 
 from .runner import compare, run_batch, run_sweep

@@ -22,6 +22,7 @@ class Member(mesa.Agent):
 
     model: CIOModel
     voting = True
+    seat = 0
 
     def __init__(self, model: CIOModel, code: str, autonomy: float):
         super().__init__(model)

@@ -147,7 +147,8 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     out = Path(args.out) if args.out else Path("results") / scenario.name
     plan = plan_batch("run", scenario.name, [_Cell(0, 0, scenario)], [scenario.name],
                       args.replications, args.seed, args.workers, args.backend, out,
-                      args.resume, args.force, command=_command_line(argv))
+                      args.resume, args.force, extra={"overrides": list(args.set)},
+                      command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     lines = [f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, "
              f"digest {plan.digest}", *_summary_lines(result), *_errors_line(result),

@@ -183,8 +183,8 @@ def timeseries_frame(model: CIOModel) -> pd.DataFrame:
     """One row per step: proposals per state, backlog, cumulative decisions, compliance."""
     cols = ["step", *STATES, "jaaragenda"]
     df = pd.DataFrame(model.history, columns=cols)
-    df.insert(1, "year", model.p["start_year"] + df["step"] // int(WEEKS_PER_YEAR))
-    df["submitted"] = df[list(STATES)].sum(axis=1)
+    df.insert(1, "year", model.p["start_year"] + (df["step"] - 1) // int(WEEKS_PER_YEAR))
+    df["n_submitted"] = df[list(STATES)].sum(axis=1)
     df["backlog"] = df[list(OPEN_STATES)].sum(axis=1)
     df["closed"] = df[list(CLOSED_STATES)].sum(axis=1)
     df["decisions"] = df[ADOPTED] + df[REJECTED]

@@ -137,6 +137,8 @@ class CIOModel(mesa.Model):
                 autonomy = float(self.init_rng.uniform(pos["autonomy_low"], pos["autonomy_high"]))
                 self.advisory.append(AdvisoryCIO(self, f"UO{k + 1}", autonomy))
         self.members = [*self.departments, *self.advisory]
+        for seat, member in enumerate(self.members):
+            member.seat = seat            # index into each proposal's context vector
         self.psg_cios = [c for c in self.departments if c.combined_psg]
         self.cio_rijk = CIORijk(self)
         self.icbr = ICBR(self)
@@ -255,11 +257,9 @@ class CIOModel(mesa.Model):
         objectors: list[int] = []
         reservers: list[int] = []
         ctx = self._contexts[prop.id]
-        n_dep = len(self.departments)
-        for k, (member, rev) in enumerate(zip(members, reviewed, strict=True)):
+        for member, rev in zip(members, reviewed, strict=True):
             idx = member.index if isinstance(member, DepartmentalCIO) else None
-            mi = idx if idx is not None else n_dep + self.advisory.index(member)
-            pos = member.position(prop, member.stake(prop, idx), ctx[mi], rev)
+            pos = member.position(prop, member.stake(prop, idx), ctx[member.seat], rev)
             counts[pos] += 1
             if idx is not None:
                 if pos == OBJECT:
@@ -383,9 +383,11 @@ class CIOModel(mesa.Model):
     # ------------------------------------------------------------------ Mesa API
 
     def step(self) -> None:
-        """One week: arrivals, wake-ups, voorportalen, CIO-beraad, ICBR, working groups."""
+        """One week: arrivals, wake-ups, voorportalen, CIO-beraad, ICBR, working groups.
+
+        Mesa counts steps from 1, so step t simulates week t (arrival week t - 1)."""
         t = self.steps
-        for spec in self._planned.pop(t, ()):
+        for spec in self._planned.pop(t - 1, ()):
             self.submit(spec)
         for action, item in self.wakeups.pop(t, ()):
             self._handle_wakeup(action, item)
@@ -452,4 +454,4 @@ class CIOModel(mesa.Model):
         return len(self.proposals_by_id)
 
 
-__all__ = ["CIOModel", "REJECTED", "STALLED", "WITHDRAWN", "ESCALATED"]
+__all__ = ["ESCALATED", "REJECTED", "STALLED", "WITHDRAWN", "CIOModel"]

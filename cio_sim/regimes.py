@@ -129,7 +129,8 @@ class KeuzematrixRouting(Routing):
     """ADR keuzematrix (ADR:L607-608): the forum follows the quadrant."""
 
     name = "keuzematrix"
-    FORUM = {"q1": "department", "q2": "community", "q3": "working_group", "q4": "cio_beraad"}
+    FORUM: ClassVar[dict[str, str]] = {"q1": "department", "q2": "community",
+                                       "q3": "working_group", "q4": "cio_beraad"}
 
     def forum_for(self, proposal: Proposal) -> str:
         return self.FORUM[proposal.quadrant]
@@ -187,8 +188,8 @@ class ByComplexity(Instruments):
     """Keuzematrix instruments for kaders by complexity (ADR:L599-603)."""
 
     name = "by_complexity"
-    BY = {"simple": NORMATIVE_PC, "complicated": COMPLY_AND_EXPLAIN,
-          "complex": GUIDING_PRINCIPLES}
+    BY: ClassVar[dict[str, Instrument]] = {
+        "simple": NORMATIVE_PC, "complicated": COMPLY_AND_EXPLAIN, "complex": GUIDING_PRINCIPLES}
 
     def for_kader(self, proposal: Proposal) -> Instrument:
         if proposal.forum == "working_group":

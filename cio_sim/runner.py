@@ -302,22 +302,25 @@ def _now() -> str:
 def _manifest(plan: Plan, workers: int, backend: str) -> dict[str, Any]:
     from . import __version__
 
-    scenarios = []
+    details = []
     for i, label in enumerate(plan.labels):
         cell = next(c for c in plan.cells if c.scenario_index == i)
-        scenarios.append({"name": label, "description": cell.scenario.description,
-                          "source": cell.scenario.source, "digest": cell.scenario.digest(),
-                          "values": cell.scenario.values})
+        details.append({"name": label, "description": cell.scenario.description,
+                        "source": cell.scenario.source, "digest": cell.scenario.digest(),
+                        "values": cell.scenario.values})
+    horizons = {c.scenario.values.get("horizon_weeks") for c in plan.cells}
     manifest: dict[str, Any] = {
         "kind": plan.kind,
         "name": plan.name,
+        "scenarios": list(plan.labels),
+        "digests": {d["name"]: d["digest"] for d in details},
+        "horizon_weeks": horizons.pop() if len(horizons) == 1 else sorted(horizons),
         "digest": plan.digest,
         "seed": plan.seed,
         "replications": plan.replications,
         "seeds": [seed_id(plan.seed, i) for i in range(plan.replications)],
         "seed_note": "run i of every scenario/point uses SeedSequence(seed, spawn_key=(i,)) "
                      "= SeedSequence(seed).spawn(replications)[i]",
-        "scenarios": scenarios,
         "version": __version__,
         "git_commit": git_commit(),
         "created": _now(),
@@ -328,6 +331,7 @@ def _manifest(plan: Plan, workers: int, backend: str) -> dict[str, Any]:
         "status": "running",
         "runs_expected": plan.total,
         "runs_stored": 0,
+        "parameters": details,
     }
     if plan.kind == "sweep":
         manifest["design_keys"] = sorted({k for c in plan.cells for k in c.params})

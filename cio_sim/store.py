@@ -292,7 +292,8 @@ class BatchResult:
 
     @property
     def _names(self) -> list[str]:
-        return [s["name"] for s in self.manifest.get("scenarios", [])]
+        return [s if isinstance(s, str) else s["name"]
+                for s in self.manifest.get("scenarios", [])]
 
     @property
     def _with_point(self) -> bool:

@@ -1,0 +1,149 @@
+"""cio_sim.report: summary table numbers, Markdown formatting and the written report."""
+
+from __future__ import annotations
+
+import math
+import re
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cio_sim
+from cio_sim.report import format_number, format_summary_table, summary_table, write_report
+
+T_975_3 = 3.182446305284263      # t quantile 0.975 with 3 degrees of freedom
+T_975_1 = 12.706204736174698     # ... with 1 degree of freedom
+
+
+def stand_in_batch(scenarios=("consensus_2021", "doorzettingsmacht_2026"),
+                   replications: int = 3, horizon: int = 104, seed: int = 1,
+                   manifest: dict | None = None) -> types.SimpleNamespace:
+    """A batch result with the runner's columns, built by running CIOModel in a loop."""
+    runs, series = [], []
+    for name in scenarios:
+        for r in range(replications):
+            model = cio_sim.CIOModel(name, seed=seed + r,
+                                     overrides={"horizon_weeks": horizon}).run()
+            runs.append({"scenario": name, "replication": r, "seed": f"{seed}:{r}",
+                         **model.summary(), "error": None})
+            ts = model.timeseries()
+            ts.insert(0, "replication", r)
+            ts.insert(0, "scenario", name)
+            series.append(ts)
+    return types.SimpleNamespace(runs=pd.DataFrame(runs),
+                                 timeseries=pd.concat(series, ignore_index=True),
+                                 manifest=manifest if manifest is not None else {})
+
+
+def small_runs() -> pd.DataFrame:
+    return pd.DataFrame({
+        "scenario": ["A", "A", "A", "A", "B", "B", "B", "B"],
+        "replication": [0, 1, 2, 3, 0, 1, 2, 3],
+        "seed": ["1:0", "1:1", "1:2", "1:3"] * 2,
+        "adopted_per_year": [1.0, 2.0, 3.0, 4.0, 10.0, np.nan, 14.0, 999.0],
+        "overrides": [0, 0, 0, 0, 5, 5, 5, 5],
+        "compliance_overridden": [np.nan] * 8,
+        "error": [None, None, None, None, None, None, None, "ValueError: boom"],
+    })
+
+
+def test_summary_table_matches_hand_computation():
+    table = summary_table(small_runs(), ["adopted_per_year", "overrides",
+                                         "compliance_overridden", "not_a_column"])
+    assert list(table.index) == ["adopted_per_year", "overrides", "compliance_overridden"]
+    assert list(table.columns.get_level_values(0).unique()) == ["A", "B"]
+    a = table.loc["adopted_per_year", "A"]
+    half_a = T_975_3 * math.sqrt(5 / 3) / math.sqrt(4)      # sd of 1..4 is sqrt(5/3)
+    assert a["mean"] == pytest.approx(2.5)
+    assert a["ci_low"] == pytest.approx(2.5 - half_a)
+    assert a["ci_high"] == pytest.approx(2.5 + half_a)
+    assert a["n"] == 4
+    b = table.loc["adopted_per_year", "B"]                   # NaN dropped, failed run left out
+    half_b = T_975_1 * math.sqrt(8) / math.sqrt(2)           # sd of (10, 14) is sqrt(8)
+    assert b["mean"] == pytest.approx(12.0) and b["n"] == 2
+    assert b["ci_high"] - b["mean"] == pytest.approx(half_b)
+    zero = table.loc["overrides", "B"]
+    assert zero["mean"] == zero["ci_low"] == zero["ci_high"] == 5
+    assert table.loc["compliance_overridden", ("A", "n")] == 0
+    assert math.isnan(table.loc["compliance_overridden", ("A", "mean")])
+
+
+def test_summary_table_default_metrics_and_no_scenario_column():
+    runs = small_runs().drop(columns=["scenario"])
+    table = summary_table(runs)
+    assert list(table.columns.get_level_values(0).unique()) == ["scenario"]
+    assert "adopted_per_year" in table.index and table.index[0] == "adopted_per_year"
+    assert "replication" not in table.index and "seed" not in table.index
+
+
+def test_format_summary_table_and_rounding():
+    text = format_summary_table(summary_table(small_runs(), ["adopted_per_year", "overrides",
+                                                             "compliance_overridden"]))
+    lines = text.splitlines()
+    assert lines[0] == "| metric | A | B |"
+    assert lines[1] == "|---|--:|--:|"
+    half_a = T_975_3 * math.sqrt(5 / 3) / 2
+    assert f"2.5 ± {half_a:.1f}" in lines[2]                # 2.05 -> one decimal
+    assert "12 ± 25" in lines[2]                            # half-width 25.4 -> integers
+    assert "| 0 ± 0 | 5 ± 0 |" in lines[3]
+    assert lines[4].endswith("| – | – |")
+    assert format_number(0.123456) == "0.123"
+    assert format_number(1234.5) == "1234"
+    assert format_number(float("nan")) == "–"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    manifest = {
+        "kind": "compare", "name": "compare_consensus_2021_vs_doorzettingsmacht_2026",
+        "digest": "abc123", "seed": 1, "replications": 3, "version": cio_sim.__version__,
+        "command": "cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 3 --out x",
+        "scenarios": [{"name": "consensus_2021", "digest": "d1", "description": "2021",
+                       "source": "/some/machine/scenarios/consensus_2021.toml",
+                       "values": {"horizon_weeks": 104}},
+                      {"name": "doorzettingsmacht_2026", "digest": "d2",
+                       "source": "doorzettingsmacht_2026.toml", "values": {}}],
+    }
+    result = stand_in_batch(manifest=manifest)
+    out = tmp_path_factory.mktemp("report")
+    return result, out, write_report(result, out)
+
+
+def test_write_report_table_and_links(written):
+    result, out, path = written
+    assert path == out / "report.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# cio-sim report: consensus_2021 vs doorzettingsmacht_2026")
+    assert "| metric | consensus_2021 | doorzettingsmacht_2026 |" in text
+    for key in ("decisions_per_year", "compliance_reported", "delegate_attendance_share"):
+        assert f"(`{key}`)" in text
+    mean = result.runs.loc[result.runs["scenario"] == "consensus_2021",
+                           "decisions_per_year"].mean()
+    row = next(line for line in text.splitlines() if "(`decisions_per_year`)" in line)
+    assert row.split("|")[2].strip().startswith(f"{mean:.0f}"[:2])
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert len(links) == 6
+    for link in links:
+        assert link.startswith("figures/") and not link.startswith("/")
+        target = out / link
+        assert target.is_file() and target.stat().st_size > 1000
+    assert text.count("\n*") >= 6                                  # a caption per figure
+    assert "`abc123`" in text and "`d1`" in text and "Seed: `1`" in text
+    assert "/some/machine" not in text and "consensus_2021.toml" in text
+    assert "cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 3 --out x" in text
+
+
+def test_write_report_tolerates_missing_manifest_and_timeseries(tmp_path):
+    full = stand_in_batch(scenarios=("keuzematrix",), replications=2, horizon=52)
+    result = types.SimpleNamespace(runs=full.runs, timeseries=pd.DataFrame(), manifest=None)
+    path = write_report(result, tmp_path / "new" / "dir", formats=("svg",))
+    text = path.read_text(encoding="utf-8")
+    assert "| metric | keuzematrix |" in text
+    assert "Figures skipped: backlog (no timeseries); compliance (no timeseries)." in text
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links and all(link.endswith(".svg") for link in links)
+    assert all((path.parent / link).is_file() for link in links)
+    assert "Replications per scenario: `2`" in text
+    assert "cio_sim.run_batch('keuzematrix')" in text
