@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mesa
 import numpy as np
 
 from .model import CIOModel
@@ -167,8 +168,20 @@ def _plain_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _release(model: Any) -> None:
+    """Drop Mesa's class-level reference to a finished model so it can be freed.
+
+    Mesa 3.3 keeps every model as a key of ``mesa.Agent._ids`` (mesa issue #3179, fixed
+    upstream later), which would make memory grow with the number of runs.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if model is not None and isinstance(ids, dict):
+        ids.pop(model, None)
+
+
 def _run_one(scenario: Scenario, seed: int, replication: int) -> dict[str, Any]:
     """Run one replication; an exception becomes the run's error text."""
+    model = None
     try:
         model = CIOModel(scenario, seed=run_seed(seed, replication))
         model.run()
@@ -178,6 +191,8 @@ def _run_one(scenario: Scenario, seed: int, replication: int) -> dict[str, Any]:
     except Exception as exc:  # recorded, the batch goes on
         text = " ".join(f"{type(exc).__name__}: {exc}".split())
         return {"summary": None, "timeseries": None, "error": text}
+    finally:
+        _release(model)
 
 
 def _run_chunk(scenario: Scenario, scenario_index: int, point: int, seed: int,
