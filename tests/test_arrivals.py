@@ -1,0 +1,41 @@
+"""Arrival streams: the roadmap replay and the stochastic streams."""
+
+import numpy as np
+
+import cio_sim
+from cio_sim.arrivals import ArrivalGenerator, load_milestones
+from cio_sim.params import defaults
+
+
+def generator(seed=0, **arrivals):
+    p = defaults()
+    p["arrivals"].update(arrivals)
+    return ArrivalGenerator(p, 12, 17, np.random.default_rng(seed))
+
+
+def test_every_roadmap_milestone_is_replayed_in_its_year() -> None:
+    rows = load_milestones()
+    assert len(rows) == 57
+    gen = generator(departmental_per_year=0.0, incident_per_year=0.0,
+                    parliamentary_per_year=0.0, cio_rijk_per_year=0.0)
+    specs = [s for week in gen.all(208, 2022).values() for s in week]
+    assert sorted(s.label for s in specs) == sorted(r["id"] for r in rows)
+    for s in specs:
+        row = next(r for r in rows if r["id"] == s.label)
+        assert s.week // 52 == int(row["year"]) - 2022
+        assert s.complexity == row["complexity"] and s.theme == int(row["theme"])
+
+
+def test_stochastic_rates_are_respected() -> None:
+    gen = generator(seed=1, planned=False, departmental_per_year=20.0, incident_per_year=0.0,
+                    parliamentary_per_year=0.0, cio_rijk_per_year=0.0)
+    specs = [s for week in gen.all(52 * 20, 2022).values() for s in week]
+    assert 0.8 * 400 < len(specs) < 1.2 * 400
+    assert {s.origin for s in specs} == {"departmental"}
+    assert all(1 <= len(s.affected) <= 12 for s in specs)
+    assert all(len(set(s.affected)) == len(s.affected) for s in specs)
+
+
+def test_the_planned_stream_can_be_switched_off() -> None:
+    model = cio_sim.CIOModel("consensus_2021", seed=2, overrides={"arrivals.planned": False})
+    assert not (model.run().proposals()["origin"] == "roadmap").any()

@@ -1,0 +1,71 @@
+"""Compliance ledger: actual vs self-reported status, explanations, checks."""
+
+import math
+
+import numpy as np
+
+import cio_sim
+from cio_sim.compliance import status_at
+from cio_sim.regimes import NORMATIVE_BINDING, NORMATIVE_VOLUNTARY
+from tests.test_regimes import make_proposal
+
+
+def arrays(**cols):
+    n = len(next(iter(cols.values())))
+    base = {"adopted": np.zeros(n), "due": np.zeros(n), "start": np.full(n, math.inf),
+            "done": np.full(n, math.inf), "first_check": np.full(n, math.inf),
+            "optimistic": np.ones(n, bool), "explains": np.zeros(n, bool),
+            "learning": np.zeros(n, bool), "overridden": np.zeros(n, bool)}
+    base.update({k: np.asarray(v) for k, v in cols.items()})
+    return base
+
+
+def test_work_in_progress_is_reported_compliant_until_a_check() -> None:
+    a = arrays(start=[10.0, 10.0, 10.0], done=[20.0, 50.0, 50.0],
+               first_check=[math.inf, math.inf, 30.0])
+    at25 = status_at(a, 25.0)
+    assert at25["actual"].tolist() == [True, False, False]
+    assert at25["reported"].tolist() == [True, True, True]
+    at35 = status_at(a, 35.0)
+    assert at35["reported"].tolist() == [True, True, False]
+
+
+def test_never_started_is_never_reported_compliant() -> None:
+    st = status_at(arrays(start=[math.inf]), 100.0)
+    assert not st["actual"][0] and not st["reported"][0] and not st["started"][0]
+
+
+def test_explanations_replace_reports_after_the_deadline() -> None:
+    a = arrays(start=[5.0], done=[90.0], due=[40.0], explains=[True])
+    assert status_at(a, 30.0)["reported"][0] and not status_at(a, 30.0)["explained"][0]
+    late = status_at(a, 50.0)
+    assert late["explained"][0] and not late["reported"][0]
+
+
+def test_binding_force_raises_willingness_and_checks_find_progress() -> None:
+    model = cio_sim.CIOModel("consensus_2021", seed=1, overrides={"horizon_weeks": 10})
+    item = make_proposal(prescriptiveness=0.9, affected=tuple(range(12)))
+    model.proposals_by_id[item.id] = item
+    model._contexts[item.id] = tuple([0.5] * len(model.members))
+    model.ledger.register(item, NORMATIVE_VOLUNTARY, 0)
+    model.ledger.register(item, NORMATIVE_BINDING, 0)
+    vol = [q.willingness for q in model.ledger.pairs[:12]]
+    bind = [q.willingness for q in model.ledger.pairs[12:]]
+    assert all(b >= v for v, b in zip(vol, bind, strict=True)) and sum(bind) > sum(vol)
+    started = [q for q in model.ledger.pairs[12:] if q.start < math.inf]
+    assert started
+    model.ledger.checks_per_batch = 1000.0
+    step = int(max(q.start for q in started)) + 4
+    step -= step % 4
+    for q in started:
+        q.done = math.inf
+    model.ledger.monitor(step)
+    assert all(q.first_check == step for q in started)
+    assert all(q.first_check == math.inf for q in model.ledger.pairs[:12]
+               if q.start < math.inf and q.instrument.monitoring == "jaargesprek")
+
+
+def test_overridden_departments_are_recorded_per_pair(run_preset) -> None:
+    comp = run_preset("doorzettingsmacht_2026", seed=2).compliance()
+    assert comp["overridden"].any() and (~comp["overridden"]).any()
+    assert (comp["consented"] == ~comp["overridden"]).all()

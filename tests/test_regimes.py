@@ -1,0 +1,180 @@
+"""Each regime part's defining property, as a unit and in whole runs."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cio_sim
+from cio_sim import regimes
+from cio_sim.proposals import Proposal
+from cio_sim.regimes import ADOPT, DEFER, REJECT, REWORK, STALL, Tally
+
+
+def make_proposal(**kw) -> Proposal:
+    base = dict(id=0, origin="roadmap", theme=1, domain="general", affected=(0, 1, 2),
+                impact=0.8, complexity="complicated", fin_org=False,
+                outside_digitalisation=False, strategic=True, prescriptiveness=0.4,
+                maturity=0.9, weapon_systems=False, submitted_step=0, quadrant="q4")
+    base.update(kw)
+    return Proposal(**base)
+
+
+tallies = st.builds(
+    lambda s, a, r, o: Tally(s, a, r, o, tuple(range(o)), tuple(range(r))),
+    st.integers(0, 17), st.integers(0, 17), st.integers(0, 5), st.integers(0, 17))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={"horizon_weeks": 10})
+
+
+@given(tally=tallies, rounds=st.integers(1, 10))
+def test_consensus_never_adopts_over_an_objection_or_reserve(tally, rounds) -> None:
+    m = cio_sim.CIOModel("consensus_2021", seed=0, overrides={"horizon_weeks": 1})
+    verdict = regimes.Consensus(m).decide(make_proposal(rounds=rounds), tally)
+    assert (verdict.action == ADOPT) == tally.consensus
+    assert not verdict.override
+    if not tally.consensus:
+        assert verdict.action in (REJECT, REWORK, DEFER, STALL)
+
+
+@given(tally=tallies, rounds=st.integers(1, 10))
+def test_doorzettingsmacht_decides_at_the_override_round(tally, rounds) -> None:
+    m = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={"horizon_weeks": 1})
+    rule = regimes.Doorzettingsmacht(m)
+    verdict = rule.decide(make_proposal(rounds=rounds), tally)
+    if tally.consensus:
+        assert verdict.action == ADOPT and not verdict.override
+    elif rounds >= rule.override_rounds:
+        assert verdict.action in (ADOPT, REJECT) and verdict.override
+    else:
+        assert verdict.action in (REWORK, DEFER)
+
+
+def test_doorzettingsmacht_leaves_no_item_undecided_past_its_override_rounds(run_preset):
+    model = run_preset("doorzettingsmacht_2026", seed=2)
+    rounds = model.p["regime"]["override_rounds"]
+    props = model.proposals()
+    assert props["rounds"].max() <= rounds
+    at_limit = props[props["rounds"] == rounds]
+    assert len(at_limit) > 0
+    # Decided, or adopted and waiting for the ICBR: never back on the CIO-beraad queue.
+    assert set(at_limit["state"]) <= {"adopted", "rejected", "escalated"}
+    agenda = model.agenda()
+    overrides = agenda[agenda["override"]]
+    assert len(overrides) == model.summary()["overrides"] > 0
+    adopted_over = props[props["overridden"] & (props["state"] == "adopted")]
+    assert (adopted_over["overridden_departments"] != "").any()
+
+
+def test_consensus_run_never_overrides(run_preset):
+    model = run_preset("consensus_2021", seed=2)
+    assert model.summary()["overrides"] == 0
+    assert model.proposals()["rounds"].max() <= model.p["cio_beraad"]["max_rounds"]
+
+
+def test_keuzematrix_keeps_local_items_off_the_cio_beraad_agenda(run_preset):
+    model = run_preset("keuzematrix", seed=2)
+    props = model.proposals().set_index("id")
+    quadrants = props.loc[model.agenda()["proposal_id"], "quadrant"]
+    assert len(quadrants) > 0
+    assert set(quadrants) <= {"q4"}
+    assert (props.loc[props["quadrant"] == "q1", "forum"].isin(["department", ""])).all()
+    assert (props.loc[props["quadrant"] == "q3", "forum"].isin(["working_group", ""])).all()
+    assert (props["quadrant"] == "q1").any()
+
+
+def test_uniform_routing_sends_every_quadrant_to_the_cio_beraad(run_preset):
+    model = run_preset("consensus_2021", seed=2)
+    props = model.proposals().set_index("id")
+    assert set(props.loc[model.agenda()["proposal_id"], "quadrant"]) == {"q1", "q2", "q3", "q4"}
+
+
+def test_comply_and_explain_deviations_count_as_explained(run_preset):
+    model = run_preset("keuzematrix", seed=2)
+    comp = model.compliance()
+    cae = comp[comp["instrument"] == "comply_and_explain"]
+    explained = cae[cae["explained"]]
+    assert len(explained) > 0
+    assert not explained["compliant_actual"].any()
+    assert not explained["compliant_reported"].any()
+    assert (comp.loc[comp["instrument"] != "comply_and_explain", "explained"] == False).all()  # noqa: E712
+    s = model.summary()
+    assert s["explained_share"] > 0
+    assert s["compliance_actual"] + s["explained_share"] <= 1 + 1e-9
+
+
+def test_guiding_principles_are_judged_on_learning(run_preset):
+    comp = run_preset("keuzematrix", seed=2).compliance()
+    gp = comp[comp["instrument"] == "guiding_principles"]
+    assert len(gp) > 0 and (gp["judged_on"] == "learning").all()
+    assert not gp["compliant_actual"].any()
+    assert gp["learning"].any()
+
+
+def test_binding_kaders_are_checked_by_cio_rijk(run_preset):
+    model = run_preset("doorzettingsmacht_2026", seed=2)
+    comp = model.compliance()
+    assert (comp["instrument"] == "normative_binding").all()
+    assert model.ledger.checks_done > 0
+    jaargesprek = np.concatenate(list(model.ledger._jaargesprek.values()))
+    checked = comp["first_check_step"].dropna()
+    assert (~checked.isin(jaargesprek)).any()     # some checks came from CIO Rijk
+
+
+def test_voluntary_kaders_are_not_checked_by_cio_rijk(run_preset):
+    model = run_preset("consensus_2021", seed=2)
+    assert (model.compliance()["instrument"] == "normative_voluntary").all()
+    assert model.ledger.checks_done == 0
+
+
+def test_escalation_rules() -> None:
+    fo = make_proposal(fin_org=True, outside_digitalisation=False)
+    fo_out = make_proposal(fin_org=True, outside_digitalisation=True)
+    plain = make_proposal()
+    assert regimes.FinancialOrg().needs_icbr(fo) and regimes.FinancialOrg().needs_icbr(fo_out)
+    assert not regimes.FinancialOrg().needs_icbr(plain)
+    assert not regimes.OutsideDigitalisation().needs_icbr(fo)
+    assert regimes.OutsideDigitalisation().needs_icbr(fo_out)
+
+
+def test_adr_escalation_sends_fewer_items_to_the_icbr() -> None:
+    a = cio_sim.CIOModel("consensus_2021", seed=5).run().summary()["icbr_escalations"]
+    b = cio_sim.CIOModel("consensus_2021", seed=5, overrides={
+        "regime.escalation": "outside_digitalisation"}).run().summary()["icbr_escalations"]
+    assert b < a
+
+
+def test_2026_voorportalen_and_advisers(run_preset):
+    model = run_preset("doorzettingsmacht_2026", seed=2)
+    assert {"CPO-raad", "CDO-raad", "architectuurraad"} <= set(model.voorportalen)
+    props = model.proposals()
+    privacy = props[props["domain"] == "privacy"]
+    assert (privacy["voorportaal_visits"] > 0).all()
+    fin = model.departments[5]
+    assert fin.code == "FIN"
+    item = make_proposal(domain="privacy")
+    assert fin.review_hours(item) < fin.review_hours(make_proposal(domain="general"))
+
+
+def test_presets_select_the_documented_parts() -> None:
+    expected = {
+        "consensus_2021": ("consensus", "uniform", "uniform", "voluntary", "financial_org"),
+        "doorzettingsmacht_2026": ("doorzettingsmacht", "uniform", "uniform", "binding",
+                                   "financial_org"),
+        "keuzematrix": ("consensus", "keuzematrix", "by_complexity", "voluntary",
+                        "outside_digitalisation"),
+    }
+    for name, parts in expected.items():
+        r = cio_sim.load_scenario(name).values["regime"]
+        assert (r["decision_rule"], r["routing"], r["instruments"], r["kader_force"],
+                r["escalation"]) == parts
+
+
+def test_describe_parts_lists_every_registered_name() -> None:
+    parts = regimes.describe_parts()
+    assert set(parts["decision_rule"]) == {"consensus", "doorzettingsmacht"}
+    assert set(parts["routing"]) == {"uniform", "keuzematrix"}
+    assert all(parts[p][n] for p in parts for n in parts[p])
