@@ -194,9 +194,10 @@ SCHEMA: dict[str, Any] = {
                                low=1),
         "rejection_share": share(0.5, A("a clear majority against ends an item"),
                                  "share of objecting members that rejects an item outright"),
-        "dilution": share(0.15, A("each compromise trims ambition"),
+        "dilution": share(0.2, A("each compromise trims a fifth of the ambition"),
                           "share of ambition lost per rework after an objection"),
-        "min_ambition": share(0.35, A("below this the sponsor withdraws the item"),
+        "min_ambition": share(0.55, A("a sponsor withdraws an item watered down to about "
+                                      "half after three compromises"),
                               "ambition under which an item is withdrawn"),
         "rediscussion_gain": share(0.3, A("a plenary discussion ripens a paper somewhat"),
                                    "maturity gained when an unripe item is re-discussed"),
