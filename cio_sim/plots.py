@@ -10,9 +10,10 @@ leave no global state behind and display in a notebook as the value of a cell::
     fig = plots.plot_regime_comparison(result.runs)
     plots.save(fig, "results/x/figures/regimes", formats=("png", "svg"))
 
-A frame without a ``scenario`` column is treated as one scenario. Replications whose ``error``
-column is set are left out. Missing or all-NaN metrics give an empty panel saying so instead of
-an exception. The model core never imports this module.
+A frame without a ``scenario`` column is treated as one scenario; in a sweep (a ``point``
+column with several values) each design point is shown as ``scenario#point``. Replications
+whose ``error`` column is set are left out. Missing or all-NaN metrics give an empty panel
+saying so instead of an exception. The model core never imports this module.
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
         df = df.loc[~bad]
     if "scenario" not in df.columns:
         df = df.assign(scenario=_SINGLE)
+    if "point" in df.columns and df["point"].nunique(dropna=True) > 1:
+        # a sweep: every design point is drawn as its own "scenario#point"
+        df = df.assign(scenario=df["scenario"].astype(str) + "#" + df["point"].astype(str))
     return df
 
 
@@ -159,11 +163,18 @@ def _has(frame: pd.DataFrame, col: str) -> bool:
 
 
 def _time_axis(ts: pd.DataFrame) -> tuple[pd.Series, str]:
-    """Calendar time in years when the ``year`` column is there, else weeks."""
+    """Calendar time in years when the ``year`` column is there, else weeks.
+
+    The first step of each scenario is placed at the start of its ``year``; later steps follow
+    at 52 per year (no assumption on how ``year`` is derived from ``step``).
+    """
     step = ts["step"].astype(float)
     if "year" in ts.columns:
-        start = ts["year"].astype(float) - (ts["step"] // WEEKS_PER_YEAR)
-        return start + step / WEEKS_PER_YEAR, "Year"
+        by = ts["scenario"] if "scenario" in ts.columns else pd.Series(0, index=ts.index)
+        first = step.groupby(by).transform("min")
+        at_first = ts["year"].astype(float).where(step == first)
+        start = at_first.groupby(by).transform("min")
+        return start + (step - first) / WEEKS_PER_YEAR, "Year"
     return step, "Week"
 
 
@@ -171,7 +182,7 @@ def _bands(ts: pd.DataFrame, column: str) -> pd.DataFrame:
     """Median and 10-90% quantiles of ``column`` per scenario and step."""
     df = ts[["scenario", "step", "_t", column]].copy()
     df[column] = pd.to_numeric(df[column], errors="coerce")
-    g = df.groupby(["scenario", "step"], sort=False)
+    g = df.groupby(["scenario", "step"], sort=True)
     out = g["_t"].first().to_frame()
     q = g[column].quantile([0.1, 0.5, 0.9]).unstack()
     out["lo"], out["mid"], out["hi"] = q[0.1], q[0.5], q[0.9]

@@ -43,7 +43,7 @@ REPORT_METRICS: tuple[str, ...] = (
 )
 """Metrics in the report's table, in order; those absent from ``runs`` are left out."""
 
-_BOOKKEEPING = {"replication", "seed", "error", "scenario"}
+_BOOKKEEPING = {"replication", "seed", "error", "scenario", "point"}
 
 
 class BatchLike(Protocol):
@@ -58,13 +58,7 @@ class BatchLike(Protocol):
 
 
 def _ok_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    df = runs
-    if "error" in df.columns:
-        err = df["error"]
-        df = df.loc[~(err.notna() & (err.astype(str).str.len() > 0))]
-    if "scenario" not in df.columns:
-        df = df.assign(scenario="scenario")
-    return df
+    return plots._ok(runs)
 
 
 def summary_table(runs: pd.DataFrame, metrics: Sequence[str] | None = None,
@@ -75,7 +69,8 @@ def summary_table(runs: pd.DataFrame, metrics: Sequence[str] | None = None,
     ----------
     runs:
         One row per replication with metric columns and ``scenario`` (without it, all rows
-        are one scenario called ``"scenario"``). Rows with a non-empty ``error`` are skipped.
+        are one scenario called ``"scenario"``; with a ``point`` column of several values,
+        columns are ``scenario#point``). Rows with a non-empty ``error`` are skipped.
     metrics:
         Metric columns, in order. ``None``: :data:`cio_sim.plots.HEADLINE_METRICS` followed by
         every other numeric column (bookkeeping columns such as ``seed`` excluded). Names not
@@ -111,6 +106,8 @@ def summary_table(runs: pd.DataFrame, metrics: Sequence[str] | None = None,
                        columns=columns)
     out.index = pd.Index(metrics, name="metric")
     out.columns = columns
+    for s in scen:
+        out[(s, "n")] = out[(s, "n")].astype(int)
     return out
 
 

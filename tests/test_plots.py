@@ -70,6 +70,8 @@ def test_backlog_band(batch):
     assert len(ax.lines) == 3 and len(ax.collections) == 3       # median + band per scenario
     y = ax.lines[0].get_ydata()
     assert len(y) == 104 and np.nanmax(y) > 0
+    x = np.asarray(ax.lines[0].get_xdata(), dtype=float)
+    assert np.all(np.diff(x) > 0) and x[-1] - x[0] == pytest.approx(103 / 52)
 
 
 def test_compliance_actual_vs_reported(batch):
