@@ -96,16 +96,17 @@ def compliance_frame(model: CIOModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def _compliance_rates(model: CIOModel, t: float, mask_extra=None) -> dict[str, float]:
-    ledger = model.ledger
-    if not ledger.pairs:
+def _compliance_rates(a: dict[str, np.ndarray] | None, t: float,
+                      mask: np.ndarray | None = None) -> dict[str, float]:
+    """Compliance rates at time t over the due pairs (optionally a subset by mask)."""
+    if a is None:
         return {"actual": NAN, "reported": NAN, "explained": NAN, "learning": NAN, "n": 0}
-    a = ledger.arrays()
     st = status_at(a, t)
-    judged = (a["due"] <= t) & ~a["learning"]
-    if mask_extra is not None:
-        judged &= mask_extra(a)
-    learn = (a["due"] <= t) & a["learning"]
+    due = a["due"] <= t
+    judged = due & ~a["learning"]
+    if mask is not None:
+        judged &= mask
+    learn = due & a["learning"]
     n = int(judged.sum())
     return {
         "actual": _share(st["actual"][judged].sum(), n),
@@ -125,9 +126,10 @@ def summary(model: CIOModel) -> dict[str, float]:
     lead = np.array([p.decided_step - p.submitted_step for p in decided], dtype=float)
     agenda = model.agenda_log
     att = model.attendance
-    comp = _compliance_rates(model, model.steps)
-    comp_over = _compliance_rates(model, model.steps, lambda a: a["overridden"])
-    comp_cons = _compliance_rates(model, model.steps, lambda a: ~a["overridden"])
+    a = model.ledger.arrays() if model.ledger.pairs else None
+    comp = _compliance_rates(a, model.steps)
+    comp_over = _compliance_rates(a, model.steps, a["overridden"] if a else None)
+    comp_cons = _compliance_rates(a, model.steps, ~a["overridden"] if a else None)
     ft = [c for c in model.departments if c.fulltime]
     pt = [c for c in model.departments if not c.fulltime]
     out: dict[str, float] = {

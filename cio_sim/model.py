@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -373,12 +374,10 @@ class CIOModel(mesa.Model):
     def _scale_up_spec(self, prop: Proposal) -> ArrivalSpec:
         """A shared experiment scaled up into a multi-department proposal (ADR:L607)."""
         spec = self.arrivals.stochastic("departmental", self.steps)
-        others = self.arrivals.several("departmental", prop.affected[0])
-        return ArrivalSpec(**{**{f: getattr(spec, f) for f in spec.__dataclass_fields__},
-                              "origin": "scale_up", "theme": prop.theme,
-                              "domain": prop.domain, "affected": others,
-                              "impact": max(prop.impact, spec.impact),
-                              "label": f"scale-up of {prop.id}"})
+        return dataclasses.replace(
+            spec, origin="scale_up", theme=prop.theme, domain=prop.domain,
+            affected=self.arrivals.several("departmental", prop.affected[0]),
+            impact=max(prop.impact, spec.impact), label=f"scale-up of {prop.id}")
 
     # ------------------------------------------------------------------ Mesa API
 
