@@ -94,8 +94,8 @@ def _comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None)
     table = result.comparison_table(metrics)
     if table.empty:
         return ["(no successful runs)"]
-    text = table.reset_index().to_string(index=False, justify="left")
-    return text.splitlines()
+    flat = table.reset_index()
+    return _left_table(flat.astype(str), list(flat.columns))
 
 
 def _errors_line(result: BatchResult) -> list[str]:
@@ -244,8 +244,17 @@ def cmd_params(args: argparse.Namespace, argv: Sequence[str]) -> int:
             print("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |")
         return 0
     print(f"# {scenario.name} ({scenario.source}), digest {scenario.digest()}")
-    print(shown.to_string(index=False, justify="left"))
+    print("\n".join(_left_table(shown, cols)))
     return 0
+
+
+def _left_table(frame: pd.DataFrame, cols: Sequence[str]) -> list[str]:
+    """Plain text table, left-aligned, last column unpadded."""
+    widths = [max(len(c), *(len(v) for v in frame[c])) if len(frame) else len(c)
+              for c in cols]
+    rows = [list(cols), *frame[list(cols)].itertuples(index=False)]
+    return ["  ".join(str(v).ljust(w) for v, w in zip(row[:-1], widths[:-1], strict=True))
+            + "  " + str(row[-1]) for row in rows]
 
 
 def cmd_list(args: argparse.Namespace, argv: Sequence[str]) -> int:

@@ -1,0 +1,250 @@
+"""The cio-sim command line end to end: run, resume after SIGKILL, errors, sweep, tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cio_sim
+from cio_sim.cli import main
+from cio_sim.store import DB_NAME, MANIFEST_NAME
+
+SHORT = ["--set", "horizon_weeks=26"]
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("cio-sim: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_run_with_set_default_out_and_refusal(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5",
+                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3", "-q")
+    assert code == 0
+    assert "decisions_per_year" in out and "95% CI" in out
+    target = Path("results") / "consensus_2021"
+    assert f"results: {target}" in out
+    manifest = json.loads((target / MANIFEST_NAME).read_text())
+    assert manifest["overrides"] == ["horizon_weeks=20", "regime.override_rounds=3"]
+    assert manifest["command"].startswith("cio-sim run consensus_2021")
+    res = cio_sim.load_results(target)
+    assert len(res.runs) == 3 and res.timeseries["step"].max() == 20
+    assert res.manifest["parameters"][0]["values"]["regime"]["override_rounds"] == 3
+
+    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5",
+                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3")
+    assert code == 2 and "already holds results" in _one_error_line(err)
+    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "6",
+                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3",
+                        "--resume")
+    assert code == 2 and "seed" in _one_error_line(err)
+    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5",
+                        "--set", "horizon_weeks=21", "--resume")
+    assert code == 2 and "parameters differ" in _one_error_line(err)
+    assert len(cio_sim.load_results(target).runs) == 3  # untouched
+    # resume with more replications adds only the missing ones
+    code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "5", "--seed", "5",
+                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3",
+                        "--resume", "-q")
+    assert code == 0
+    more = cio_sim.load_results(target)
+    assert more.runs["replication"].tolist() == [0, 1, 2, 3, 4]
+    pd.testing.assert_frame_equal(more.runs.iloc[:3], res.runs)
+    code, _, _ = _cli(capsys, "run", "consensus_2021", "-n", "2", "--seed", "5", "--force",
+                      "--set", "horizon_weeks=20", "-q")
+    assert code == 0 and len(cio_sim.load_results(target).runs) == 2
+
+
+BAD_FILES = {
+    "malformed": ("name = 'x'\n[regime\n", "not valid TOML"),
+    "unknown_key": ("[regime]\ndecison_rule = 'consensus'\n",
+                    "did you mean 'regime.decision_rule'"),
+    "out_of_range": ("horizon_weeks = 0\n", "horizon_weeks: got 0"),
+    "wrong_type": ("horizon_weeks = 'long'\n", "horizon_weeks: got 'long'"),
+    "cycle": ("extends = 'cycle_b.toml'\n", "cycle in extends"),
+}
+
+
+@pytest.mark.parametrize("case", [*BAD_FILES, "missing_file", "bad_set", "bad_set_value",
+                                  "bad_replications"])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, monkeypatch, case):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cycle_b.toml").write_text("extends = 'cycle.toml'\n")
+    extra: list[str] = []
+    if case in BAD_FILES:
+        body, expected = BAD_FILES[case]
+        path = tmp_path / f"{case}.toml"
+        path.write_text(body)
+        scenario = str(path)
+    elif case == "missing_file":
+        scenario, expected = str(tmp_path / "nope.toml"), "file not found"
+    elif case == "bad_set":
+        scenario, expected = "consensus_2021", "expected KEY=VALUE"
+        extra = ["--set", "horizon_weeks"]
+    elif case == "bad_set_value":
+        scenario, expected = "consensus_2021", "allowed: one of"
+        extra = ["--set", "regime.decision_rule=dictatorship"]
+    else:
+        scenario, expected = "consensus_2021", "argument -n/--replications"
+        extra = ["-n", "zero"]
+    out_dir = tmp_path / "out"
+    code, out, err = _cli(capsys, "run", scenario, *extra, "--out", str(out_dir))
+    assert code == 2
+    assert expected in _one_error_line(err)
+    assert out == ""
+    assert not out_dir.exists() and not (tmp_path / "results").exists()
+    if case in BAD_FILES or case == "missing_file":
+        code, _, err = _cli(capsys, "validate", scenario)
+        assert code == 2 and expected in _one_error_line(err)
+
+
+def test_validate_params_list_help(tmp_path, capsys):
+    good = tmp_path / "mine.toml"
+    good.write_text("extends = 'keuzematrix'\nname = 'mine'\n[regime]\n"
+                    "decision_rule = 'doorzettingsmacht'\n")
+    code, out, _ = _cli(capsys, "validate", str(good))
+    assert code == 0 and out.startswith("ok: ") and "'mine'" in out
+
+    code, out, _ = _cli(capsys, "params", str(good), "--set", "horizon_weeks=52")
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("horizon_weeks"))
+    assert "52" in line and "weeks" in line and "--set" in line and "[1, 2600]" in line
+    rule = next(x for x in out.splitlines() if x.startswith("regime.decision_rule"))
+    assert "doorzettingsmacht" in rule and "mine.toml" in rule
+
+    code, out, _ = _cli(capsys, "params", "consensus_2021", "--format", "csv")
+    table = pd.read_csv(__import__("io").StringIO(out))
+    assert code == 0 and {"key", "value", "unit", "allowed", "provenance"} <= set(table.columns)
+    assert len(table) == len(cio_sim.load_scenario("consensus_2021").parameter_table())
+
+    code, out, _ = _cli(capsys, "list")
+    assert code == 0
+    for name in cio_sim.bundled_names():
+        assert f"  {name}" in out
+    assert "decision_rule:" in out and "doorzettingsmacht" in out
+
+    code, out, _ = _cli(capsys, "run", "--help")
+    assert code == 0 and "examples:" in out and "--resume" in out
+    code, out, _ = _cli(capsys, "--help")
+    assert code == 0 and all(c in out for c in ("run", "compare", "sweep", "report"))
+
+
+def test_sweep_tiny_grid_and_experiment_validation(tmp_path, capsys):
+    exp = tmp_path / "tiny.toml"
+    exp.write_text('scenario = "consensus_2021"\nreplications = 2\nseed = 4\n[set]\n'
+                   'horizon_weeks = 12\n[grid]\n"cio_beraad.slots" = [4, 8]\n')
+    code, out, _ = _cli(capsys, "validate", str(exp))
+    assert code == 0 and "2 design point(s) x 2 replications" in out
+    out_dir = tmp_path / "sweep"
+    code, out, _ = _cli(capsys, "sweep", str(exp), "--out", str(out_dir), "-q")
+    assert code == 0 and "cio_beraad.slots" in out
+    runs = cio_sim.load_results(out_dir).runs
+    assert runs[["point", "cio_beraad.slots", "replication"]].values.tolist() == [
+        [0, 4, 0], [0, 4, 1], [1, 8, 0], [1, 8, 1]]
+    code, _, err = _cli(capsys, "sweep", str(exp), "--out", str(out_dir))
+    assert code == 2 and "already holds results" in _one_error_line(err)
+    code, _, _ = _cli(capsys, "sweep", str(exp), "--out", str(out_dir), "--resume", "-q")
+    assert code == 0 and len(cio_sim.load_results(out_dir).runs) == 4
+    bad = tmp_path / "bad.toml"
+    bad.write_text('scenario = "consensus_2021"\n[grid]\n"cio_beraad.slotz" = [4]\n')
+    code, _, err = _cli(capsys, "sweep", str(bad), "--out", str(tmp_path / "b"))
+    assert code == 2 and "slotz" in _one_error_line(err) and not (tmp_path / "b").exists()
+
+
+def test_bundled_experiments_validate(capsys):
+    root = Path(__file__).resolve().parent.parent / "experiments"
+    files = sorted(root.glob("*.toml"))
+    assert any(f.name == "ci_sweep.toml" for f in files)
+    for f in files:
+        code, _, err = _cli(capsys, "validate", str(f))
+        assert code == 0, err
+
+
+@pytest.mark.slow
+def test_compare_prints_table_and_writes_report(tmp_path, capsys):
+    out_dir = tmp_path / "cmp"
+    code, out, _ = _cli(capsys, "compare", "consensus_2021", "doorzettingsmacht_2026", "-n",
+                        "3", *SHORT, "--out", str(out_dir), "-q")
+    assert code == 0
+    header = out.splitlines()[1]
+    assert "consensus_2021" in header and "doorzettingsmacht_2026" in header
+    row = next(x for x in out.splitlines() if x.startswith("decisions_per_year"))
+    assert row.count("±") == 2
+    res = cio_sim.load_results(out_dir)
+    assert res.runs.groupby("scenario").size().to_dict() == {
+        "consensus_2021": 3, "doorzettingsmacht_2026": 3}
+    assert (out_dir / "report.md").exists()
+    code, out, _ = _cli(capsys, "report", str(out_dir))
+    assert code == 0 and "report.md" in out
+    code, _, err = _cli(capsys, "report", str(tmp_path / "none"))
+    assert code == 2 and "not a results directory" in _one_error_line(err)
+
+
+def _stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
+    n = "100"
+    killed = tmp_path / "killed"
+    args = ["run", "consensus_2021", "-n", n, "--seed", "8", "--set", "horizon_weeks=10", "-q"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(cio_sim.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "cio_sim.cli", *args, "--out", str(killed),
+                             "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while _stored(killed / DB_NAME) < 10 and time.monotonic() < deadline:
+            assert proc.poll() is None, "batch ended before it could be killed"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its worker processes
+    finally:
+        proc.wait(timeout=30)
+    partial = _stored(killed / DB_NAME)
+    assert 10 <= partial < int(n)
+    # each stored run is whole: 10 timeseries rows per run, nothing else
+    con = sqlite3.connect(killed / DB_NAME)
+    counts = con.execute("SELECT COUNT(*) FROM timeseries GROUP BY replication").fetchall()
+    con.close()
+    assert len(counts) == partial and {c for (c,) in counts} == {10}
+
+    code, _, _ = _cli(capsys, *args, "--out", str(killed), "--resume")
+    assert code == 0
+    whole = tmp_path / "whole"
+    code, _, _ = _cli(capsys, *args, "--out", str(whole))
+    assert code == 0
+    resumed, straight = cio_sim.load_results(killed), cio_sim.load_results(whole)
+    assert len(resumed.runs) == int(n)
+    pd.testing.assert_frame_equal(resumed.runs, straight.runs)
+    pd.testing.assert_frame_equal(resumed.timeseries, straight.timeseries)
+    assert resumed.manifest["status"] == "complete" and "resumed" in resumed.manifest
