@@ -23,6 +23,7 @@ class Member(mesa.Agent):
     model: CIOModel
     voting = True
     seat = 0
+    index: int | None = None    # position among the departments (None: not a department)
 
     def __init__(self, model: CIOModel, code: str, autonomy: float):
         super().__init__(model)
@@ -36,6 +37,7 @@ class Member(mesa.Agent):
         self._fit_weight = pos["fit_weight"]
         self._unaffected = pos["unaffected_stake"]
         self._threshold = pos["objection_threshold"]
+        self._rng = model.rng           # hot path: one attribute lookup instead of two
 
     def stake(self, proposal: Proposal, index: int | None) -> float:
         return 1.0 if index is not None and index in proposal.affected else self._unaffected
@@ -53,7 +55,7 @@ class Member(mesa.Agent):
         """Support, abstain or object. Objecting costs goodwill, so small doubts abstain;
         an unaffected member has little at stake and rarely objects."""
         sd = self._noise * (1.0 if reviewed else self._blind) * stake
-        u = self.utility(proposal, stake, context) + sd * float(self.model.rng.standard_normal())
+        u = self.utility(proposal, stake, context) + sd * self._rng.standard_normal()
         if u >= 0:
             return SUPPORT
         return OBJECT if u < -self._threshold else ABSTAIN
@@ -109,7 +111,8 @@ class DepartmentalCIO(Member):
         budget = max(0.0, weeks * self.weekly_hours - self.spent_elsewhere)
         self.spent_elsewhere = 0.0
         self.hours_available += weeks * self.weekly_hours
-        prep = sum(self.review_hours(item) for item in agenda)
+        needs = [self.review_hours(item) for item in agenda]
+        prep = sum(needs)
         # A CIO who cannot attend and read the minimum share of the papers sends a delegate.
         self.delegated = budget < meeting_hours + self._min_prepared * prep
         if self.delegated:
@@ -117,8 +120,7 @@ class DepartmentalCIO(Member):
         budget -= meeting_hours
         used = meeting_hours
         reviewed = []
-        for item in agenda:
-            need = self.review_hours(item)
+        for need in needs:
             ok = budget >= need
             if ok:
                 budget -= need
@@ -129,10 +131,10 @@ class DepartmentalCIO(Member):
 
     def position(self, proposal: Proposal, stake: float, context: float,
                  reviewed: bool) -> int:
-        if self.code == "DEF" and proposal.weapon_systems:
+        if proposal.weapon_systems and self.code == "DEF":
             return ABSTAIN              # DEF makes its own assessment (ADR:L968)
         pos = super().position(proposal, stake, context, reviewed)
-        if self.delegated and pos != ABSTAIN and self.model.rng.random() > self._delegate_commit:
+        if self.delegated and pos != ABSTAIN and self._rng.random() > self._delegate_commit:
             return RESERVE              # the delegate cannot commit the department
         return pos
 

@@ -259,7 +259,7 @@ class CIOModel(mesa.Model):
         reservers: list[int] = []
         ctx = self._contexts[prop.id]
         for member, rev in zip(members, reviewed, strict=True):
-            idx = member.index if isinstance(member, DepartmentalCIO) else None
+            idx = member.index
             pos = member.position(prop, member.stake(prop, idx), ctx[member.seat], rev)
             counts[pos] += 1
             if idx is not None:
