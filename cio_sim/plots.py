@@ -133,6 +133,15 @@ def scenario_colors(scenarios: Sequence[str]) -> dict[str, str]:
     return {s: f"C{k % 10}" for k, s in enumerate(scenarios)}
 
 
+def _tick_labels(scenarios: Sequence[str]) -> tuple[list[str], str]:
+    """Tick labels and an axis label: sweep points ``base#k`` become ``#k`` under ``base``."""
+    bases = {s.rsplit("#", 1)[0] for s in scenarios if "#" in s}
+    if len(bases) == 1 and all("#" in s for s in scenarios) and len(scenarios) > 1:
+        (base,) = bases
+        return ["#" + s.rsplit("#", 1)[1] for s in scenarios], f"design point of {base}"
+    return list(scenarios), ""
+
+
 def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float, int]:
     """Mean and t-based confidence interval of the finite values.
 
@@ -236,7 +245,11 @@ def plot_band(timeseries: pd.DataFrame, column: str, ylabel: str | None = None,
         ax.set_xlabel(xlabel)
         _year_ticks(ax, xlabel)
         ax.set_ylabel(ylabel or metric_label(column))
-        ax.legend(title="scenario: median, 10-90% band", fontsize="small")
+        if len(scen) > 4:
+            ax.legend(title="scenario: median,\n10-90% band", fontsize="small",
+                      loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        else:
+            ax.legend(title="scenario: median, 10-90% band", fontsize="small")
         ax.grid(alpha=0.3)
     ax.set_title(title or f"{metric_label(column, unit=False)} over time")
     return fig
@@ -304,9 +317,11 @@ def plot_regime_comparison(runs: pd.DataFrame,
     df = _ok(runs)
     scen = scenarios_of(df)
     colors = scenario_colors(scen)
-    ncols = min(4, len(metrics)) or 1
+    per_row = 4 if len(scen) <= 4 else 2 if len(scen) <= 10 else 1
+    ncols = min(per_row, len(metrics)) or 1
     nrows = max(1, math.ceil(len(metrics) / ncols))
     width = max(3.0, 0.9 * len(scen) + 1.6)
+    ticks, xlabel = _tick_labels(scen)
     fig = Figure(figsize=(width * ncols, 3.3 * nrows + 0.6), dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     rng = np.random.default_rng(0)
@@ -324,8 +339,11 @@ def plot_regime_comparison(runs: pd.DataFrame,
             m, lo, hi, _ = mean_ci(vals, confidence)
             _errorbar(ax, k, m, lo, hi, colors[s])
         ax.set_xticks(range(len(scen)))
-        ax.set_xticklabels(scen, rotation=30, ha="right", fontsize="small")
+        ax.set_xticklabels(ticks, rotation=30 if not xlabel else 0,
+                           ha="right" if not xlabel else "center", fontsize="small")
         ax.set_xlim(-0.6, len(scen) - 0.4)
+        if xlabel:
+            ax.set_xlabel(xlabel, fontsize="small")
         _, unit = METRIC_LABELS.get(key, ("", ""))
         ax.set_ylabel(unit or key)
         ax.grid(axis="y", alpha=0.3)
@@ -439,8 +457,12 @@ def plot_attention(runs: pd.DataFrame, confidence: float = 0.95) -> Figure:
         if not drew:
             _no_data(ax, "no data")
             continue
+        ticks, xlabel = _tick_labels(scen)
         ax.set_xticks(range(len(scen)))
-        ax.set_xticklabels(scen, rotation=20, ha="right", fontsize="small")
+        ax.set_xticklabels(ticks, rotation=20 if not xlabel else 0,
+                           ha="right" if not xlabel else "center", fontsize="small")
+        if xlabel:
+            ax.set_xlabel(xlabel)
         ax.set_ylabel(f"{ylabel} [0-1]")
         ax.set_ylim(0, None)
         ax.grid(axis="y", alpha=0.3)

@@ -221,6 +221,8 @@ _KNOWN = (
     (("digest", "parameter_digest"), "Batch digest"),
     (("replications", "n_replications"), "Replications per scenario"),
     (("seed", "base_seed", "root_seed"), "Seed"),
+    (("horizon_weeks",), "Horizon [weeks]"),
+    (("overrides", "set"), "Overrides"),
     (("version", "cio_sim_version", "package_version"), "cio-sim version"),
     (("git_commit", "commit"), "Git commit"),
     (("created", "created_at", "timestamp", "started"), "Created"),
@@ -254,6 +256,17 @@ def _scenario_rows(manifest: Mapping[str, Any],
     if isinstance(digests, Mapping):
         for r in rows:
             r.setdefault("digest", str(digests.get(r["name"], "")))
+    details = manifest.get("parameters")
+    if isinstance(details, list | tuple):
+        by_name = {str(d.get("name")): d for d in details if isinstance(d, Mapping)}
+        for r in rows:
+            d = by_name.get(r["name"], {})
+            if d.get("source") and not r.get("source"):
+                r["source"] = Path(str(d["source"])).name
+            if d.get("description") and not r.get("description"):
+                r["description"] = str(d["description"])
+            if d.get("digest") and not r.get("digest"):
+                r["digest"] = str(d["digest"])
     return rows
 
 
@@ -266,6 +279,23 @@ def _scenario_table(rows: list[dict[str, str]]) -> list[str]:
         cells = [f"`{r[c]}`" if c in ("name", "digest") and r.get(c) else _escape(r.get(c, ""))
                  for c in cols]
         out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def _points_table(manifest: Mapping[str, Any]) -> list[str]:
+    """A sweep's design points (point x design key), or nothing."""
+    points = manifest.get("points")
+    if not isinstance(points, list | tuple) or not points:
+        return []
+    points = [p for p in points if isinstance(p, Mapping)]
+    keys = list(dict.fromkeys(k for p in points for k in (p.get("params") or {})))
+    head = ["point", *keys]
+    out = ["| " + " | ".join(f"`{h}`" if h != "point" else h for h in head) + " |",
+           "|" + "|".join("--:" for _ in head) + "|"]
+    for p in points:
+        params = p.get("params") or {}
+        out.append("| " + " | ".join([str(p.get("point", "?")),
+                                      *(_escape(params.get(k, "")) for k in keys)]) + " |")
     return out
 
 
@@ -354,6 +384,10 @@ def write_report(result: BatchLike, out_dir: str | Path,
     rows = _scenario_rows(manifest, runs)
     if rows:
         md += ["## Scenarios", "", *_scenario_table(rows), ""]
+    points = _points_table(manifest)
+    if points:
+        md += ["## Design points", "", "Columns `scenario#point` below refer to these points.",
+               "", *points, ""]
     meta = _manifest_lines(manifest, runs)
     if meta:
         md += ["## Run", "", *meta, ""]

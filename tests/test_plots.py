@@ -163,6 +163,15 @@ def test_single_scenario_and_no_scenario_column(batch):
     assert _n_artists(fig.axes[0]) >= 2
 
 
+def test_sweep_points_are_shown_separately(batch):
+    runs = batch.runs[batch.runs["scenario"] == "keuzematrix"].copy()
+    runs["point"] = [0, 1, 1]
+    fig = plots.plot_regime_comparison(runs, metrics=("adopted_per_year",))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["#0", "#1"]
+    assert ax.get_xlabel() == "design point of keuzematrix"
+
+
 def test_mean_ci_hand_computation():
     m, lo, hi, n = plots.mean_ci([1.0, 2.0, 3.0, 4.0, float("nan")])
     half = 3.182446305284263 * math.sqrt(5 / 3) / 2       # t(0.975, 3) * sd / sqrt(n)

@@ -78,6 +78,13 @@ def test_summary_table_default_metrics_and_no_scenario_column():
     assert "replication" not in table.index and "seed" not in table.index
 
 
+def test_summary_table_sweep_points():
+    runs = small_runs().assign(scenario="S", point=[0, 0, 1, 1, 2, 2, 2, 2])
+    table = summary_table(runs, ["adopted_per_year"])
+    assert list(table.columns.get_level_values(0).unique()) == ["S#0", "S#1", "S#2"]
+    assert table.loc["adopted_per_year", ("S#0", "mean")] == pytest.approx(1.5)
+
+
 def test_format_summary_table_and_rounding():
     text = format_summary_table(summary_table(small_runs(), ["adopted_per_year", "overrides",
                                                              "compliance_overridden"]))
