@@ -444,6 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"{PROG}: error: {message}\n")
         return EXIT_USAGE
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
+        return 1
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; stored runs are kept, continue with "
                          "--resume\n")

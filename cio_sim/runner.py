@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import hashlib
+import importlib.util
 import itertools
 import json
 import math
@@ -136,6 +137,8 @@ def plan_batch(kind: str, name: str, cells: list[Cell], labels: list[str], repli
     _check_counts(replications, seed, workers, backend)
     if resume and force:
         raise BatchError("use either --resume or --force, not both")
+    if backend == "dask" and importlib.util.find_spec("distributed") is None:
+        raise BatchError("the dask backend needs dask.distributed: pip install 'cio-sim[dask]'")
     digest = _digest(kind, cells, labels)
     out_path = Path(out) if out is not None else None
     if out_path is not None:
@@ -261,13 +264,12 @@ def _local(chunks: list[Chunk], seed: int, workers: int) -> Iterator[dict[str, A
                 fut.cancel()
 
 
-def _dask(chunks: list[Chunk], seed: int, workers: int,
-          scheduler: str | None) -> Iterator[dict[str, Any]]:
-    """Run chunks on a Dask cluster (an existing one at ``scheduler``, else a LocalCluster)."""
+def _dask_connect(workers: int, scheduler: str | None) -> tuple[Any, Any]:
+    """A Dask client: to the cluster at ``scheduler``, or to a new LocalCluster of processes."""
     try:
         import logging
 
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError:
         raise BatchError("the dask backend needs dask.distributed: "
                          "pip install 'cio-sim[dask]'") from None
@@ -279,33 +281,37 @@ def _dask(chunks: list[Chunk], seed: int, workers: int,
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR)
             client = Client(cluster)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         if cluster is not None:
             cluster.close()
-        raise BatchError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-    try:
-        pending = iter(chunks)
-        window = 2 * max(workers, len(client.scheduler_info().get("workers", {})) or 1)
-        ac = as_completed()
+        where = f"the Dask scheduler {scheduler}" if scheduler else "a local Dask cluster"
+        raise BatchError(f"cannot reach {where}: {' '.join(str(exc).split())}") from None
+    return client, cluster
 
-        def submit(nxt: Chunk) -> None:
-            cell, reps = nxt
-            ac.add(client.submit(_run_chunk, cell.scenario, cell.scenario_index, cell.point,
-                                 seed, reps, pure=False))
 
-        for nxt in itertools.islice(pending, window):
-            submit(nxt)
-        for fut in ac:
-            result = fut.result()
-            fut.release()
-            nxt = next(pending, None)
-            if nxt is not None:
-                submit(nxt)
-            yield from result
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+def _dask(chunks: list[Chunk], seed: int, workers: int,
+          client: Any) -> Iterator[dict[str, Any]]:
+    """Run chunks on a Dask cluster with a bounded window of tasks in flight."""
+    from distributed import as_completed
+
+    if not chunks:
+        return
+    pending = iter(chunks)
+    window = 2 * max(workers, len(client.scheduler_info().get("workers", {})) or 1)
+
+    def submit(nxt: Chunk) -> Any:
+        cell, reps = nxt
+        return client.submit(_run_chunk, cell.scenario, cell.scenario_index, cell.point, seed,
+                             reps, pure=False)
+
+    ac = as_completed([submit(nxt) for nxt in itertools.islice(pending, window)])
+    for fut in ac:
+        result = fut.result()
+        fut.release()
+        nxt = next(pending, None)
+        if nxt is not None:
+            ac.add(submit(nxt))
+        yield from result
 
 
 # ---------------------------------------------------------------------------- manifest
@@ -363,6 +369,19 @@ def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str
     """Run a validated plan: create the store, run what is missing, return the result."""
     _check_counts(plan.replications, plan.seed, workers, backend)
     manifest = _manifest(plan, workers, backend)
+    dask = _dask_connect(workers, scheduler) if backend == "dask" else None  # before writing
+    try:
+        return _execute(plan, manifest, workers, backend, progress, dask)
+    finally:
+        if dask is not None:
+            client, cluster = dask
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _execute(plan: Plan, manifest: dict[str, Any], workers: int, backend: str, progress: bool,
+             dask: tuple[Any, Any] | None) -> BatchResult:
     if plan.out is not None:
         if plan.force:
             clear_results(plan.out)
@@ -382,7 +401,7 @@ def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str
     chunks = _chunks(plan, done, workers if backend == "local" else max(workers, 2))
     todo = sum(len(reps) for _, reps in chunks)
     if backend == "dask":
-        outputs = _dask(chunks, plan.seed, workers, scheduler)
+        outputs = _dask(chunks, plan.seed, workers, dask[0])
     elif workers > 1 and todo > 1:
         outputs = _local(chunks, plan.seed, workers)
     else:

@@ -74,6 +74,18 @@ def test_dask_local_cluster_identical_to_local():
     assert dask.manifest["backend"] == "dask"
 
 
+@pytest.mark.slow
+def test_dask_existing_scheduler_identical_to_local(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    serial = run_batch("doorzettingsmacht_2026", replications=3, seed=2, overrides=SHORT)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = run_batch("doorzettingsmacht_2026", replications=3, seed=2, overrides=SHORT,
+                           backend="dask", scheduler=cluster.scheduler_address,
+                           out=tmp_path / "d")
+    _same(serial, remote)
+
+
 def test_failing_run_is_recorded_and_batch_goes_on(monkeypatch):
     class Flaky(cio_sim.CIOModel):
         def run(self, steps=None):
