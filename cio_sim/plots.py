@@ -4,7 +4,8 @@ Every function takes the tables of a batch (``runs``: one row per replication wi
 ``summary()`` keys plus ``scenario``; ``timeseries``: one row per replication and week with the
 ``timeseries()`` columns plus ``scenario`` and ``replication``) and returns a
 :class:`matplotlib.figure.Figure`. Figures are built without ``pyplot``, so they work headless,
-leave no global state behind and display in a notebook as the value of a cell::
+leave no global state behind and display in a notebook as the value of a cell (after
+``%matplotlib inline``, or any ``pyplot`` import, has registered the figure formatter)::
 
     from cio_sim import plots
     fig = plots.plot_regime_comparison(result.runs)
@@ -30,7 +31,8 @@ from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 __all__ = [
-    "HEADLINE_METRICS", "METRIC_LABELS", "QUADRANT_LABELS", "mean_ci", "plot_attention",
+    "HEADLINE_METRICS", "METRIC_LABELS", "QUADRANT_LABELS", "mean_ci", "metric_label",
+    "plot_attention",
     "plot_backlog", "plot_band", "plot_compliance", "plot_quadrants", "plot_regime_comparison",
     "plot_throughput_compliance", "save", "scenario_colors", "scenarios_of",
 ]

@@ -315,9 +315,11 @@ def _manifest_lines(manifest: Mapping[str, Any], runs: pd.DataFrame | None) -> l
         lines.append(f"- Design points: {len(points)}")
     if runs is not None and "error" in runs.columns:
         err = runs["error"]
-        failed = int((err.notna() & (err.astype(str).str.len() > 0)).sum())
-        if failed:
-            lines.append(f"- Failed replications (left out): {failed}")
+        bad = err.notna() & (err.astype(str).str.len() > 0)
+        if bad.any():
+            first = str(err[bad].iloc[0]).strip().splitlines()
+            lines.append(f"- Failed replications (left out): {int(bad.sum())}; last line of the "
+                         f"first error: `{first[-1][:200] if first else ''}`")
     return lines
 
 
@@ -393,7 +395,11 @@ def write_report(result: BatchLike, out_dir: str | Path,
         md += ["## Run", "", *meta, ""]
 
     md += ["## Summary", ""]
-    if runs is not None:
+    if runs is not None and plots._ok(runs).empty:
+        md += ["No successful replications in this result (see the `error` column of the "
+               "runs).", ""]
+        runs = None
+    elif runs is not None:
         table = summary_table(runs, [m for m in REPORT_METRICS if m in runs.columns])
         md += ["Mean ± half-width of the 95% confidence interval (t-distribution) over "
                "replications; – means no data (e.g. no overrides, no due compliance).", "",
@@ -434,7 +440,7 @@ def write_report(result: BatchLike, out_dir: str | Path,
     elif cmd:
         md += ["```bash", cmd, "```", ""]
     else:
-        md += ["Re-run the same scenario(s) with the seed and number of replications above; "
+        md += ["Re-run the same scenario(s) with the same seed and number of replications; "
                "same scenario, digest and seed give identical tables.", ""]
 
     path = out / "report.md"

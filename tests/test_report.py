@@ -156,3 +156,14 @@ def test_write_report_tolerates_missing_manifest_and_timeseries(tmp_path):
     assert all((path.parent / link).is_file() for link in links)
     assert "Replications per scenario: `2`" in text
     assert "cio_sim.run_batch('keuzematrix')" in text
+
+
+def test_write_report_all_runs_failed(tmp_path):
+    runs = pd.DataFrame({"scenario": ["A", "A"], "replication": [0, 1],
+                         "adopted_per_year": [np.nan, np.nan],
+                         "error": ["Traceback ...\nValueError: bad value", "ValueError: x"]})
+    result = types.SimpleNamespace(runs=runs, timeseries=None, manifest={"scenarios": ["A"]})
+    text = write_report(result, tmp_path).read_text(encoding="utf-8")
+    assert "No successful replications" in text
+    assert "Failed replications (left out): 2" in text and "ValueError: bad value" in text
+    assert "![" not in text
