@@ -13,6 +13,7 @@ import shlex
 import sys
 import textwrap
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NoReturn
 
@@ -313,8 +314,9 @@ def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> Non
         p.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
     p.add_argument("--workers", type=_positive_int, default=1,
                    help="worker processes (or Dask workers) (default 1: serial)")
-    p.add_argument("--backend", choices=BACKENDS, default="local",
-                   help="local processes or a Dask cluster (default local)")
+    p.add_argument("--backend", choices=BACKENDS, default=None,
+                   help="local processes or a Dask cluster (default local; dask when "
+                        "--scheduler is given)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (tcp://host:8786); without it --backend dask "
                         "starts a local cluster")
@@ -438,12 +440,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if getattr(args, "backend", "local") is None:
+        args.backend = "dask" if args.scheduler else "local"
+    if getattr(args, "scheduler", None) and args.backend != "dask":
+        sys.stderr.write(f"{PROG}: error: --scheduler needs --backend dask\n")
+        return EXIT_USAGE
     try:
         return args.func(args, argv)
     except (ScenarioError, BatchError, StoreError, CLIError) as exc:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"{PROG}: error: {message}\n")
         return EXIT_USAGE
+    except BrokenProcessPool as exc:
+        sys.stderr.write(f"{PROG}: error: a worker process died ({exc}); stored runs are "
+                         "kept, continue with --resume\n")
+        return 1
     except OSError as exc:  # e.g. an output folder that cannot be written
         sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
         return 1

@@ -248,3 +248,17 @@ def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
     pd.testing.assert_frame_equal(resumed.runs, straight.runs)
     pd.testing.assert_frame_equal(resumed.timeseries, straight.timeseries)
     assert resumed.manifest["status"] == "complete" and "resumed" in resumed.manifest
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    (["--resume", "--force"], "either --resume or --force"),
+    (["--scheduler", "tcp://127.0.0.1:1", "--backend", "local"], "--scheduler needs"),
+    (["--backend", "spark"], "argument --backend: invalid choice"),
+    (["--workers", "0"], "argument --workers"),
+])
+def test_option_conflicts_are_one_line_errors(tmp_path, capsys, extra, expected):
+    out_dir = tmp_path / "out"
+    code, out, err = _cli(capsys, "run", "consensus_2021", *SHORT, "--out", str(out_dir),
+                          *extra)
+    assert code == 2 and expected in _one_error_line(err) and out == ""
+    assert not out_dir.exists()
