@@ -208,7 +208,22 @@ def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     path = Path(args.file)
-    if path.suffix == ".toml" and path.exists() and _is_experiment(path):
+    kind = _experiment_kind(path) if path.suffix == ".toml" and path.exists() else None
+    if kind == "morris":
+        try:
+            from .sensitivity import load_experiment as load_morris
+        except ImportError:
+            raise CLIError(f"{path}: a sensitivity (Morris) experiment, but "
+                           "cio_sim.sensitivity is not available") from None
+        try:
+            morris = load_morris(path)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        n_params = len(getattr(morris, "parameters", ()) or ())
+        print(f"ok: {path}: sensitivity experiment '{getattr(morris, 'name', path.stem)}' "
+              f"over {n_params} parameter(s)")
+        return 0
+    if kind == "sweep":
         exp = load_experiment(path)
         print(f"ok: {path}: experiment '{exp.name}' on {exp.scenario.name}, "
               f"{len(exp.points)} design point(s) x {exp.replications} replications")
@@ -218,14 +233,19 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
-def _is_experiment(path: Path) -> bool:
+def _experiment_kind(path: Path) -> str | None:
+    """'sweep' or 'morris' for experiment files, None for scenarios (or unreadable files)."""
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-        return False
-    return isinstance(data.get("scenario"), str) or "grid" in data or "sample" in data
+        return None
+    if "parameters" in data and ("regimes" in data or "trajectories" in data):
+        return "morris"
+    if isinstance(data.get("scenario"), str) or "grid" in data or "sample" in data:
+        return "sweep"
+    return None
 
 
 def cmd_params(args: argparse.Namespace, argv: Sequence[str]) -> int:
