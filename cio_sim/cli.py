@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shlex
 import sys
 import textwrap
@@ -475,6 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: error: a worker process died ({exc}); stored runs are "
                          "kept, continue with --resume\n")
         return 1
+    except BrokenPipeError:  # output piped into e.g. `head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except OSError as exc:  # e.g. an output folder that cannot be written
         sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
         return 1
@@ -482,8 +487,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted; stored runs are kept, continue with "
                          "--resume\n")
         return 130
-    except BrokenPipeError:
-        return 1
 
 
 if __name__ == "__main__":
