@@ -358,13 +358,16 @@ def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of ``cio-sim`` (exposed for documentation and tests)."""
     parser = _Parser(
         prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
-        description="Simulate the Dutch central government's CIO-stelsel and compare "
-                    "governance regimes on throughput and compliance.")
+        description=textwrap.fill(
+            "Simulate the Dutch central government's CIO-stelsel and compare governance "
+            "regimes on throughput and compliance. 'cio-sim COMMAND --help' explains each "
+            "command with examples.", 88))
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, help_: str, description: str, epilog: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_, description=description, epilog=epilog,
+        return sub.add_parser(name, help=help_, description=textwrap.fill(description, 88),
+                              epilog=epilog,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
     p = add("run", "replicate one scenario",

@@ -368,6 +368,8 @@ def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str
             progress: bool = False) -> BatchResult:
     """Run a validated plan: create the store, run what is missing, return the result."""
     _check_counts(plan.replications, plan.seed, workers, backend)
+    if scheduler and backend != "dask":
+        raise BatchError("a scheduler address needs backend='dask'")
     manifest = _manifest(plan, workers, backend)
     dask = _dask_connect(workers, scheduler) if backend == "dask" else None  # before writing
     try:
