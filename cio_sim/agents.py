@@ -31,7 +31,9 @@ class Member(mesa.Agent):
         self.autonomy = autonomy
         pos = model.p["positions"]
         lo, hi = model.p["positions"]["priority_low"], model.p["positions"]["priority_high"]
-        self.priority = {t: float(model.init_rng.uniform(lo, hi)) for t in THEMES}
+        # One vector draw: the same numbers as one uniform(lo, hi) per theme, in order.
+        self.priority = dict(zip(THEMES, model.init_rng.uniform(lo, hi, len(THEMES)).tolist(),
+                                 strict=True))
         self._noise = pos["noise_sd"]
         self._blind = pos["blind_noise_factor"]
         self._fit_weight = pos["fit_weight"]

@@ -75,7 +75,7 @@ class ArrivalGenerator:
 
     def _context(self) -> tuple[float, ...]:
         sd = self.p["positions"]["context_sd"]
-        return tuple(float(x) for x in self.rng.normal(0.0, sd, self.n_members))
+        return tuple(self.rng.normal(0.0, sd, self.n_members).tolist())
 
     def _complexity(self) -> str:
         u = self.rng.random()
@@ -87,13 +87,15 @@ class ArrivalGenerator:
     def several(self, origin: str, first: int | None) -> tuple[int, ...]:
         others = [i for i in range(self.n) if i != first]
         k = 1 + int(self.rng.binomial(len(others) - 1, SPREAD[origin])) if others else 0
-        chosen = self.rng.choice(others, size=min(k, len(others)), replace=False)
-        picked = ([first] if first is not None else []) + [int(i) for i in chosen]
+        # Choosing positions rather than the list itself draws the same numbers without
+        # converting the list to an array on every call.
+        chosen = self.rng.choice(len(others), size=min(k, len(others)), replace=False)
+        picked = ([first] if first is not None else []) + [others[int(i)] for i in chosen]
         return tuple(sorted(picked))
 
     def stochastic(self, origin: str, week: int) -> ArrivalSpec:
         rng, pp = self.rng, self.pp
-        theme = int(rng.choice(THEMES))
+        theme = THEMES[int(rng.integers(len(THEMES)))]   # the draw rng.choice(THEMES) makes
         domains = THEME_DOMAINS[theme]
         if origin == "incident" and rng.random() < INCIDENT_SECURITY_SHARE:
             domain = "security"
