@@ -290,6 +290,19 @@ class BatchResult:
         return (f"<BatchResult {self.manifest.get('name')!r}: {self._store.count()} runs"
                 f"{where}>")
 
+    def close(self) -> None:
+        """Close the database connection (tables already read stay available)."""
+        self._store.close()
+
+    def __enter__(self) -> BatchResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
     @property
     def _names(self) -> list[str]:
         return [s if isinstance(s, str) else s["name"]

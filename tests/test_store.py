@@ -130,6 +130,8 @@ def test_load_and_export(tmp_path):
     assert manifest["digests"]["consensus_2021"] == \
         cio_sim.load_scenario("consensus_2021", {"horizon_weeks": 10}).digest()
     assert manifest["parameters"][0]["values"]["horizon_weeks"] == 10
+    with load_results(out) as again:
+        assert len(again) == 2
     back = load_results(out)
     pd.testing.assert_frame_equal(back.runs, res.runs)
     pd.testing.assert_frame_equal(back.timeseries, res.timeseries)
