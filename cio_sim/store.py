@@ -287,8 +287,11 @@ class BatchResult:
 
     def __repr__(self) -> str:
         where = f" at {self.path}" if self.path else ""
-        return (f"<BatchResult {self.manifest.get('name')!r}: {self._store.count()} runs"
-                f"{where}>")
+        try:
+            runs = f"{self._store.count()} runs"
+        except sqlite3.Error:
+            runs = "closed"
+        return f"<BatchResult {self.manifest.get('name')!r}: {runs}{where}>"
 
     def close(self) -> None:
         """Close the database connection (tables already read stay available)."""
