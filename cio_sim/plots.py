@@ -20,7 +20,7 @@ saying so instead of an exception. The model core never imports this module.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from scipy import stats
+
+from .stats import mean_ci
 
 __all__ = [
     "HEADLINE_METRICS", "METRIC_LABELS", "QUADRANT_LABELS", "mean_ci", "metric_label",
@@ -142,25 +143,6 @@ def _tick_labels(scenarios: Sequence[str]) -> tuple[list[str], str]:
         (base,) = bases
         return ["#" + s.rsplit("#", 1)[1] for s in scenarios], f"design point of {base}"
     return list(scenarios), ""
-
-
-def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float, int]:
-    """Mean and t-based confidence interval of the finite values.
-
-    Returns ``(mean, ci_low, ci_high, n)``. With no finite values everything is NaN and ``n``
-    is 0; with one value the interval is NaN (undefined).
-    """
-    x = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
-    x = x[np.isfinite(x)]
-    n = int(x.size)
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    m = float(x.mean())
-    if n < 2:
-        return m, math.nan, math.nan, n
-    sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
-    return m, m - half, m + half, n
 
 
 def _no_data(ax: Axes, what: str = "no data") -> None:

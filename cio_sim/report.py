@@ -22,7 +22,8 @@ from typing import Any, Protocol
 import pandas as pd
 
 from . import plots
-from .plots import HEADLINE_METRICS, mean_ci, metric_label, scenarios_of
+from .plots import HEADLINE_METRICS, metric_label, scenarios_of
+from .stats import mean_ci
 
 __all__ = [
     "REPORT_METRICS", "STATISTICS", "format_number", "format_summary_table", "summary_table",

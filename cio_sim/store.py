@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .stats import mean_ci
+
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "results.sqlite"
 STORE_FILES = (MANIFEST_NAME, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm")
@@ -265,12 +267,6 @@ class ResultStore:
 
 # ---------------------------------------------------------------------------- results
 
-def _t_quantile(level: float, dof: np.ndarray) -> np.ndarray:
-    from scipy import stats
-
-    return stats.t.ppf(0.5 + level / 2, dof)
-
-
 class BatchResult:
     """The outcome of a batch: ``runs`` (one row per run), ``timeseries`` and ``manifest``.
 
@@ -364,15 +360,11 @@ class BatchResult:
             keys = keys if isinstance(keys, tuple) else (keys,)
             for metric in metrics:
                 values = frame[metric].to_numpy(dtype=float)
-                values = values[~np.isnan(values)]
-                n = values.size
-                mean = float(values.mean()) if n else math.nan
-                std = float(values.std(ddof=1)) if n > 1 else math.nan
-                half = float(_t_quantile(level, np.array(n - 1)) * std / math.sqrt(n)) \
-                    if n > 1 else math.nan
+                mean, low, high, n = mean_ci(values, level)
+                std = float(np.nanstd(values, ddof=1)) if n > 1 else math.nan
                 rows.append({**dict(zip(group, keys, strict=True)), "metric": metric, "n": n,
-                             "mean": mean, "std": std, "ci_low": mean - half,
-                             "ci_high": mean + half, "half_width": half})
+                             "mean": mean, "std": std, "ci_low": low, "ci_high": high,
+                             "half_width": (high - low) / 2})
         table = pd.DataFrame(rows, columns=[*group, "metric", "n", "mean", "std", "ci_low",
                                             "ci_high", "half_width"])
         if len(table):
