@@ -17,8 +17,9 @@ Output, in the experiment's ``out`` folder (``results/sensitivity`` by default):
   are ranked next to each other at the defaults (``gap_<metric>_<a>_minus_<b>``);
 - ``points.csv``: every design point with its parameter values, every regime's outputs and
   whether the ranking on each metric differs from the default ranking;
-- ``ranking_flips.csv``: per parameter and ranking metric, the share of points with a flipped
-  ranking when the parameter lies in the lower vs the upper half of its range;
+- ``ranking_flips.csv``: per gap between neighbouring regimes and parameter, the change of
+  the gap over the parameter's range (least squares over all points) and whether moving that
+  parameter alone to an end of its range would flip the pair (see :func:`_flip_table`);
 - ``baseline.csv``: the regimes' outputs at the defaults (more replications);
 - ``morris_mu_star_sigma.png``: mu* against sigma per output;
 - ``manifest.json``: the experiment, seeds, the git commit, timings.
@@ -294,7 +295,13 @@ def run(exp: MorrisExperiment, out: str | Path | None = None, progress: bool = T
         ascending=False, method="first").astype(int)
     indices = indices.sort_values(["regime", "output", "rank"]).reset_index(drop=True)
 
-    flips = _flip_table(exp, points)
+    baseline_gaps = {}
+    for metric in exp.ranking_metrics:
+        order = default_rank[metric].split(">")
+        for a, b in itertools.pairwise(order):
+            baseline_gaps[f"gap_{metric}_{a}_minus_{b}"] = float(
+                baseline_row[f"{a}:{metric}"] - baseline_row[f"{b}:{metric}"])
+    flips = _flip_table(exp, points, baseline_gaps)
     baseline = pd.DataFrame([{"regime": r, **{k: baseline_row[f"{r}:{k}"] for k in outputs}}
                              for r in exp.regimes])
     indices.to_csv(out_dir / "morris_indices.csv", index=False)
@@ -319,6 +326,11 @@ def run(exp: MorrisExperiment, out: str | Path | None = None, progress: bool = T
                     + len(scenarios) * exp.baseline_replications),
         "default_ranking": default_rank,
         "flip_share": {m: float(points[f"flipped:{m}"].mean()) for m in exp.ranking_metrics},
+        "ranking_shares": {m: {k: float(v) for k, v in points[f"ranking:{m}"].value_counts(
+            normalize=True).items()} for m in exp.ranking_metrics},
+        "baseline_gaps": baseline_gaps,
+        "could_flip": {g: sorted(flips.loc[(flips["gap"] == g) & flips["could_flip"],
+                                           "parameter"]) for g in baseline_gaps},
         "files": ["morris_indices.csv", "points.csv", "ranking_flips.csv", "baseline.csv",
                   *([figure.name] if figure else [])],
     }
@@ -328,24 +340,48 @@ def run(exp: MorrisExperiment, out: str | Path | None = None, progress: bool = T
     return {"indices": indices, "points": points, "flips": flips, "baseline": baseline}
 
 
-def _flip_table(exp: MorrisExperiment, points: pd.DataFrame) -> pd.DataFrame:
+def _flip_table(exp: MorrisExperiment, points: pd.DataFrame,
+                baseline_gaps: Mapping[str, float]) -> pd.DataFrame:
+    """Which parameter could, on its own, flip a pair of neighbouring regimes.
+
+    For each gap between regimes ranked next to each other at the defaults, fit the gap over
+    all design points by least squares on the parameters scaled to [0, 1]; the slope is the
+    change of the gap over a parameter's whole range. The gap at either end of a range is
+    the default gap (from the baseline replications) plus the slope times the distance from
+    the default; the parameter *could flip* the pair when one of them has the other sign.
+    """
+    keys = list(exp.parameters)
+    lows = np.array([exp.parameters[k][0] for k in keys])
+    highs = np.array([exp.parameters[k][1] for k in keys])
+    z = (points[keys].to_numpy(dtype=float) - lows) / (highs - lows)
+    design = np.column_stack([np.ones(len(z)), z])
+    defaults = np.array([float(lookup(k).default) for k in keys])  # type: ignore[union-attr]
+    z0 = (defaults - lows) / (highs - lows)
     rows = []
-    for metric in exp.ranking_metrics:
-        flipped = points[f"flipped:{metric}"].astype(bool)
-        for key, (low, high) in exp.parameters.items():
-            upper = points[key] > (low + high) / 2.0
+    for gap, default_gap in baseline_gaps.items():
+        y = points[gap].to_numpy(dtype=float)
+        ok = np.isfinite(y)
+        coef, *_ = np.linalg.lstsq(design[ok], y[ok], rcond=None)
+        fitted = design[ok] @ coef
+        ss_tot = float(((y[ok] - y[ok].mean()) ** 2).sum())
+        r2 = 1.0 - float(((y[ok] - fitted) ** 2).sum()) / ss_tot if ss_tot > 0 else math.nan
+        metric = next(m for m in exp.ranking_metrics if gap.startswith(f"gap_{m}_"))
+        for j, key in enumerate(keys):
+            slope = float(coef[1 + j])
+            at_low = default_gap + slope * (0.0 - z0[j])
+            at_high = default_gap + slope * (1.0 - z0[j])
             rows.append({
-                "metric": metric, "parameter": key,
-                "flip_share_low_half": float(flipped[~upper].mean()) if (~upper).any()
-                else math.nan,
-                "flip_share_high_half": float(flipped[upper].mean()) if upper.any()
-                else math.nan,
+                "metric": metric, "gap": gap, "parameter": key, "default_gap": default_gap,
+                "slope_full_range": slope, "gap_at_low": at_low, "gap_at_high": at_high,
+                "could_flip": bool(np.sign(at_low) != np.sign(default_gap)
+                                   or np.sign(at_high) != np.sign(default_gap)),
+                "r2": r2,
             })
-    df = pd.DataFrame(rows)
-    df["difference"] = df["flip_share_high_half"] - df["flip_share_low_half"]
-    df["abs_difference"] = df["difference"].abs()
-    return df.sort_values(["metric", "abs_difference"], ascending=[True, False]) \
-        .reset_index(drop=True)
+    df = pd.DataFrame(rows, columns=["metric", "gap", "parameter", "default_gap",
+                                     "slope_full_range", "gap_at_low", "gap_at_high",
+                                     "could_flip", "r2"])
+    df["abs_slope"] = df["slope_full_range"].abs()
+    return df.sort_values(["gap", "abs_slope"], ascending=[True, False]).reset_index(drop=True)
 
 
 def _figure(exp: MorrisExperiment, indices: pd.DataFrame, path: Path) -> Path | None:

@@ -47,6 +47,12 @@ def test_tiny_morris_run_writes_tables_figure_and_manifest(tmp_path: Path) -> No
     assert manifest["points"] == len(points) and manifest["runs"] == len(points) * 3 + 3 * 2
     assert set(manifest["default_ranking"]) == {"adopted_per_year", "compliance_actual"}
     assert (tmp_path / "morris_mu_star_sigma.png").stat().st_size > 1000
+    flips = pd.read_csv(tmp_path / "ranking_flips.csv")
+    assert len(flips) == 2 * 2 * len(exp.parameters)
+    # The gap at the ends of a range lies on a line through the default gap.
+    row = flips.iloc[0]
+    assert (row["gap_at_high"] - row["gap_at_low"]) == pytest.approx(row["slope_full_range"])
+    assert set(manifest["could_flip"]) == set(flips["gap"])
     assert set(tables) == {"indices", "points", "flips", "baseline"}
 
 
