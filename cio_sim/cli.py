@@ -152,10 +152,11 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                       args.resume, args.force, extra={"overrides": list(args.set)},
                       command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    report = None if args.no_report else _write_report(result, out)
     lines = [f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, "
              f"digest {plan.digest}", *_summary_lines(result), *_errors_line(result),
-             f"results: {out} (manifest.json, results.sqlite); "
-             f"report: {PROG} report {shlex.quote(str(out))}"]
+             f"results: {out} (manifest.json, results.sqlite)"
+             + (f"; report: {report}" if report else "")]
     print("\n".join(lines))
     return 0
 
@@ -372,7 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("run", "replicate one scenario",
             "Run a scenario N times with seeds derived from --seed and store every run. "
-            "Prints the mean and 95% confidence interval of the headline metrics.",
+            "Prints the mean and 95% confidence interval of the headline metrics and writes "
+            "report.md with figures into the output directory.",
             "examples:\n  cio-sim run consensus_2021 -n 30\n"
             "  cio-sim run scenarios/keuzematrix.toml -n 100 --workers 4 --out results/km\n"
             "  cio-sim run consensus_2021 --set regime.decision_rule=doorzettingsmacht "
@@ -382,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="bundled scenario name (see 'cio-sim list') or a .toml path")
     _set_option(p)
     _batch_options(p)
+    p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_run)
 
     p = add("compare", "compare regimes with common random numbers",
