@@ -30,7 +30,7 @@ import numpy as np
 
 from .model import CIOModel
 from .params import lookup
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, flatten, load_scenario
 from .store import DB_NAME as _DB_NAME
 from .store import (
     BatchResult,
@@ -515,16 +515,6 @@ class Experiment:
     design: dict[str, Any]
 
 
-def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, Mapping):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def _lhs(n: int, d: int, seed: int) -> np.ndarray:
     from scipy.stats import qmc
 
@@ -571,7 +561,7 @@ def load_experiment(path: str | Path) -> Experiment:
     fixed = data.get("set", {})
     if not isinstance(fixed, Mapping):
         raise ScenarioError(src, "set", "expected a table of dotted keys")
-    base = base.with_overrides(_flatten(fixed), source=src)
+    base = base.with_overrides(flatten(fixed), source=src)
     if "grid" in data and "sample" in data:
         raise ScenarioError(src, "grid", "use either [grid] or [sample], not both")
     points: list[dict[str, Any]] = [{}]
@@ -580,7 +570,7 @@ def load_experiment(path: str | Path) -> Experiment:
         grid = data["grid"]
         if not isinstance(grid, Mapping) or not grid:
             raise ScenarioError(src, "grid", "expected a table: dotted key = [values]")
-        grid = _flatten(grid)
+        grid = flatten(grid)
         for key, values in grid.items():
             if not isinstance(values, list) or not values:
                 raise ScenarioError(src, f"grid.{key}", "expected a non-empty list of values")
@@ -597,7 +587,7 @@ def load_experiment(path: str | Path) -> Experiment:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ScenarioError(src, "sample.n", f"got {n!r}; allowed: an integer >= 1 "
                                 "(the number of design points)")
-        bounds = _flatten(sample)
+        bounds = flatten(sample)
         if not bounds:
             raise ScenarioError(src, "sample", "expected at least one dotted key = [low, high]")
         for key, b in bounds.items():

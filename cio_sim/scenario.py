@@ -247,7 +247,7 @@ def load_scenario(ref: str | Path | Scenario = "consensus_2021",
         data_name = _read_toml(path).get("name")
         overridden = {}
         for p in chain:
-            flat = _flatten({k: v for k, v in _read_toml(Path(p)).items()
+            flat = flatten({k: v for k, v in _read_toml(Path(p)).items()
                              if k not in META_KEYS})
             overridden.update({k: f"scenario {Path(p).name}" for k in flat})
         scenario = Scenario(data_name or path.stem, values, description, str(path),
@@ -261,15 +261,16 @@ def from_dict(name: str, overrides: Mapping[str, Any] | None = None) -> Scenario
     """A scenario from the defaults plus nested or dotted overrides (no file involved)."""
     values = defaults()
     scenario = Scenario(name, values)
-    return scenario.with_overrides(_flatten(overrides or {}), source=name) if overrides \
+    return scenario.with_overrides(flatten(overrides or {}), source=name) if overrides \
         else scenario
 
 
-def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Turn {'a': {'b': 1}} into {'a.b': 1} (the inverse of :func:`nest`)."""
     out: dict[str, Any] = {}
     for key, value in tree.items():
         if isinstance(value, Mapping):
-            out.update(_flatten(value, f"{prefix}{key}."))
+            out.update(flatten(value, f"{prefix}{key}."))
         else:
             out[f"{prefix}{key}"] = value
     return out

@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 import math
-import types
 
 import numpy as np
 import pandas as pd
 import pytest
+from batches import stand_in_batch
 from matplotlib.figure import Figure
 
-import cio_sim
 from cio_sim import plots
 
 SCENARIOS = ("consensus_2021", "doorzettingsmacht_2026", "keuzematrix")
 
 
-def stand_in_batch(scenarios=SCENARIOS, replications: int = 3, horizon: int = 104,
-                   seed: int = 1) -> types.SimpleNamespace:
-    """A batch result with the runner's columns, built by running CIOModel in a loop."""
-    runs, series = [], []
-    for name in scenarios:
-        for r in range(replications):
-            model = cio_sim.CIOModel(name, seed=seed + r,
-                                     overrides={"horizon_weeks": horizon}).run()
-            runs.append({"scenario": name, "replication": r, "seed": f"{seed}:{r}",
-                         **model.summary(), "error": None})
-            ts = model.timeseries()
-            ts.insert(0, "replication", r)
-            ts.insert(0, "scenario", name)
-            series.append(ts)
-    return types.SimpleNamespace(runs=pd.DataFrame(runs),
-                                 timeseries=pd.concat(series, ignore_index=True),
-                                 manifest={"seed": seed, "replications": replications})
-
-
 @pytest.fixture(scope="module")
 def batch():
-    return stand_in_batch()
+    return stand_in_batch(SCENARIOS)
 
 
 def _texts(fig: Figure) -> str:

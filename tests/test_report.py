@@ -9,32 +9,13 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+from batches import stand_in_batch
 
 import cio_sim
 from cio_sim.report import format_number, format_summary_table, summary_table, write_report
 
 T_975_3 = 3.182446305284263      # t quantile 0.975 with 3 degrees of freedom
 T_975_1 = 12.706204736174698     # ... with 1 degree of freedom
-
-
-def stand_in_batch(scenarios=("consensus_2021", "doorzettingsmacht_2026"),
-                   replications: int = 3, horizon: int = 104, seed: int = 1,
-                   manifest: dict | None = None) -> types.SimpleNamespace:
-    """A batch result with the runner's columns, built by running CIOModel in a loop."""
-    runs, series = [], []
-    for name in scenarios:
-        for r in range(replications):
-            model = cio_sim.CIOModel(name, seed=seed + r,
-                                     overrides={"horizon_weeks": horizon}).run()
-            runs.append({"scenario": name, "replication": r, "seed": f"{seed}:{r}",
-                         **model.summary(), "error": None})
-            ts = model.timeseries()
-            ts.insert(0, "replication", r)
-            ts.insert(0, "scenario", name)
-            series.append(ts)
-    return types.SimpleNamespace(runs=pd.DataFrame(runs),
-                                 timeseries=pd.concat(series, ignore_index=True),
-                                 manifest=manifest if manifest is not None else {})
 
 
 def small_runs() -> pd.DataFrame:
