@@ -11,6 +11,7 @@ jaargesprek."""
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -148,15 +149,18 @@ class ComplianceLedger:
     def finalise(self) -> None:
         """Resolve the scheduled monitoring moments (jaargesprek, P&C) for every pair."""
         pc = self.c["pc_interval_weeks"]
+        # Plain lists: bisect on a list is the same search as np.searchsorted (side='left')
+        # without a numpy call per pair.
+        talks = {k: v.tolist() for k, v in self._jaargesprek.items()}
         for q in self.pairs:
             if q.start == INF:
                 continue
             mon = q.instrument.monitoring
             if mon == "jaargesprek" or mon == "checking":
-                times = self._jaargesprek[q.dept_index]
-                i = int(np.searchsorted(times, q.start)) + q.lenient_talks
-                if i < times.size:
-                    q.first_check = min(q.first_check, float(times[i]))
+                times = talks[q.dept_index]
+                i = bisect.bisect_left(times, q.start) + q.lenient_talks
+                if i < len(times):
+                    q.first_check = min(q.first_check, times[i])
             elif mon == "pc":
                 k = math.ceil((q.start - q.adopted_step) / pc)
                 q.first_check = min(q.first_check, float(q.adopted_step + k * pc))
