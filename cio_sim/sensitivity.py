@@ -68,7 +68,7 @@ def _salib() -> tuple[Any, Any]:
         from SALib.analyze import morris as analyze
         from SALib.sample import morris as sample
     except ImportError:
-        raise SystemExit("cio_sim.sensitivity needs SALib: pip install 'cio-sim[sensitivity]'") \
+        raise ImportError("cio_sim.sensitivity needs SALib: pip install 'cio-sim[sensitivity]'") \
             from None
     return sample, analyze
 
@@ -430,7 +430,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.workers:
         exp.workers = args.workers
-    run(exp, args.out)
+    try:
+        run(exp, args.out)
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -90,3 +90,27 @@ def test_bundled_experiment_screens_only_assumptions_inside_their_ranges() -> No
 
 def test_ranking_orders_best_first() -> None:
     assert sensitivity.ranking({"a": 1.0, "b": 3.0, "c": 2.0}, ("a", "b", "c")) == "b>c>a"
+
+
+def test_missing_salib_gives_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_salib(name, *args, **kwargs):
+        if name.startswith("SALib"):
+            raise ImportError("No module named 'SALib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_salib)
+    with pytest.raises(ImportError, match=r"pip install 'cio-sim\[sensitivity\]'"):
+        sensitivity._salib()
+
+
+def test_command_line_reports_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[parameters]\n"cio_beraad.dilution" = [0.3, 0.4]\n')
+    assert sensitivity.main([str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "parameters.cio_beraad.dilution" in err
+    assert err.count("\n") == 1
