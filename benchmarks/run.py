@@ -99,26 +99,16 @@ def bench_single(reps: int) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- 2. our batches
 
-def _our_batch(n: int, workers: int) -> tuple[float, Any]:
+def _our_batch(n: int, workers: int) -> tuple[float, float, list[float]]:
     gc.collect()
-    t = time.perf_counter()
-    result = run_batch(SCENARIO, replications=n, seed=SEED, workers=workers)
-    runs = result.runs
-    dt = time.perf_counter() - t
+    with TreeSampler(os.getpid()) as cpu:
+        t = time.perf_counter()
+        result = run_batch(SCENARIO, replications=n, seed=SEED, workers=workers)
+        runs = result.runs
+        dt = time.perf_counter() - t
     if len(runs) != n:
         raise RuntimeError(f"run_batch returned {len(runs)} runs, expected {n}")
-    return dt, runs
-
-
-def bench_ours(n: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"runs": n}
-    for w in (1, 2):
-        dt, runs = _our_batch(n, w)
-        out[f"w{w}_s"] = dt
-        out[f"w{w}_rps"] = n / dt
-        out["check"] = runs["decisions_per_year"].head(5).tolist()
-    out["efficiency"] = out["w2_rps"] / (2 * out["w1_rps"])
-    return out
+    return dt, cpu.cpu_seconds, runs["decisions_per_year"].head(5).tolist()
 
 
 # ---------------------------------------------------------------------------- 3. mesa.batch_run
@@ -144,31 +134,38 @@ class MesaBatchModel(cio_sim.CIOModel):
         self.datacollector.collect(self)
 
 
-def _mesa_batch(n: int, processes: int) -> tuple[float, list[dict[str, Any]]]:
+def _mesa_batch(n: int, processes: int) -> tuple[float, float, list[float]]:
     sc = cio_sim.load_scenario(SCENARIO)
     seeds = [run_seed(SEED, i) for i in range(n)]       # the seeds run_batch gives run i
     gc.collect()
-    t = time.perf_counter()
-    rows = mesa.batch_run(MesaBatchModel, parameters={"scenario": sc, "seed": seeds},
-                          number_processes=processes, iterations=1,
-                          max_steps=sc.get("horizon_weeks"), display_progress=False)
-    dt = time.perf_counter() - t
+    with TreeSampler(os.getpid()) as cpu:
+        t = time.perf_counter()
+        rows = mesa.batch_run(MesaBatchModel, parameters={"scenario": sc, "seed": seeds},
+                              number_processes=processes, iterations=1,
+                              max_steps=sc.get("horizon_weeks"), display_progress=False)
+        dt = time.perf_counter() - t
     if len(rows) != n:
         raise RuntimeError(f"mesa.batch_run returned {len(rows)} rows, expected {n}")
-    return dt, rows
+    by_run = sorted(rows, key=lambda r: r["RunId"])
+    return dt, cpu.cpu_seconds, [r["summary"]["decisions_per_year"] for r in by_run[:5]]
 
 
-def bench_mesa(n: int, ours: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"runs": n}
+def bench_batches(n: int) -> dict[str, Any]:
+    """Ours and mesa.batch_run, interleaved per process count so each pair shares the load."""
+    ours: dict[str, Any] = {"runs": n}
+    other: dict[str, Any] = {"runs": n}
     for p in (1, 2):
-        dt, rows = _mesa_batch(n, p)
-        out[f"p{p}_s"] = dt
-        out[f"p{p}_rps"] = n / dt
-        out[f"ratio_{p}"] = ours[f"w{p}_rps"] / out[f"p{p}_rps"]
-        by_run = sorted(rows, key=lambda r: r["RunId"])
-        out["check"] = [r["summary"]["decisions_per_year"] for r in by_run[:5]]
-    out["same_results"] = bool(np.allclose(out["check"], ours["check"], equal_nan=True))
-    return out
+        for fn, out in ((_our_batch, ours), (_mesa_batch, other)):
+            dt, cpu, check = fn(n, p)
+            out[f"p{p}_s"], out[f"p{p}_rps"] = dt, n / dt
+            out[f"p{p}_cpu_ms_per_run"] = cpu / n * 1e3
+            out[f"check_{p}"] = check
+        other[f"ratio_{p}"] = ours[f"p{p}_rps"] / other[f"p{p}_rps"]
+    ours["efficiency"] = ours["p2_rps"] / (2 * ours["p1_rps"])
+    other["efficiency"] = other["p2_rps"] / (2 * other["p1_rps"])
+    checks = [ours["check_1"], ours["check_2"], other["check_1"], other["check_2"]]
+    other["same_results"] = all(np.allclose(c, checks[0], equal_nan=True) for c in checks)
+    return {"ours": ours, "mesa": other}
 
 
 # ---------------------------------------------------------------------------- 4. scaling
@@ -205,35 +202,97 @@ def bench_scaling(reps: int) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- 5. memory
 
-def _tree_memory(root: int) -> tuple[int, int]:
-    """Summed RSS and PSS (bytes) of ``root`` and all its descendants (Linux /proc)."""
+def _tree(root: int) -> set[int]:
+    """``root`` and all its descendants (Linux /proc; empty elsewhere)."""
     parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return set()
+    for entry in entries:
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as fh:
-                    stat = fh.read()
-            except OSError:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
                 continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
         kids = [c for c, p in parents.items() if p == pid and c not in tree]
         tree.update(kids)
         frontier.extend(kids)
-    rss = pss = 0
-    for pid in tree:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as fh:
-                for line in fh:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) * 1024
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return rss, pss
+    return tree
+
+
+class TreeSampler:
+    """Samples a process tree every ``interval`` s: CPU seconds and peak summed RSS / PSS.
+
+    CPU is the sum over every process seen of its last sampled user + system time, so work
+    done in worker processes counts too (up to one interval per process may be missed); the
+    sampler's own thread time is left out. The tree is rescanned every ``rescan`` samples.
+    """
+
+    def __init__(self, root: int, memory: bool = False, interval: float = 0.05,
+                 rescan: int = 10):
+        self.root, self.memory, self.interval, self.rescan = root, memory, interval, rescan
+        self.cpu: dict[int, float] = {}
+        self.own_cpu = 0.0
+        self.peak_rss = self.peak_pss = 0
+        self._pids: set[int] = {root}
+        self._base: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __enter__(self) -> TreeSampler:
+        self._pids = _tree(self.root)
+        self._sample()
+        self._base = dict(self.cpu)      # CPU already spent by processes alive at the start
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._pids = _tree(self.root) | self._pids
+        self._sample()
+
+    @property
+    def cpu_seconds(self) -> float:
+        own = self.own_cpu if self.root == os.getpid() else 0.0
+        return sum(v - self._base.get(pid, 0.0) for pid, v in self.cpu.items()) - own
+
+    def _run(self) -> None:
+        start = time.thread_time()
+        k = 0
+        while not self._stop.is_set():
+            if k % self.rescan == 0:
+                self._pids = _tree(self.root) | {p for p in self._pids
+                                                 if os.path.exists(f"/proc/{p}")}
+            self._sample()
+            k += 1
+            self.own_cpu = time.thread_time() - start
+            self._stop.wait(self.interval)
+
+    def _sample(self) -> None:
+        rss = pss = 0
+        for pid in list(self._pids):
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self._tick
+                if self.memory:
+                    with open(f"/proc/{pid}/smaps_rollup") as fh:
+                        for line in fh:
+                            if line.startswith("Rss:"):
+                                rss += int(line.split()[1]) * 1024
+                            elif line.startswith("Pss:"):
+                                pss += int(line.split()[1]) * 1024
+            except (OSError, IndexError, ValueError):
+                continue
+        self.peak_rss = max(self.peak_rss, rss)
+        self.peak_pss = max(self.peak_pss, pss)
 
 
 def _child_batch(n: int, workers: int, out: str) -> None:
@@ -253,26 +312,13 @@ def _measure_batch_memory(n: int, workers: int) -> dict[str, Any]:
                str(Path(tmp) / "out")]
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        peak = {"rss": 0, "pss": 0}
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.is_set():
-                rss, pss = _tree_memory(proc.pid)
-                peak["rss"] = max(peak["rss"], rss)
-                peak["pss"] = max(peak["pss"], pss)
-                stop.wait(0.05)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        stdout, _ = proc.communicate()
-        stop.set()
-        sampler.join()
+        with TreeSampler(proc.pid, memory=True) as sampler:
+            stdout, _ = proc.communicate()
         if proc.returncode:
             raise RuntimeError(f"memory child failed ({proc.returncode})")
         child = json.loads(stdout.strip().splitlines()[-1])
     return {"runs": n, "workers": workers, "seconds": time.perf_counter() - t,
-            "peak_tree_rss": peak["rss"], "peak_tree_pss": peak["pss"], **child}
+            "peak_tree_rss": sampler.peak_rss, "peak_tree_pss": sampler.peak_pss, **child}
 
 
 def bench_memory(sizes: tuple[int, int], workers: int = 2) -> dict[str, Any]:
@@ -329,19 +375,20 @@ def main(argv: list[str] | None = None) -> int:
            f"simulated week ({s['weeks']} weeks)")
 
     n = size["batch"]
-    _print(f"\n2. Batch of {n} replications with cio_sim.run_batch")
-    o = res["ours"] = bench_ours(n)
-    for w in (1, 2):
-        _print(f"   {w} worker{'s' if w > 1 else ' '}: {o[f'w{w}_s']:6.2f} s  "
-               f"{o[f'w{w}_rps']:6.1f} runs/s")
-    _print(f"   parallel efficiency rps2 / (2 x rps1): {o['efficiency']:.2f}")
-
-    _print(f"\n3. The same {n} runs through mesa.batch_run (same model, scenario and seeds)")
-    mb = res["mesa"] = bench_mesa(n, o)
+    _print(f"\n2./3. Batch of {n} replications: cio_sim.run_batch (ours) and mesa.batch_run "
+           "(same model, scenario and seeds), run alternately")
+    batches = bench_batches(n)
+    o, mb = res["ours"], res["mesa"] = batches["ours"], batches["mesa"]
+    _print("   runner   processes   wall s   runs/s   CPU ms/run (all processes)   ours/mesa")
     for p in (1, 2):
-        _print(f"   {p} process{'es' if p > 1 else '  '}: {mb[f'p{p}_s']:6.2f} s  "
-               f"{mb[f'p{p}_rps']:6.1f} runs/s   ours / mesa: {mb[f'ratio_{p}']:.2f}")
-    _print(f"   same results as run_batch (first 5 runs): {'yes' if mb['same_results'] else 'NO'}")
+        for name, r in (("ours", o), ("mesa", mb)):
+            ratio = f"{mb[f'ratio_{p}']:9.2f}" if name == "mesa" else ""
+            _print(f"   {name:<8} {p:^9}  {r[f'p{p}_s']:7.2f}  {r[f'p{p}_rps']:7.1f}   "
+                   f"{r[f'p{p}_cpu_ms_per_run']:14.1f}              {ratio}")
+    _print(f"   parallel efficiency rps2 / (2 x rps1): ours {o['efficiency']:.2f}, "
+           f"mesa {mb['efficiency']:.2f}")
+    _print(f"   same results in both runners (first 5 runs): "
+           f"{'yes' if mb['same_results'] else 'NO'}")
 
     _print(f"\n4. Cost of one run as its work grows (median of {size['scale_reps']} runs)")
     sc = res["scaling"] = bench_scaling(size["scale_reps"])
