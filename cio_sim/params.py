@@ -95,6 +95,21 @@ _MAX_T = positive(2, A("after two treatments a council forwards an item anyway")
                   "treatments before forwarding anyway", "treatments", high=20, low=1)
 _MEDIAN_OFFICE = A("office size not given; median of the reported offices (adr_extract §2)")
 
+def _voorportaal(quality: float, provenance: str, interval: int | Param,
+                 capacity: int | Param, max_treatments: Param | None = None) -> dict[str, Param]:
+    """The parameters of one voorportaal; meeting interval and capacity are assumptions
+    (the sources give no frequencies) unless given as a Param."""
+    return {
+        "quality": share(quality, provenance, "how much an item matures per treatment"),
+        "interval_weeks": interval if isinstance(interval, Param) else positive(
+            interval, A(NO_FREQ), "weeks between meetings", "weeks", high=52, low=1),
+        "capacity": capacity if isinstance(capacity, Param) else positive(
+            capacity, A("items per meeting"), "items treated per meeting", "items", high=100,
+            low=1),
+        "max_treatments": max_treatments or _MAX_T,
+    }
+
+
 SCHEMA: dict[str, Any] = {
     "horizon_weeks": positive(260, A("5-year runs, as the model-core issue asks"), "weeks to run",
                               "weeks", high=2600, low=1),
@@ -281,80 +296,23 @@ SCHEMA: dict[str, Any] = {
                                   "weight an unaffected member gives an item"),
     },
     "voorportaal": {
-        "CISO-raad": {
-            "quality": share(0.8, "ADR:L980, L3429 (works well; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(4, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(4, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
-        "CTO-raad": {
-            "quality": share(0.35, "ADR:L980, L3421 ('losgezongen'; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(4, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(4, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
-        "TORN": {
-            "quality": share(0.55, A("no assessment of TORN (adr_extract §7)"),
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
-        "TORV": {
-            "quality": share(0.6, "ADR:L3266 (functions well per VWS; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
-        "vooroverleg": {
-            "quality": share(0.25, "ADR:L534, L986 (weakest link; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(4, A("one vooroverleg before each CIO-beraad"),
-                                       "weeks between meetings", "weeks", high=52, low=1),
-            "capacity": positive(10, A("it forwards the whole next agenda"),
-                                 "items treated per meeting", "items", high=100, low=1),
-            "max_treatments": positive(1, "ADR:L984 ('vervolgens doorgeleid')",
-                                       "treatments before forwarding anyway", "treatments",
-                                       high=20, low=1),
-        },
-        "CPO-raad": {
-            "quality": share(0.45, "ADR:L980 ('in opbouw'; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
-        "CDO-raad": {
-            "quality": share(0.45, "ADR:L980 ('in opbouw'; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
-        "architectuurraad": {
-            "quality": share(0.4, "ADR:L3429 (being started; value assumption)",
-                             "how much an item matures per treatment"),
-            "interval_weeks": positive(6, A(NO_FREQ), "weeks between meetings", "weeks",
-                                       high=52, low=1),
-            "capacity": positive(3, A("items per meeting"), "items treated per meeting",
-                                 "items", high=100, low=1),
-            "max_treatments": _MAX_T,
-        },
+        "CISO-raad": _voorportaal(0.8, "ADR:L980, L3429 (works well; value assumption)", 4, 4),
+        "CTO-raad": _voorportaal(0.35, "ADR:L980, L3421 ('losgezongen'; value assumption)",
+                                 4, 4),
+        "TORN": _voorportaal(0.55, A("no assessment of TORN (adr_extract §7)"), 6, 3),
+        "TORV": _voorportaal(0.6, "ADR:L3266 (functions well per VWS; value assumption)", 6, 3),
+        "vooroverleg": _voorportaal(
+            0.25, "ADR:L534, L986 (weakest link; value assumption)",
+            positive(4, A("one vooroverleg before each CIO-beraad"), "weeks between meetings",
+                     "weeks", high=52, low=1),
+            positive(10, A("it forwards the whole next agenda"), "items treated per meeting",
+                     "items", high=100, low=1),
+            positive(1, "ADR:L984 ('vervolgens doorgeleid')",
+                     "treatments before forwarding anyway", "treatments", high=20, low=1)),
+        "CPO-raad": _voorportaal(0.45, "ADR:L980 ('in opbouw'; value assumption)", 6, 3),
+        "CDO-raad": _voorportaal(0.45, "ADR:L980 ('in opbouw'; value assumption)", 6, 3),
+        "architectuurraad": _voorportaal(0.4, "ADR:L3429 (being started; value assumption)",
+                                         6, 3),
         "pass_maturity": share(0.6, A("a voorportaal forwards a paper it judges ripe"),
                                "maturity at which a voorportaal forwards an item"),
     },
