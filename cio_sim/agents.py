@@ -21,7 +21,6 @@ class Member(mesa.Agent):
     """A seat in the CIO-beraad that takes positions on proposals."""
 
     model: CIOModel
-    voting = True
     seat = 0
     index: int | None = None    # position among the departments (None: not a department)
 
@@ -149,8 +148,6 @@ class DepartmentalCIO(Member):
 class AdvisoryCIO(Member):
     """An uitvoeringsorganisatie CIO: advisory only, but in practice its assent is sought
     (ADR:L966-970). Its stake in an item grows with the item's Rijksbreed impact."""
-
-    voting = False
 
     def stake(self, proposal: Proposal, index: int | None) -> float:
         return max(self._unaffected, proposal.impact if proposal.n_affected >= 2 else 0.0)

@@ -27,7 +27,6 @@ from .compliance import ComplianceLedger
 from .params import DEPARTMENTS, DOMAIN_ROUTES, VOORPORTAAL_SETS
 from .proposals import (
     ADOPTED,
-    CLOSED_STATES,
     ESCALATED,
     IN_DEPARTMENT,
     IN_VOORPORTAAL,
@@ -94,7 +93,6 @@ class CIOModel(mesa.Model):
         self.agenda_log: list[tuple[int, int, bool, str, bool, str, int, int, bool]] = []
         self.attendance: list[tuple[int, str, bool, bool]] = []
         self.meeting_hours = 0.0
-        self.cio_beraad_meetings = 0
         self.history: list[tuple] = []
         self._next_id = 0
 
@@ -275,7 +273,6 @@ class CIOModel(mesa.Model):
         cb = self.p["cio_beraad"]
         if self.steps % cb["interval_weeks"] or not self.ready:
             return
-        self.cio_beraad_meetings += 1
         agenda = self.cio_rijk.fill_agenda(self.ready, cb["slots"], cb["prioritisation"],
                                            cb["strategic_slots"])
         on_agenda = set(map(id, agenda))
@@ -443,14 +440,6 @@ class CIOModel(mesa.Model):
     def voorportaal_stats(self) -> pd.DataFrame:
         """Treatments and rework rate per voorportaal."""
         return metrics.voorportaal_frame(self)
-
-    @property
-    def closed(self) -> int:
-        return sum(self.state_counts[s] for s in CLOSED_STATES)
-
-    @property
-    def submitted(self) -> int:
-        return len(self.proposals_by_id)
 
 
 __all__ = ["ESCALATED", "REJECTED", "STALLED", "WITHDRAWN", "CIOModel"]

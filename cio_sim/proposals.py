@@ -23,9 +23,6 @@ OPEN_STATES = (SUBMITTED, IN_VOORPORTAAL, REWORK, READY, ON_AGENDA, ESCALATED,
 CLOSED_STATES = (ADOPTED, REJECTED, WITHDRAWN, STALLED)
 STATES = OPEN_STATES + CLOSED_STATES
 
-# Forums that can take the final decision.
-FORUMS = ("cio_beraad", "icbr", "working_group", "department", "community")
-
 # Keuzematrix quadrants (ADR:L607-608): q1 one dept/limited, q2 one dept/much impact,
 # q3 several depts/limited, q4 several depts/much impact (CIO Rijk in the lead).
 QUADRANTS = ("q1", "q2", "q3", "q4")
@@ -79,10 +76,6 @@ class Proposal:
     @property
     def urgent(self) -> bool:
         return self.origin in URGENT_ORIGINS
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
 
 
 def quadrant_of(n_affected: int, impact: float, impact_threshold: float) -> str:
