@@ -26,7 +26,6 @@ __all__ = [
     "load_scenario",
 ]
 
-from .runner import compare, run_batch, run_sweep
-from .store import BatchResult, load_results
+from .batch import BatchResult, compare, load_results, run_batch, run_sweep
 
 __all__ += ["BatchResult", "compare", "load_results", "run_batch", "run_sweep"]

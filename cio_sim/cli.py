@@ -21,18 +21,21 @@ from typing import NoReturn
 import pandas as pd
 
 from . import __version__
-from .runner import (
-    BACKENDS,
+from .batch import (
     BatchError,
+    StoreError,
+    backends,
     execute,
     load_experiment,
+    load_results,
     plan_batch,
     plan_compare,
     plan_sweep,
 )
-from .runner import Cell as _Cell
+from .batch import Cell as _Cell
+from .batch.runner import first_error
+from .batch.store import HEADLINE_METRICS, BatchResult
 from .scenario import Scenario, ScenarioError, bundled_names, load_scenario
-from .store import HEADLINE_METRICS, BatchResult, StoreError, load_results
 
 PROG = "cio-sim"
 EXIT_USAGE = 2
@@ -40,6 +43,19 @@ EXIT_USAGE = 2
 
 class CLIError(Exception):
     """A user error with a one-line message (exit status 2)."""
+
+
+class BatchFailed(Exception):
+    """Every run of a batch failed (exit status 1, one line with the first error)."""
+
+
+def _finish(result: BatchResult) -> None:
+    """Print the batch's notes; raise BatchFailed when every run failed."""
+    for note in result.notes:
+        sys.stderr.write(f"{PROG}: note: {note}\n")
+    failed = first_error(result)
+    if failed is not None:
+        raise BatchFailed(failed)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -149,6 +165,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                       args.resume, args.force, extra={"overrides": list(args.set)},
                       command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    _finish(result)
     report = None if args.no_report else _write_report(result, out)
     lines = [f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, "
              f"digest {plan.digest}", *_summary_lines(result), *_errors_line(result),
@@ -166,6 +183,7 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
                         out, args.resume, args.force, command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    _finish(result)
     print(f"{' vs '.join(plan.labels)}: {args.replications} replications each, seed "
           f"{args.seed} (common random numbers); mean ± 95% CI half-width")
     print("\n".join(_comparison_lines(result, HEADLINE_METRICS if not args.all else None)))
@@ -181,8 +199,9 @@ def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     exp = load_experiment(args.experiment)
     out = Path(args.out) if args.out else Path("results") / exp.name
     plan = plan_sweep(exp, out, args.resume, args.workers, args.backend, args.replications,
-                      args.seed, args.force, command=_command_line(argv))
+                      args.seed, args.force, command=_command_line(argv), weekly=args.weekly)
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    _finish(result)
     keys = list(dict.fromkeys(k for pt in exp.points for k in pt))
     print(f"{exp.name}: {len(exp.points)} design point(s) x {plan.replications} replications "
           f"of {exp.scenario.name}, seed {plan.seed}")
@@ -332,9 +351,10 @@ def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> Non
                        help="number of replications (default 30)")
         p.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
     p.add_argument("--workers", type=_positive_int, default=1,
-                   help="worker processes (or Dask workers) (default 1: serial)")
-    p.add_argument("--backend", choices=BACKENDS, default=None,
-                   help="local processes or a Dask cluster (default local; dask when "
+                   help="worker processes (or Dask workers) (default 1: serial; capped at "
+                        "the machine's cores and the number of runs)")
+    p.add_argument("--backend", choices=backends(), default=None,
+                   help="local processes, serial or a Dask cluster (default local; dask when "
                         "--scheduler is given)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (tcp://host:8786); without it --backend dask "
@@ -416,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override the file's replications")
     p.add_argument("--seed", type=_seed, default=None, help="override the file's seed")
     _batch_options(p, replications=False)
+    p.add_argument("--weekly", action="store_true",
+                   help="also keep every run's weekly table (default: summaries only)")
     p.set_defaults(func=cmd_sweep)
 
     p = add("validate", "check a scenario or experiment file",
@@ -475,6 +497,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"{PROG}: error: {message}\n")
         return EXIT_USAGE
+    except BatchFailed as exc:
+        sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
+        return 1
     except BrokenProcessPool as exc:
         sys.stderr.write(f"{PROG}: error: a worker process died ({exc}); stored runs are "
                          "kept, continue with --resume\n")

@@ -33,12 +33,10 @@ import argparse
 import datetime as _dt
 import itertools
 import math
-import multiprocessing
 import sys
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,11 +44,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .batch import designs
+from .batch.executors import available_cores, get_executor
+from .batch.seeds import run_seed
+from .batch.store import git_commit, write_manifest
 from .model import CIOModel
 from .params import lookup
-from .runner import run_seed
 from .scenario import Scenario, ScenarioError, load_scenario
-from .store import git_commit, write_manifest
 
 DEFAULT_OUTPUTS = ("adopted_per_year", "median_lead_time_weeks", "compliance_actual")
 DEFAULT_RANKING = ("adopted_per_year", "compliance_actual")
@@ -63,14 +63,13 @@ class SensitivityError(ValueError):
     """The experiment file is invalid (one-line message naming the key)."""
 
 
-def _salib() -> tuple[Any, Any]:
+def _salib() -> Any:
     try:
         from SALib.analyze import morris as analyze
-        from SALib.sample import morris as sample
     except ImportError:
         raise ImportError("cio_sim.sensitivity needs SALib: pip install 'cio-sim[sensitivity]'") \
             from None
-    return sample, analyze
+    return analyze
 
 
 @dataclass
@@ -180,11 +179,8 @@ def load_experiment(path: str | Path) -> MorrisExperiment:
 
 # ---------------------------------------------------------------------------- running
 
-def _overrides(exp: MorrisExperiment, row: Sequence[float]) -> dict[str, Any]:
-    out: dict[str, Any] = {"horizon_weeks": exp.horizon_weeks}
-    for key, value in zip(exp.parameters, row, strict=True):
-        out[key] = round(value) if key in exp.integer_keys else float(value)
-    return out
+def _overrides(exp: MorrisExperiment, point: Mapping[str, Any]) -> dict[str, Any]:
+    return {"horizon_weeks": exp.horizon_weeks, **point}
 
 
 def _run_point(task: tuple[int, Scenario, dict[str, Any], int, int, tuple[str, ...]]
@@ -202,17 +198,13 @@ def _run_point(task: tuple[int, Scenario, dict[str, Any], int, int, tuple[str, .
     return point, scenario.name, means
 
 
-def _mp_context() -> multiprocessing.context.BaseContext:
-    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
-
-
-def _execute(tasks: list[tuple], workers: int) -> list[tuple[int, str, dict[str, float]]]:
-    if workers <= 1:
-        return [_run_point(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-        return list(pool.map(_run_point, tasks, chunksize=4))
+def _execute(tasks: list[tuple], workers: int, backend: str = "local",
+             scheduler: str | None = None) -> list[tuple[int, str, dict[str, float]]]:
+    """Run every task on a batch backend (results come back in any order)."""
+    if backend == "local":
+        workers = min(workers, available_cores(), max(1, len(tasks)))
+    with get_executor(backend)(workers, scheduler) as executor:
+        return list(executor.map_unordered(_run_point, tasks))
 
 
 def ranking(values: Mapping[str, float], regimes: Sequence[str]) -> str:
@@ -233,17 +225,17 @@ def _metrics_frame(exp: MorrisExperiment, results: list[tuple[int, str, dict[str
 def run(exp: MorrisExperiment, out: str | Path | None = None, progress: bool = True
         ) -> dict[str, pd.DataFrame]:
     """Run the screening and write its tables, figure and manifest. Returns the tables."""
-    sample, analyze = _salib()
+    analyze = _salib()
     started = time.time()
     start_stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     out_dir = Path(out if out is not None else exp.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     problem = exp.problem()
-    X = sample.sample(problem, N=exp.trajectories, num_levels=exp.levels,
-                      seed=exp.seed)
+    X, design = designs.morris(exp.parameters, exp.trajectories, exp.levels, exp.seed,
+                               exp.integer_keys)
     outputs = tuple(dict.fromkeys((*exp.outputs, *exp.ranking_metrics)))
     scenarios = [load_scenario(r) for r in exp.regimes]
-    tasks = [(i, sc, _overrides(exp, X[i]), exp.seed, exp.replications, outputs)
+    tasks = [(i, sc, _overrides(exp, design[i]), exp.seed, exp.replications, outputs)
              for i in range(X.shape[0]) for sc in scenarios]
     base_tasks = [(-1, sc, {"horizon_weeks": exp.horizon_weeks}, exp.seed,
                    exp.baseline_replications, outputs) for sc in scenarios]
@@ -256,7 +248,7 @@ def run(exp: MorrisExperiment, out: str | Path | None = None, progress: bool = T
     baseline_row = frame[frame["point"] == -1].iloc[0]
     points = frame[frame["point"] >= 0].reset_index(drop=True)
     for j, key in enumerate(problem["names"]):
-        points.insert(1 + j, key, [_overrides(exp, X[i])[key] for i in points["point"]])
+        points.insert(1 + j, key, [design[i][key] for i in points["point"]])
 
     # Default ranking and flips per ranking metric.
     default_rank: dict[str, str] = {}

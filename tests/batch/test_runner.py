@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 import cio_sim
-from cio_sim import runner
-from cio_sim.runner import (
+from cio_sim.batch import (
     BatchError,
     compare,
     load_experiment,
@@ -19,6 +18,7 @@ from cio_sim.runner import (
     run_batch,
     run_seed,
     run_sweep,
+    runner,
 )
 from cio_sim.scenario import ScenarioError
 
@@ -179,7 +179,7 @@ regime.decision_rule = ["consensus", "doorzettingsmacht"]
 """)
     exp = load_experiment(path)
     assert len(exp.points) == 4
-    res = run_sweep(path, out=tmp_path / "out")
+    res = run_sweep(path, out=tmp_path / "out", weekly=True)
     runs = res.runs
     assert len(runs) == 8
     assert list(runs.columns[:4]) == ["scenario", "point", "horizon_weeks",
@@ -191,6 +191,9 @@ regime.decision_rule = ["consensus", "doorzettingsmacht"]
     assert set(res.manifest["design_keys"]) == {"horizon_weeks", "regime.decision_rule"}
     again = cio_sim.load_results(tmp_path / "out")
     pd.testing.assert_frame_equal(again.runs, runs)
+    lean = run_sweep(path)  # summary only by default: same runs, no weekly tables
+    pd.testing.assert_frame_equal(lean.runs, runs)
+    assert lean.timeseries.empty and lean.manifest["weekly"] is False
 
 
 def test_sweep_latin_hypercube(tmp_path):

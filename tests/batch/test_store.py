@@ -12,15 +12,18 @@ import pytest
 from scipy import stats
 
 import cio_sim
-from cio_sim.store import (
+from cio_sim.batch.store import (
     DB_NAME,
     MANIFEST_NAME,
     BatchResult,
     ResultStore,
     StoreError,
+    decode_frame,
+    encode_frame,
     git_commit,
     load_results,
     read_manifest,
+    run_row,
     write_manifest,
 )
 
@@ -65,17 +68,25 @@ def test_roundtrip_keeps_types_nan_and_order(tmp_path):
     assert store.count() == 3 and len(store.read_timeseries(["s"])) == 12
 
 
-def test_failed_insert_leaves_no_partial_run(tmp_path):
+def test_failed_block_leaves_no_partial_run(tmp_path):
     store = ResultStore(tmp_path / DB_NAME)
     store.add_run((0, 0, 0), "s", "1:0", {}, {"n": 1}, _ts(3), None)
-    bad = _ts(3)
-    bad["backlog"] = pd.Series([1, 2, object()], dtype=object)  # the third row cannot be stored
-    with pytest.raises(sqlite3.Error):
-        store.add_run((0, 0, 1), "s", "1:1", {}, {"n": 2}, bad, None)
+    rows = [run_row((0, 0, rep), "s", f"1:{rep}", {}, {"n": rep}, None) for rep in (1, 2, 0)]
+    weekly = [(0, 0, rep, encode_frame(_ts(3))) for rep in (1, 2)]
+    with pytest.raises(sqlite3.IntegrityError):  # run 0 is stored already: the block fails
+        store.add_rows(rows, weekly)
     assert store.count() == 1
     assert len(store.read_timeseries(["s"])) == 3
-    store.add_run((0, 0, 1), "s", "1:1", {}, {"n": 2}, _ts(3), None)  # can be redone
-    assert store.count() == 2
+    store.add_rows(rows[:2], weekly)  # can be redone
+    assert store.count() == 3 and len(store.read_timeseries(["s"])) == 9
+
+
+def test_weekly_tables_roundtrip_exactly():
+    frame = _ts(5)
+    frame["label"] = ["a", None, "c", "d", "e"]
+    back = decode_frame(encode_frame(frame))
+    pd.testing.assert_frame_equal(back, frame)
+    assert len(encode_frame(_ts(520))) < 520 * 4 * 8 / 4  # compressed
 
 
 def test_error_rows_have_text_and_no_metrics():

@@ -1,30 +1,39 @@
 """Results store: a directory with ``manifest.json`` and an SQLite database of whole runs.
 
-Each completed run (its summary row and all its timeseries rows) is written in one
-transaction, so a batch killed at any moment leaves only whole runs and can be resumed.
-The manifest is replaced atomically (temp file + rename). :func:`load_results` reads a
-directory back as a :class:`BatchResult`.
+Runs arrive in blocks: each block (the summary rows of many runs and, when kept, their weekly
+tables, compressed by the workers) is written in one transaction, so a batch killed at any
+moment leaves only whole runs and can be resumed. One process writes to a folder at a time
+(:class:`WriterLock`). The manifest is replaced atomically (temp file + rename) with normal
+file permissions. :func:`load_results` reads a directory back as a :class:`BatchResult`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
 import json
 import math
 import os
+import shutil
+import socket
 import sqlite3
+import struct
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .stats import mean_ci
+from ..stats import mean_ci
 
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "results.sqlite"
+LOCK_NAME = ".writer.lock"
 STORE_FILES = (MANIFEST_NAME, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm")
 KEY_COLUMNS = ("scenario_index", "point", "replication")
 HEADLINE_METRICS = (
@@ -33,16 +42,16 @@ HEADLINE_METRICS = (
     "ambition_retained", "overrides", "icbr_escalations",
 )
 
+#: One stored run: (scenario_index, point, replication, scenario, seed, error, params JSON,
+#: summary JSON), built by the worker that ran it (:func:`run_row`).
+Row = tuple[int, int, int, str, str, str | None, str, str]
+
 
 class StoreError(ValueError):
-    """A results directory is missing, incomplete or does not match (one-line message)."""
+    """A results directory is missing, incomplete, busy or does not match (one line)."""
 
 
 # ---------------------------------------------------------------------------- helpers
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
 
 def _plain(value: Any) -> Any:
     """A JSON/SQLite-friendly Python scalar (numpy scalars become int/float/bool)."""
@@ -51,14 +60,46 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _sql_type(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "BOOLEAN"
-    if pd.api.types.is_integer_dtype(series):
-        return "INTEGER"
-    if pd.api.types.is_float_dtype(series):
-        return "REAL"
-    return "TEXT"
+def run_row(key: tuple[int, int, int], scenario: str, seed: str, params: Mapping[str, Any],
+            summary: Mapping[str, Any] | None, error: str | None) -> Row:
+    """The ``runs`` row of one run, ready to insert (JSON built where the run ran)."""
+    summary_json = json.dumps({k: _plain(v) for k, v in (summary or {}).items()},
+                              allow_nan=True)
+    params_json = json.dumps({k: _plain(v) for k, v in params.items()})
+    return (*key, scenario, seed, error, params_json, summary_json)
+
+
+def encode_frame(frame: pd.DataFrame) -> bytes:
+    """A run's weekly table as compact bytes: column arrays, zlib-compressed.
+
+    Numeric and boolean columns keep their dtype exactly; other columns go as JSON lists.
+    """
+    columns, parts = [], []
+    for name in frame.columns:
+        values = frame[name].to_numpy()
+        if values.dtype.kind in "biuf":
+            data = np.ascontiguousarray(values).tobytes()
+            columns.append([str(name), values.dtype.str, len(data)])
+        else:
+            data = json.dumps([_plain(v) for v in values.tolist()]).encode()
+            columns.append([str(name), "json", len(data)])
+        parts.append(data)
+    header = json.dumps({"rows": len(frame), "columns": columns}).encode()
+    return zlib.compress(struct.pack("<I", len(header)) + header + b"".join(parts), 1)
+
+
+def decode_frame(blob: bytes) -> pd.DataFrame:
+    """The weekly table encoded by :func:`encode_frame`."""
+    raw = zlib.decompress(blob)
+    (size,) = struct.unpack_from("<I", raw)
+    header = json.loads(raw[4:4 + size])
+    pos, data = 4 + size, {}
+    for name, dtype, length in header["columns"]:
+        chunk = raw[pos:pos + length]
+        pos += length
+        data[name] = (json.loads(chunk) if dtype == "json"
+                      else np.frombuffer(chunk, dtype=np.dtype(dtype)).copy())
+    return pd.DataFrame(data, index=pd.RangeIndex(header["rows"]))
 
 
 def git_commit(path: Path | None = None) -> str | None:
@@ -73,6 +114,13 @@ def git_commit(path: Path | None = None) -> str | None:
     return commit if out.returncode == 0 and commit else None
 
 
+def _file_mode() -> int:
+    """Permissions of a normal new file under the current umask (0644 under umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``manifest.json`` atomically: a temp file in the same folder, then a rename."""
     directory = Path(directory)
@@ -84,6 +132,7 @@ def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> Path:
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -114,72 +163,151 @@ def clear_results(directory: Path) -> None:
         (Path(directory) / name).unlink(missing_ok=True)
 
 
+# ---------------------------------------------------------------------------- writer lock
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class WriterLock:
+    """One writer per results folder: an OS lock on ``<folder>/.writer.lock``.
+
+    The lock goes with the process (a killed batch leaves no stale lock); the file names the
+    holder for the refusal message. Use as a context manager.
+    """
+
+    def __init__(self, directory: Path, command: str | None = None):
+        self.directory = Path(directory)
+        self.command = command
+        self._fd: int | None = None
+
+    def __enter__(self) -> WriterLock:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / LOCK_NAME
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, _file_mode())
+        if not _try_lock(fd):
+            os.close(fd)
+            raise StoreError(busy_message(self.directory))
+        started = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+        text = f"pid {os.getpid()} on {socket.gethostname()} since {started}"
+        if self.command:
+            text += f": {self.command}"
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, text.encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
+            os.close(self._fd)  # releases the lock
+            self._fd = None
+
+
+def lock_holder(directory: Path) -> str | None:
+    """Who holds the writer lock of ``directory`` (None when nobody writes there)."""
+    path = Path(directory) / LOCK_NAME
+    if not path.exists():
+        return None
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        if _try_lock(fd):
+            return None
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read().strip() or "another process"
+    finally:
+        os.close(fd)  # also releases a lock taken just to look
+
+
+def busy_message(directory: Path) -> str:
+    holder = lock_holder(directory) or "another process"
+    return (f"{directory}: another batch is writing to this folder ({holder}); wait for it "
+            "to finish or choose another --out")
+
+
 # ---------------------------------------------------------------------------- the database
 
-class ResultStore:
-    """The SQLite database of one batch: a ``runs`` table and a ``timeseries`` table.
+def _remove_tree(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
 
-    ``path=None`` keeps the database in memory (for batches run without ``out``).
+
+class ResultStore:
+    """The SQLite database of one batch: a ``runs`` table and a ``weekly`` table (one
+    compressed weekly table per run, present only when the batch keeps them).
+
+    ``path=None`` keeps the database in a temporary file that is removed with the store, so
+    a batch without an output folder costs no memory per run.
     Only the process that owns the store writes to it; workers return their results.
     """
 
     def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path is not None else None
-        self.conn = sqlite3.connect(str(self.path) if self.path else ":memory:",
-                                    isolation_level=None, check_same_thread=False)
-        if self.path is not None:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
+        if path is None:
+            tmpdir = tempfile.mkdtemp(prefix="cio-sim-batch-")
+            self._cleanup = weakref.finalize(self, _remove_tree, tmpdir)
+            path = Path(tmpdir) / DB_NAME
+            self.path = None
+        else:
+            self._cleanup = None
+            self.path = Path(path)
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS runs (scenario_index INTEGER NOT NULL, "
             "point INTEGER NOT NULL, replication INTEGER NOT NULL, scenario TEXT NOT NULL, "
             "seed TEXT NOT NULL, error TEXT, params TEXT NOT NULL, summary TEXT NOT NULL, "
             "PRIMARY KEY (scenario_index, point, replication))")
         self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS timeseries (scenario_index INTEGER NOT NULL, "
-            "point INTEGER NOT NULL, replication INTEGER NOT NULL)")
-        self.conn.execute("CREATE INDEX IF NOT EXISTS timeseries_run ON timeseries "
-                          "(scenario_index, point, replication)")
-        self._ts_columns = self._columns("timeseries")
-
-    def _columns(self, table: str) -> dict[str, str]:
-        rows = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
-        return {r[1]: (r[2] or "").upper() for r in rows}
+            "CREATE TABLE IF NOT EXISTS weekly (scenario_index INTEGER NOT NULL, "
+            "point INTEGER NOT NULL, replication INTEGER NOT NULL, data BLOB NOT NULL, "
+            "PRIMARY KEY (scenario_index, point, replication))")
 
     def close(self) -> None:
         self.conn.close()
+        if self._cleanup is not None:
+            self._cleanup()
 
     # -- writing
 
-    def add_run(self, key: tuple[int, int, int], scenario: str, seed: str,
-                params: Mapping[str, Any], summary: Mapping[str, Any] | None,
-                timeseries: pd.DataFrame | None, error: str | None) -> None:
-        """Store one run (summary and timeseries) in a single transaction."""
-        summary_json = json.dumps({k: _plain(v) for k, v in (summary or {}).items()},
-                                  allow_nan=True)
-        params_json = json.dumps({k: _plain(v) for k, v in params.items()})
+    def add_rows(self, rows: Sequence[Row],
+                 weekly: Iterable[tuple[int, int, int, bytes]] = ()) -> None:
+        """Store a block of whole runs (rows and encoded weekly tables) in one transaction."""
         conn = self.conn
-        if timeseries is not None and len(timeseries.columns):
-            for col in timeseries.columns:
-                if col not in self._ts_columns:
-                    kind = _sql_type(timeseries[col])
-                    conn.execute(f"ALTER TABLE timeseries ADD COLUMN {_quote(col)} {kind}")
-                    self._ts_columns[col] = kind
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (*key, scenario, seed, error, params_json, summary_json))
-            if timeseries is not None and len(timeseries):
-                cols = list(timeseries.columns)
-                data = [timeseries[c].tolist() for c in cols]
-                names = ", ".join(_quote(c) for c in (*KEY_COLUMNS, *cols))
-                marks = ", ".join("?" * (len(cols) + 3))
-                conn.executemany(f"INSERT INTO timeseries ({names}) VALUES ({marks})",
-                                 ((*key, *row) for row in zip(*data, strict=True)))
+            conn.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT INTO weekly VALUES (?, ?, ?, ?)", weekly)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def add_run(self, key: tuple[int, int, int], scenario: str, seed: str,
+                params: Mapping[str, Any], summary: Mapping[str, Any] | None,
+                timeseries: pd.DataFrame | None, error: str | None) -> None:
+        """Store one run (summary and weekly table) in a single transaction."""
+        weekly = [] if timeseries is None or not len(timeseries) else [
+            (*key, encode_frame(timeseries))]
+        self.add_rows([run_row(key, scenario, seed, params, summary, error)], weekly)
 
     # -- reading
 
@@ -219,50 +347,35 @@ class ResultStore:
 
     def iter_timeseries(self, names: Sequence[str], with_point: bool = False,
                         chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
-        """Timeseries rows in run order, in chunks (for streaming exports)."""
-        data_cols = [c for c in self._columns("timeseries") if c not in KEY_COLUMNS]
-        types = self._columns("timeseries")
-        select = ", ".join(_quote(c) for c in (*KEY_COLUMNS, *data_cols))
+        """Weekly rows in run order, in chunks of about ``chunksize`` rows (for exports)."""
         cursor = self.conn.execute(
-            f"SELECT {select} FROM timeseries ORDER BY scenario_index, point, replication, "
-            "rowid")
-        columns = [*KEY_COLUMNS, *data_cols]
-        while True:
-            rows = cursor.fetchmany(chunksize)
-            if not rows:
-                break
-            df = pd.DataFrame.from_records(rows, columns=columns)
-            yield self._finish_timeseries(df, data_cols, types, names, with_point)
+            "SELECT scenario_index, point, replication, data FROM weekly "
+            "ORDER BY scenario_index, point, replication")
+        parts: list[pd.DataFrame] = []
+        rows = 0
+        for si, point, rep, blob in cursor:
+            frame = decode_frame(blob)
+            lead = {"scenario": names[si] if 0 <= si < len(names) else str(si)}
+            if with_point:
+                lead["point"] = point
+            lead["replication"] = rep
+            for i, (col, value) in enumerate(lead.items()):
+                frame.insert(i, col, value)
+            parts.append(frame)
+            rows += len(frame)
+            if rows >= chunksize:
+                yield pd.concat(parts, ignore_index=True)
+                parts, rows = [], 0
+        if parts:
+            yield pd.concat(parts, ignore_index=True)
 
     def read_timeseries(self, names: Sequence[str], with_point: bool = False) -> pd.DataFrame:
-        """All timeseries rows: scenario, [point], replication, then the model's columns."""
+        """All weekly rows: scenario, [point], replication, then the model's columns."""
         parts = list(self.iter_timeseries(names, with_point, chunksize=1_000_000))
         if parts:
             return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        data_cols = [c for c in self._columns("timeseries") if c not in KEY_COLUMNS]
         lead = ["scenario", *(["point"] if with_point else []), "replication"]
-        return pd.DataFrame(columns=[*lead, *data_cols])
-
-    @staticmethod
-    def _finish_timeseries(df: pd.DataFrame, data_cols: list[str], types: dict[str, str],
-                           names: Sequence[str], with_point: bool) -> pd.DataFrame:
-        for col in data_cols:
-            kind = types[col]
-            if kind == "REAL":
-                df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-            elif kind == "INTEGER":
-                if df[col].isna().any():
-                    df[col] = df[col].astype("float64")
-                else:
-                    df[col] = df[col].astype("int64")
-            elif kind == "BOOLEAN" and not df[col].isna().any():
-                df[col] = df[col].astype(bool)
-        label = [names[i] if 0 <= i < len(names) else str(i) for i in df["scenario_index"]]
-        df.insert(0, "scenario", label)
-        df = df.drop(columns=["scenario_index"])
-        if not with_point:
-            df = df.drop(columns=["point"])
-        return df
+        return pd.DataFrame(columns=lead)
 
 
 # ---------------------------------------------------------------------------- results
@@ -280,6 +393,9 @@ class BatchResult:
         self.path = Path(path) if path is not None else None
         self._runs: pd.DataFrame | None = None
         self._timeseries: pd.DataFrame | None = None
+        #: One-line remarks of the batch that made this result (capped workers, nothing to
+        #: resume); the CLI prints them.
+        self.notes: list[str] = []
 
     def __repr__(self) -> str:
         where = f" at {self.path}" if self.path else ""
@@ -321,7 +437,8 @@ class BatchResult:
 
     @property
     def timeseries(self) -> pd.DataFrame:
-        """The model's weekly timeseries for every run, with scenario and replication."""
+        """The model's weekly timeseries for every run, with scenario and replication
+        (empty when the batch kept no weekly tables: manifest ``"weekly": false``)."""
         if self._timeseries is None:
             self._timeseries = self._store.read_timeseries(self._names, self._with_point)
         return self._timeseries
@@ -439,5 +556,6 @@ def load_results(directory: str | Path) -> BatchResult:
     return BatchResult(ResultStore(db), manifest, directory)
 
 
-__all__ = ["BatchResult", "ResultStore", "StoreError", "clear_results", "git_commit",
-           "holds_results", "load_results", "read_manifest", "write_manifest"]
+__all__ = ["BatchResult", "ResultStore", "Row", "StoreError", "WriterLock", "busy_message",
+           "clear_results", "decode_frame", "encode_frame", "git_commit", "holds_results",
+           "load_results", "lock_holder", "read_manifest", "run_row", "write_manifest"]

@@ -1,0 +1,132 @@
+"""Experimental designs: full-factorial grids, Latin hypercube, Sobol and Morris samples.
+
+Sampled designs draw points in the unit cube (``scipy.stats.qmc``; Morris from SALib) and map
+them to parameter values with one rule for every design: a float parameter gets
+``low + u * (high - low)``; an integer parameter gets :func:`integer_value`, which splits the
+unit interval into ``high - low + 1`` equal parts, so both bounds are reached and every whole
+number in between is equally likely.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+Bounds = Mapping[str, tuple[float, float]]
+Point = dict[str, Any]
+
+
+class DesignError(ValueError):
+    """A design cannot be drawn as asked (one-line message)."""
+
+
+def integer_value(u: float, low: int, high: int) -> int:
+    """The whole number for unit value ``u`` in [0, 1]: ``low + floor(u * (high - low + 1))``,
+    capped at ``high`` (so ``u = 1`` gives ``high``)."""
+    return min(int(high), int(low) + math.floor(float(u) * (int(high) - int(low) + 1)))
+
+
+def scale(unit: np.ndarray, bounds: Bounds, integer_keys: Collection[str] = ()) -> list[Point]:
+    """Map rows of unit-cube values to parameter points with the design-wide rule."""
+    keys = list(bounds)
+    points = []
+    for row in np.atleast_2d(unit):
+        point: Point = {}
+        for key, u in zip(keys, row, strict=True):
+            low, high = bounds[key]
+            if key in integer_keys:
+                point[key] = integer_value(u, int(low), int(high))
+            else:
+                point[key] = float(low + float(u) * (high - low))
+        points.append(point)
+    return points
+
+
+def grid(values: Mapping[str, Sequence[Any]]) -> list[Point]:
+    """Every combination of the listed values (full factorial), last key varying fastest."""
+    keys = list(values)
+    return [dict(zip(keys, combo, strict=True))
+            for combo in itertools.product(*(values[k] for k in keys))]
+
+
+def _rng_kw(seed: int) -> dict[str, Any]:
+    return {"rng": np.random.default_rng(seed)}
+
+
+def _sampler(cls: Any, d: int, seed: int, **kw: Any) -> Any:
+    try:
+        return cls(d=d, **_rng_kw(seed), **kw)
+    except TypeError:  # scipy < 1.15 names it seed
+        return cls(d=d, seed=np.random.default_rng(seed), **kw)
+
+
+def _distinct(bounds: Bounds, integer_keys: Collection[str]) -> float:
+    """How many distinct points the design space holds (inf with a float parameter)."""
+    total = 1.0
+    for key, (low, high) in bounds.items():
+        if key not in integer_keys:
+            return math.inf
+        total *= int(high) - int(low) + 1
+    return total
+
+
+def latin_hypercube(bounds: Bounds, n: int, seed: int,
+                    integer_keys: Collection[str] = ()) -> list[Point]:
+    """``n`` distinct points of a Latin hypercube (``scipy.stats.qmc.LatinHypercube``).
+
+    When integer parameters make two points equal, the repeat is replaced by a point from a
+    further hypercube drawn with the same generator, so the design stays deterministic.
+    """
+    from scipy.stats import qmc
+
+    if n > _distinct(bounds, integer_keys):
+        raise DesignError(f"{n} points asked, but the integer ranges hold only "
+                          f"{int(_distinct(bounds, integer_keys))} distinct points")
+    sampler = _sampler(qmc.LatinHypercube, len(bounds), seed)
+    points: list[Point] = []
+    seen: set[tuple] = set()
+    batch = sampler.random(n)
+    while True:
+        for point in scale(batch, bounds, integer_keys):
+            key = tuple(point.values())
+            if key not in seen:
+                seen.add(key)
+                points.append(point)
+            if len(points) == n:
+                return points
+        batch = sampler.random(n)
+
+
+def sobol(bounds: Bounds, n: int, seed: int, integer_keys: Collection[str] = ()) -> list[Point]:
+    """The first ``n`` points (a power of two) of a scrambled Sobol sequence."""
+    from scipy.stats import qmc
+
+    if n < 1 or n & (n - 1):
+        raise DesignError(f"a Sobol sample needs a power of two points, got {n}")
+    sampler = _sampler(qmc.Sobol, len(bounds), seed, scramble=True)
+    return scale(sampler.random_base2(int(math.log2(n))), bounds, integer_keys)
+
+
+def morris(bounds: Bounds, trajectories: int, levels: int, seed: int,
+           integer_keys: Collection[str] = ()) -> tuple[np.ndarray, list[Point]]:
+    """A Morris design (SALib): the sample scaled to the bounds (for ``morris.analyze``) and
+    the points to run, integer parameters mapped by :func:`integer_value`."""
+    try:
+        from SALib.sample import morris as morris_sample
+    except ImportError:
+        raise ImportError("the Morris design needs SALib: pip install 'cio-sim[sensitivity]'") \
+            from None
+    keys = list(bounds)
+    unit_problem = {"num_vars": len(keys), "names": keys, "bounds": [[0.0, 1.0]] * len(keys)}
+    unit = morris_sample.sample(unit_problem, N=trajectories, num_levels=levels, seed=seed)
+    lows = np.array([bounds[k][0] for k in keys], dtype=float)
+    highs = np.array([bounds[k][1] for k in keys], dtype=float)
+    return lows + unit * (highs - lows), scale(unit, bounds, integer_keys)
+
+
+__all__ = ["DesignError", "grid", "integer_value", "latin_hypercube", "morris", "scale",
+           "sobol"]

@@ -1,0 +1,230 @@
+"""Backends that run batch tasks: serial, local worker processes, Dask; one protocol.
+
+An executor is used as a context manager (it starts its workers or connects on entry and
+releases them on exit) and maps a picklable function over tasks, yielding results as they
+complete, with a bounded number of tasks in flight so memory stays flat. A new backend is one
+subclass registered with :func:`register_executor`::
+
+    @register_executor("threads")
+    class Threads(Executor):
+        def map_unordered(self, fn, tasks): ...
+
+Results never depend on the backend: each task carries its own seeds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import multiprocessing
+import os
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, ClassVar, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Start method of local worker processes, chosen here for every batch and the sensitivity
+#: analysis. On Linux ``fork``: workers start in ~10 ms with the package already imported
+#: (a forkserver or spawn first re-imports the whole stack, ~1 s; see benchmarks/README.md);
+#: workers only run models and never touch the parent's store. Elsewhere ``forkserver``
+#: where available (macOS), else ``spawn`` (Windows).
+START_METHOD = ("fork" if sys.platform == "linux" else
+                "forkserver" if sys.platform != "win32"
+                and "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+
+#: How long a Dask client waits for a scheduler before giving up.
+DASK_CONNECT_TIMEOUT = "5s"
+
+
+class ExecutorError(ValueError):
+    """A backend cannot start (unknown name, missing library, unreachable cluster)."""
+
+
+class Executor(ABC):
+    """Runs ``fn(task)`` for many tasks. Subclasses implement :meth:`map_unordered` and, if
+    they hold resources, :meth:`__enter__`/:meth:`__exit__`."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, workers: int = 1, scheduler: str | None = None) -> None:
+        self.workers = workers
+        self.scheduler = scheduler
+
+    def __enter__(self) -> Executor:
+        """Start workers or connect; raise :class:`ExecutorError` with one line if that fails."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:  # noqa: B027 (nothing to release by default)
+        """Release workers and connections."""
+
+    @property
+    def slots(self) -> int:
+        """How many tasks run at the same time (used to size tasks)."""
+        return self.workers
+
+    @abstractmethod
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Yield ``fn(task)`` for every task, in any order, each exactly once.
+
+        ``tasks`` may be a lazy iterator: take from it only as slots free up. An exception
+        raised by ``fn`` propagates to the caller.
+        """
+
+
+EXECUTORS: dict[str, type[Executor]] = {}
+
+
+def register_executor(name: str) -> Callable[[type[Executor]], type[Executor]]:
+    """Class decorator: make an :class:`Executor` subclass available as backend ``name``."""
+    def register(cls: type[Executor]) -> type[Executor]:
+        if not (isinstance(cls, type) and issubclass(cls, Executor)):
+            raise TypeError(f"{cls!r} is not an Executor subclass")
+        cls.name = name
+        EXECUTORS[name] = cls
+        return cls
+    return register
+
+
+def get_executor(name: str) -> type[Executor]:
+    """The executor class registered as ``name`` (ExecutorError if there is none)."""
+    try:
+        return EXECUTORS[name]
+    except KeyError:
+        raise ExecutorError(f"backend: got {name!r}; allowed: "
+                            + ", ".join(sorted(EXECUTORS))) from None
+
+
+def available_cores() -> int:
+    """Cores this process may use (affinity-aware where the platform tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing context of :data:`START_METHOD`."""
+    ctx = multiprocessing.get_context(START_METHOD)
+    if START_METHOD == "forkserver":
+        ctx.set_forkserver_preload(["cio_sim.batch.runner"])
+    return ctx
+
+
+@register_executor("serial")
+class SerialExecutor(Executor):
+    """Every task in this process, in order."""
+
+    @property
+    def slots(self) -> int:
+        return 1
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        for task in tasks:
+            yield fn(task)
+
+
+@register_executor("local")
+class LocalExecutor(Executor):
+    """Worker processes on this machine (start method :data:`START_METHOD`), with at most
+    two tasks per worker in flight. One worker runs serially in this process."""
+
+    def __enter__(self) -> LocalExecutor:
+        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=mp_context())
+                      if self.workers > 1 else None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        pool = getattr(self, "_pool", None)
+        if pool is None:
+            yield from SerialExecutor().map_unordered(fn, tasks)
+            return
+        pending = iter(tasks)
+        running: set[Any] = set()
+        try:
+            while True:
+                for task in itertools.islice(pending, max(0, 2 * self.workers - len(running))):
+                    running.add(pool.submit(fn, task))
+                if not running:
+                    return
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    yield fut.result()
+        finally:
+            for fut in running:
+                fut.cancel()
+
+
+@register_executor("dask")
+class DaskExecutor(Executor):
+    """A Dask cluster: the one at ``scheduler``, or a new LocalCluster of ``workers``
+    single-threaded processes. Connecting waits at most :data:`DASK_CONNECT_TIMEOUT`."""
+
+    connect_timeout: ClassVar[str] = DASK_CONNECT_TIMEOUT
+
+    def __enter__(self) -> DaskExecutor:
+        if importlib.util.find_spec("distributed") is None:
+            raise ExecutorError("the dask backend needs dask.distributed: "
+                                "pip install 'cio-sim[dask]'")
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        self._cluster = None
+        try:
+            if self.scheduler:
+                self._client = Client(self.scheduler, timeout=self.connect_timeout)
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                             processes=True, dashboard_address=None,
+                                             silence_logs=logging.ERROR)
+                self._client = Client(self._cluster)
+        except (OSError, ValueError, TimeoutError) as exc:
+            if self._cluster is not None:
+                self._cluster.close()
+            where = (f"the Dask scheduler {self.scheduler}" if self.scheduler
+                     else "a local Dask cluster")
+            text = " ".join(str(exc).split()) or type(exc).__name__
+            raise ExecutorError(f"cannot reach {where}: {text}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    @property
+    def slots(self) -> int:
+        known = len(self._client.scheduler_info().get("workers", {}))
+        return max(self.workers, known, 1)
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        from distributed import as_completed
+
+        pending = iter(tasks)
+        window = 2 * self.slots
+        first = [self._client.submit(fn, t, pure=False)
+                 for t in itertools.islice(pending, window)]
+        if not first:
+            return
+        ac = as_completed(first)
+        for fut in ac:
+            result = fut.result()
+            fut.release()
+            nxt = next(pending, None)
+            if nxt is not None:
+                ac.add(self._client.submit(fn, nxt, pure=False))
+            yield result
+
+
+__all__ = ["DASK_CONNECT_TIMEOUT", "EXECUTORS", "START_METHOD", "DaskExecutor", "Executor",
+           "ExecutorError", "LocalExecutor", "SerialExecutor", "available_cores",
+           "get_executor", "mp_context", "register_executor"]

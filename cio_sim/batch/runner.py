@@ -1,0 +1,555 @@
+"""Batch running: plan (validate everything, nothing written), resume, run on any backend.
+
+Run ``i`` of every scenario or design point gets ``SeedSequence(seed, spawn_key=(i,))``
+(:mod:`cio_sim.batch.seeds`), so serial, local processes and Dask give identical tables.
+Workers run a task of several replications and return ready-to-store rows (and, when weekly
+tables are kept, each run's table compressed); the client writes them in blocks of whole runs,
+one transaction each, so an interrupted batch resumes exactly and the client's cost per run
+stays small.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mesa
+
+from ..model import CIOModel
+from ..scenario import Scenario, load_scenario
+from .executors import EXECUTORS, Executor, ExecutorError, available_cores, get_executor
+from .experiments import Experiment, load_experiment
+from .seeds import SEED_NOTE, run_seed, seed_id
+from .store import (
+    DB_NAME,
+    BatchResult,
+    ResultStore,
+    Row,
+    StoreError,
+    WriterLock,
+    busy_message,
+    clear_results,
+    encode_frame,
+    git_commit,
+    holds_results,
+    lock_holder,
+    read_manifest,
+    run_row,
+    write_manifest,
+)
+
+#: A block of runs is written when it holds this many runs or is this old, whichever first.
+BLOCK_RUNS = 2000
+BLOCK_SECONDS = 0.25
+#: At most this many replications per task (more amortises the cost of a task).
+MAX_TASK_RUNS = 50
+#: Manifests list every replication's seed id up to this many replications.
+SEED_LIST_LIMIT = 1000
+
+
+class BatchError(ValueError):
+    """A batch cannot start: bad arguments, or the output directory does not match."""
+
+
+def backends() -> tuple[str, ...]:
+    """Names of the registered backends."""
+    return tuple(EXECUTORS)
+
+
+# ---------------------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class Cell:
+    """One scenario (or design point of a sweep) to replicate."""
+
+    scenario_index: int
+    point: int
+    scenario: Scenario
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    """Everything a batch needs, validated, before anything is written."""
+
+    kind: str
+    name: str
+    cells: list[Cell]
+    labels: list[str]
+    replications: int
+    seed: int
+    out: Path | None
+    resume: bool
+    force: bool
+    digest: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    command: str | None = None
+    weekly: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.cells) * self.replications
+
+
+def _as_scenario(ref: str | Path | Scenario, overrides: Any = None) -> Scenario:
+    scenario = ref if isinstance(ref, Scenario) else load_scenario(ref)
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def _check_counts(replications: int, seed: int, workers: int, backend: str) -> None:
+    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
+        raise BatchError(f"replications: got {replications!r}; allowed: an integer >= 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise BatchError(f"seed: got {seed!r}; allowed: an integer >= 0")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise BatchError(f"workers: got {workers!r}; allowed: an integer >= 1")
+    if backend not in EXECUTORS:
+        raise BatchError(f"backend: got {backend!r}; allowed: {', '.join(EXECUTORS)}")
+
+
+def _details(cells: Sequence[Cell], labels: Sequence[str]) -> list[dict[str, Any]]:
+    details = []
+    for i, label in enumerate(labels):
+        cell = next(c for c in cells if c.scenario_index == i)
+        details.append({"name": label, "description": cell.scenario.description,
+                        "source": cell.scenario.source, "digest": cell.scenario.digest(),
+                        "values": cell.scenario.values})
+    return details
+
+
+def _digest(kind: str, cells: Sequence[Cell], labels: Sequence[str]) -> str:
+    blob = json.dumps({"kind": kind, "cells": [
+        [labels[c.scenario_index], c.point, c.scenario.digest(), c.params] for c in cells]},
+        sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _flat(values: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(values, Mapping):
+        return {prefix: values}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        out.update(_flat(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def _differences(manifest: Mapping[str, Any], kind: str, cells: Sequence[Cell],
+                 labels: Sequence[str]) -> list[str]:
+    """What differs between a stored manifest and a new plan, as short phrases."""
+    if manifest.get("kind") != kind:
+        return [f"kind ({manifest.get('kind')} stored, {kind} now)"]
+    stored = [s if isinstance(s, str) else s.get("name") for s in manifest.get("scenarios", [])]
+    if stored != list(labels):
+        return [f"scenarios ({', '.join(map(str, stored))} stored, {', '.join(labels)} now)"]
+    diffs: list[str] = []
+    new = json.loads(json.dumps(_details(cells, labels), default=str))
+    for old_d, new_d in zip(manifest.get("parameters", []), new, strict=False):
+        old_v, new_v = _flat(old_d.get("values", {})), _flat(new_d["values"])
+        for key in sorted(set(old_v) | set(new_v)):
+            if old_v.get(key) != new_v.get(key):
+                diffs.append(f"{key} ({old_v.get(key)!r} stored, {new_v.get(key)!r} now)")
+    if kind == "sweep":
+        old_points = [p.get("params") for p in manifest.get("points", [])]
+        new_points = json.loads(json.dumps([c.params for c in cells], default=str))
+        if len(old_points) != len(new_points):
+            diffs.append(f"design points ({len(old_points)} stored, {len(new_points)} now)")
+        else:
+            for i, (a, b) in enumerate(zip(old_points, new_points, strict=True)):
+                keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+                if keys:
+                    diffs.append(f"design point {i} ({', '.join(keys)})")
+    return diffs
+
+
+def plan_batch(kind: str, name: str, cells: list[Cell], labels: list[str], replications: int,
+               seed: int, workers: int = 1, backend: str = "local", out: str | Path | None = None,
+               resume: bool = False, force: bool = False, extra: dict[str, Any] | None = None,
+               command: str | None = None, weekly: bool = True) -> Plan:
+    """Validate a batch and its output directory without writing anything."""
+    _check_counts(replications, seed, workers, backend)
+    if resume and force:
+        raise BatchError("use either --resume or --force, not both")
+    digest = _digest(kind, cells, labels)
+    out_path = Path(out) if out is not None else None
+    notes: list[str] = []
+    if out_path is not None:
+        if out_path.exists() and not out_path.is_dir():
+            raise BatchError(f"{out_path}: exists and is not a directory")
+        if lock_holder(out_path) is not None:
+            raise BatchError(busy_message(out_path))
+        if holds_results(out_path):
+            if resume:
+                try:
+                    manifest = read_manifest(out_path)
+                except StoreError as exc:
+                    raise BatchError(str(exc)) from None
+                if manifest.get("digest") != digest:
+                    diffs = _differences(manifest, kind, cells, labels) or ["the design"]
+                    shown = "; ".join(diffs[:3]) + (f"; and {len(diffs) - 3} more"
+                                                    if len(diffs) > 3 else "")
+                    raise BatchError(f"{out_path}: stored parameters differ: {shown}; "
+                                     "--resume needs the same scenario, overrides and design "
+                                     "(use --out for a new folder)")
+                if manifest.get("seed") != seed:
+                    raise BatchError(f"{out_path}: stored seed is {manifest.get('seed')}, "
+                                     f"not {seed}; resume needs the same seed (use --out for "
+                                     "a new folder)")
+                stored_weekly = bool(manifest.get("weekly", True))
+                if stored_weekly != weekly:
+                    notes.append(f"weekly tables {'kept' if stored_weekly else 'not kept'}, "
+                                 "as in the stored batch")
+                    weekly = stored_weekly
+            elif not force:
+                raise BatchError(f"{out_path}: already holds results; use --resume to finish "
+                                 "them, --force to replace them or --out for a new folder")
+    return Plan(kind, name, cells, labels, replications, seed, out_path, resume, force, digest,
+                extra or {}, command, weekly, notes)
+
+
+# ---------------------------------------------------------------------------- work
+
+@dataclass(frozen=True)
+class Task:
+    """Several replications of one cell: one unit of work for a backend."""
+
+    scenario: Scenario
+    key: tuple[int, int]  # (scenario_index, point)
+    label: str
+    params: dict[str, Any]
+    seed: int
+    replications: tuple[int, ...]
+    weekly: bool
+    model: Callable[..., Any] | None = None
+
+
+#: What a task returns: the runs' rows and, when kept, their encoded weekly tables.
+Block = tuple[list[Row], list[tuple[int, int, int, bytes]]]
+
+
+def _release(model: Any) -> None:
+    """Drop Mesa's class-level reference to a finished model so it can be freed.
+
+    Mesa 3.3 keeps every model as a key of ``mesa.Agent._ids`` (mesa issue #3179, fixed
+    upstream later), which would make memory grow with the number of runs.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if model is not None and isinstance(ids, dict):
+        ids.pop(model, None)
+
+
+def run_task(task: Task) -> Block:
+    """Run a task's replications; an exception becomes that run's error text."""
+    make = task.model or CIOModel
+    rows: list[Row] = []
+    weekly: list[tuple[int, int, int, bytes]] = []
+    for rep in task.replications:
+        key = (*task.key, rep)
+        sid = seed_id(task.seed, rep)
+        model = None
+        try:
+            model = make(task.scenario, seed=run_seed(task.seed, rep))
+            model.run()
+            summary = model.summary()
+            blob = encode_frame(model.timeseries()) if task.weekly else None
+        except Exception as exc:  # recorded, the batch goes on
+            text = " ".join(f"{type(exc).__name__}: {exc}".split())
+            rows.append(run_row(key, task.label, sid, task.params, None, text))
+        else:
+            rows.append(run_row(key, task.label, sid, task.params, summary, None))
+            if blob is not None:
+                weekly.append((*key, blob))
+        finally:
+            _release(model)
+    return rows, weekly
+
+
+def _task_size(todo: int, slots: int) -> int:
+    if slots <= 1:
+        return 1
+    return max(1, min(MAX_TASK_RUNS, math.ceil(todo / (slots * 4))))
+
+
+def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
+           model: Callable[..., Any] | None) -> Iterator[Task]:
+    """The missing runs as tasks of up to ``size`` replications, generated lazily."""
+    for cell in plan.cells:
+        params = cell.params if plan.kind == "sweep" else {}
+        group: list[int] = []
+        for rep in range(plan.replications):
+            if (cell.scenario_index, cell.point, rep) in done:
+                continue
+            group.append(rep)
+            if len(group) == size:
+                yield Task(cell.scenario, (cell.scenario_index, cell.point),
+                           plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
+                           plan.weekly, model)
+                group = []
+        if group:
+            yield Task(cell.scenario, (cell.scenario_index, cell.point),
+                       plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
+                       plan.weekly, model)
+
+
+# ---------------------------------------------------------------------------- manifest
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _seed_list(seed: int, replications: int) -> list[str] | str:
+    if replications <= SEED_LIST_LIMIT:
+        return [seed_id(seed, i) for i in range(replications)]
+    return f"{seed_id(seed, 0)} .. {seed_id(seed, replications - 1)}"
+
+
+def _manifest(plan: Plan, workers: int, backend: str) -> dict[str, Any]:
+    from .. import __version__
+
+    details = _details(plan.cells, plan.labels)
+    horizons = {c.scenario.values.get("horizon_weeks") for c in plan.cells}
+    manifest: dict[str, Any] = {
+        "kind": plan.kind,
+        "name": plan.name,
+        "scenarios": list(plan.labels),
+        "digests": {d["name"]: d["digest"] for d in details},
+        "horizon_weeks": horizons.pop() if len(horizons) == 1 else sorted(horizons),
+        "digest": plan.digest,
+        "seed": plan.seed,
+        "replications": plan.replications,
+        "seeds": _seed_list(plan.seed, plan.replications),
+        "seed_note": SEED_NOTE,
+        "version": __version__,
+        "git_commit": git_commit(),
+        "created": _now(),
+        "updated": _now(),
+        "command": plan.command if plan.command is not None else " ".join(sys.argv),
+        "backend": backend,
+        "workers": workers,
+        "weekly": plan.weekly,
+        "status": "running",
+        "runs_expected": plan.total,
+        "runs_stored": 0,
+        "parameters": details,
+    }
+    if plan.kind == "sweep":
+        manifest["design_keys"] = sorted({k for c in plan.cells for k in c.params})
+        manifest["points"] = [{"point": c.point, "params": c.params, "digest":
+                               c.scenario.digest()} for c in plan.cells]
+    manifest.update(plan.extra)
+    return manifest
+
+
+# ---------------------------------------------------------------------------- execute
+
+def _cap_workers(workers: int, backend: str, scheduler: str | None, runs: int,
+                 notes: list[str]) -> int:
+    """Workers capped at this machine's cores (unless on a remote cluster) and the runs."""
+    limit, why = workers, ""
+    if not scheduler and backend in ("local", "dask") and workers > available_cores():
+        limit, why = available_cores(), "the machine's cores"
+    if limit > max(1, runs):
+        limit, why = max(1, runs), "the number of runs"
+    if limit < workers:
+        notes.append(f"--workers {workers} capped at {limit} ({why})")
+    return limit
+
+
+def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str | None = None,
+            progress: bool = False, model: Callable[..., Any] | None = None) -> BatchResult:
+    """Run a validated plan: lock and create the store, run what is missing, return the result.
+
+    ``model`` replaces :class:`~cio_sim.model.CIOModel` (any picklable callable
+    ``model(scenario, seed=...)`` whose result has ``run()``, ``summary()`` and
+    ``timeseries()``), for tests and benchmarks of the batch path.
+    """
+    _check_counts(plan.replications, plan.seed, workers, backend)
+    if scheduler and backend != "dask":
+        raise BatchError("a scheduler address needs backend='dask'")
+    notes = list(plan.notes)
+    workers = _cap_workers(workers, backend, scheduler, plan.total, notes)
+    try:
+        executor = get_executor(backend)(workers, scheduler)
+        with executor:  # connect before anything is written
+            if plan.out is None:
+                result = _execute(plan, None, executor, backend, progress, model, notes)
+            else:
+                with WriterLock(plan.out, plan.command):
+                    result = _execute(plan, plan.out, executor, backend, progress, model,
+                                      notes)
+    except (ExecutorError, StoreError) as exc:
+        raise BatchError(str(exc)) from None
+    result.notes = notes
+    return result
+
+
+def _execute(plan: Plan, out: Path | None, executor: Executor, backend: str, progress: bool,
+             model: Callable[..., Any] | None, notes: list[str]) -> BatchResult:
+    manifest = _manifest(plan, executor.workers, backend)
+    if out is not None:
+        if plan.force:
+            clear_results(out)
+        if plan.resume and holds_results(out):
+            old = read_manifest(out)
+            manifest["created"] = old.get("created", manifest["created"])
+            manifest["replications"] = max(plan.replications, old.get("replications", 0))
+            manifest["seeds"] = _seed_list(plan.seed, manifest["replications"])
+            manifest["runs_expected"] = len(plan.cells) * manifest["replications"]
+            manifest["resumed"] = [*old.get("resumed", []), _now()]
+        write_manifest(out, manifest)
+        store = ResultStore(out / DB_NAME)
+    else:
+        store = ResultStore(None)
+    done = store.done_keys() if plan.resume else set()
+    todo = sum(1 for c in plan.cells for r in range(plan.replications)
+               if (c.scenario_index, c.point, r) not in done) if done else plan.total
+    if plan.resume and todo == 0:
+        notes.append(f"nothing to do: all {plan.total} runs were already stored in {out}")
+    tasks = _tasks(plan, done, _task_size(todo, executor.slots), model)
+    bar = _progress_bar(todo, plan.name, progress)
+    rows: list[Row] = []
+    weekly: list[tuple[int, int, int, bytes]] = []
+    last = time.monotonic()
+    outputs = executor.map_unordered(run_task, tasks)
+    try:
+        for block_rows, block_weekly in outputs:
+            rows.extend(block_rows)
+            weekly.extend(block_weekly)
+            if len(rows) >= BLOCK_RUNS or time.monotonic() - last >= BLOCK_SECONDS:
+                store.add_rows(rows, weekly)
+                rows, weekly, last = [], [], time.monotonic()
+            if bar is not None:
+                bar.update(len(block_rows))
+    finally:
+        if rows:  # whole runs received before an interruption are kept
+            store.add_rows(rows, weekly)
+        if bar is not None:
+            bar.close()
+        if hasattr(outputs, "close"):
+            outputs.close()
+    manifest["runs_stored"] = store.count()
+    manifest["status"] = "complete"
+    manifest["updated"] = _now()
+    if out is not None:
+        write_manifest(out, manifest)
+    return BatchResult(store, manifest, out)
+
+
+def _progress_bar(total: int, name: str, progress: bool) -> Any:
+    if not progress or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=name, unit="run", file=sys.stderr, disable=None,
+                dynamic_ncols=True, leave=False)
+
+
+def first_error(result: BatchResult) -> str | None:
+    """When every stored run failed: a line naming the first failed run and its error."""
+    runs = result.runs
+    if len(runs) == 0 or runs["error"].isna().any():
+        return None
+    first = runs.iloc[0]
+    return (f"every run failed ({len(runs)}); first ({first['scenario']}, replication "
+            f"{first['replication']}): {first['error']}")
+
+
+# ---------------------------------------------------------------------------- public API
+
+def run_batch(scenario: str | Path | Scenario, replications: int = 30, seed: int = 1,
+              workers: int = 1, backend: str = "local", scheduler: str | None = None,
+              out: str | Path | None = None, resume: bool = False,
+              overrides: Mapping[str, Any] | Iterable[str] | None = None,
+              progress: bool = False, force: bool = False,
+              command: str | None = None, weekly: bool = True) -> BatchResult:
+    """Run ``replications`` runs of one scenario and return their results.
+
+    Run ``i`` uses ``SeedSequence(seed).spawn(replications)[i]`` on every backend, so
+    serial, ``workers=W`` processes and ``backend="dask"`` give identical tables. With
+    ``out`` the runs stream into ``out/results.sqlite`` (``resume=True`` finishes an
+    interrupted batch; ``force=True`` replaces stored results). ``weekly=False`` keeps
+    only the summary of each run.
+    """
+    sc = _as_scenario(scenario, overrides)
+    plan = plan_batch("run", sc.name, [Cell(0, 0, sc)], [sc.name], replications, seed,
+                      workers, backend, out, resume, force, command=command, weekly=weekly)
+    return execute(plan, workers, backend, scheduler, progress)
+
+
+def plan_compare(scenarios: Sequence[str | Path | Scenario], replications: int = 30,
+                 seed: int = 1, workers: int = 1, backend: str = "local",
+                 out: str | Path | None = None, resume: bool = False, force: bool = False,
+                 command: str | None = None, weekly: bool = True) -> Plan:
+    """Validate a comparison of several scenarios (see :func:`compare`)."""
+    loaded = [_as_scenario(s) for s in scenarios]
+    if len(loaded) < 2:
+        raise BatchError("compare needs at least two scenarios")
+    labels = [s.name for s in loaded]
+    dupes = sorted({n for n in labels if labels.count(n) > 1})
+    if dupes:
+        raise BatchError(f"compare: scenario names must differ (twice: {', '.join(dupes)})")
+    cells = [Cell(i, 0, s) for i, s in enumerate(loaded)]
+    name = "compare_" + "_vs_".join(labels)
+    return plan_batch("compare", name, cells, labels, replications, seed, workers, backend,
+                      out, resume, force, command=command, weekly=weekly)
+
+
+def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 30, seed: int = 1,
+            workers: int = 1, backend: str = "local", scheduler: str | None = None,
+            out: str | Path | None = None, resume: bool = False, progress: bool = False,
+            force: bool = False, command: str | None = None,
+            weekly: bool = True) -> BatchResult:
+    """Run several scenarios with the same seeds (common random numbers).
+
+    The result holds every run (the ``scenario`` column tells them apart);
+    ``result.comparison_table()`` gives mean ± 95% CI half-width per metric and scenario,
+    ``result.summary_table()`` the same in long form.
+    """
+    plan = plan_compare(scenarios, replications, seed, workers, backend, out, resume, force,
+                        command, weekly)
+    return execute(plan, workers, backend, scheduler, progress)
+
+
+def plan_sweep(experiment: str | Path | Experiment, out: str | Path | None = None,
+               resume: bool = False, workers: int = 1, backend: str = "local",
+               replications: int | None = None, seed: int | None = None, force: bool = False,
+               command: str | None = None, weekly: bool = False) -> Plan:
+    """Validate a sweep (see :func:`run_sweep`)."""
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    cells = [Cell(0, i, exp.scenario.with_overrides(pt, source=exp.source), dict(pt))
+             for i, pt in enumerate(exp.points)]
+    extra = {"experiment": {"name": exp.name, "description": exp.description,
+                            "source": exp.source, "base_digest": exp.scenario.digest(),
+                            **exp.design}}
+    return plan_batch("sweep", exp.name, cells, [exp.scenario.name],
+                      replications or exp.replications, exp.seed if seed is None else seed,
+                      workers, backend, out, resume, force, extra, command, weekly)
+
+
+def run_sweep(experiment: str | Path | Experiment, out: str | Path | None = None,
+              resume: bool = False, workers: int = 1, backend: str = "local",
+              scheduler: str | None = None, progress: bool = False,
+              replications: int | None = None, seed: int | None = None,
+              force: bool = False, command: str | None = None,
+              weekly: bool = False) -> BatchResult:
+    """Run every design point of an experiment file with common random numbers.
+
+    ``runs`` gets a ``point`` column and one column per swept parameter (dotted key).
+    Summary only by default; ``weekly=True`` keeps each run's weekly table too.
+    """
+    plan = plan_sweep(experiment, out, resume, workers, backend, replications, seed, force,
+                      command, weekly)
+    return execute(plan, workers, backend, scheduler, progress)
+
+
+__all__ = ["BLOCK_RUNS", "BLOCK_SECONDS", "BatchError", "BatchResult", "Block", "Cell", "Plan",
+           "Task", "backends", "compare", "execute", "first_error", "plan_batch",
+           "plan_compare", "plan_sweep", "run_batch", "run_sweep", "run_task"]
