@@ -1,0 +1,69 @@
+"""Designs: one integer rule that reaches both bounds, distinct Latin hypercube points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cio_sim.batch import designs
+
+
+@given(low=st.integers(-20, 20), width=st.integers(0, 30),
+       u=st.floats(0.0, 1.0, allow_nan=False))
+def test_integer_rule_stays_in_bounds(low, width, u):
+    value = designs.integer_value(u, low, low + width)
+    assert low <= value <= low + width
+
+
+def test_integer_rule_reaches_both_bounds_with_equal_shares():
+    u = (np.arange(7000) + 0.5) / 7000
+    values = [designs.integer_value(x, 3, 9) for x in u]
+    assert min(values) == 3 and max(values) == 9
+    assert np.bincount(values)[3:].tolist() == [1000] * 7
+    assert designs.integer_value(1.0, 3, 9) == 9 and designs.integer_value(0.0, 3, 9) == 3
+
+
+def test_latin_hypercube_reaches_integer_bounds_without_repeats():
+    bounds = {"a": (1, 3), "b": (2, 4)}
+    points = designs.latin_hypercube(bounds, 9, seed=4, integer_keys={"a", "b"})
+    combos = {(p["a"], p["b"]) for p in points}
+    assert len(combos) == 9  # every one of the 3 x 3 points once
+    with pytest.raises(designs.DesignError, match="only 9 distinct"):
+        designs.latin_hypercube(bounds, 10, seed=4, integer_keys={"a", "b"})
+    again = designs.latin_hypercube(bounds, 9, seed=4, integer_keys={"a", "b"})
+    assert again == points
+
+
+def test_latin_hypercube_is_stratified_for_floats():
+    points = designs.latin_hypercube({"x": (0.0, 1.0), "k": (1, 4)}, 8, seed=1,
+                                     integer_keys={"k"})
+    xs = sorted(int(p["x"] * 8) for p in points)
+    assert xs == list(range(8))
+    assert {p["k"] for p in points} == {1, 2, 3, 4}
+    assert all(isinstance(p["k"], int) for p in points)
+
+
+def test_sobol_needs_a_power_of_two_and_uses_the_rule():
+    points = designs.sobol({"k": (0, 3), "x": (0.0, 2.0)}, 16, seed=2, integer_keys={"k"})
+    assert len(points) == 16 and {p["k"] for p in points} == {0, 1, 2, 3}
+    assert all(0.0 <= p["x"] <= 2.0 for p in points)
+    with pytest.raises(designs.DesignError, match="power of two"):
+        designs.sobol({"x": (0.0, 1.0)}, 12, seed=2)
+
+
+def test_morris_maps_integers_with_the_same_rule():
+    pytest.importorskip("SALib")
+    x, points = designs.morris({"k": (1, 3), "x": (0.0, 1.0)}, trajectories=6, levels=4,
+                               seed=3, integer_keys={"k"})
+    assert x.shape == (len(points), 2)
+    assert {p["k"] for p in points} <= {1, 2, 3} and 3 in {p["k"] for p in points}
+    assert 1 in {p["k"] for p in points}
+    for row, point in zip(x, points, strict=True):
+        assert point["x"] == pytest.approx(row[1])
+
+
+def test_grid_is_full_factorial():
+    points = designs.grid({"a": [1, 2], "b": ["x", "y", "z"]})
+    assert len(points) == 6 and points[1] == {"a": 1, "b": "y"}
