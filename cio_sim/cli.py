@@ -106,11 +106,17 @@ def _summary_lines(result: BatchResult, metrics: Sequence[str] = HEADLINE_METRIC
 
 
 def _comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+    from .report import format_cell
+
     table = result.comparison_table(metrics)
     if table.empty:
         return ["(no successful runs)"]
-    flat = table.reset_index()
-    return _left_table(flat.astype(str), list(flat.columns))
+    scen = list(dict.fromkeys(table.columns.get_level_values(0)))
+    flat = pd.DataFrame({"metric": list(table.index), **{
+        s: [format_cell(r[(s, "mean")], r[(s, "ci_low")], r[(s, "ci_high")],
+                        str(r[(s, "note")] or "")) for _, r in table.iterrows()]
+        for s in scen}})
+    return _left_table(flat, list(flat.columns))
 
 
 def _errors_line(result: BatchResult) -> list[str]:
@@ -123,27 +129,10 @@ def _errors_line(result: BatchResult) -> list[str]:
 
 
 def _write_report(result: BatchResult, out: Path) -> Path | None:
-    """Markdown report with figures via cio_sim.report; a plain table if that is missing."""
-    try:
-        from .report import write_report
-    except ImportError:
-        write_report = None
-    if write_report is not None:
-        return Path(write_report(result, out))
-    path = out / "report.md"
-    lines = [f"# {result.manifest.get('name', 'results')}", "",
-             f"{len(result.runs)} runs, seed {result.manifest.get('seed')}, "
-             f"cio-sim {result.manifest.get('version')}.", "",
-             "Mean ± 95% confidence interval half-width.", ""]
-    table = result.comparison_table()
-    if not table.empty:
-        header = ["metric", *table.columns]
-        lines.append("| " + " | ".join(header) + " |")
-        lines.append("|" + "---|" * len(header))
-        for metric, row in table.iterrows():
-            lines.append("| " + " | ".join([str(metric), *row.tolist()]) + " |")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """report.md with figures (cio_sim.report)."""
+    from .report import write_report
+
+    return Path(write_report(result, out))
 
 
 # ---------------------------------------------------------------------------- commands

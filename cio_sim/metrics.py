@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from . import catalogue
 from .compliance import status_at
 from .proposals import ADOPTED, CLOSED_STATES, OPEN_STATES, QUADRANTS, REJECTED, STATES
 
@@ -17,11 +18,8 @@ if TYPE_CHECKING:
 WEEKS_PER_YEAR = 52.0
 NAN = float("nan")
 
-SUMMARY_KEYS = (
-    "decisions_per_year", "adopted_per_year", "median_lead_time_weeks", "p90_lead_time_weeks",
-    "backlog_end", "compliance_actual", "compliance_reported", "strategic_agenda_share",
-    "icbr_escalations", "overrides", "ambition_retained", "delegate_attendance_share",
-)
+SUMMARY_KEYS = catalogue.HEADLINE
+"""Headline keys of :func:`summary` (from :mod:`cio_sim.catalogue`)."""
 
 
 def _share(num: float, den: float) -> float:
@@ -117,14 +115,74 @@ def _compliance_rates(a: dict[str, np.ndarray] | None, t: float,
     }
 
 
+def time_to_decision(lead: np.ndarray, censored: np.ndarray,
+                     within: tuple[int, ...] = catalogue.DECIDED_WITHIN_WEEKS
+                     ) -> dict[str, float]:
+    """Kaplan-Meier estimate of the time to decision over all submitted items.
+
+    ``lead``: weeks from submission to decision for decided items; ``censored``: weeks from
+    submission to the end of the run for the others (still open, stalled or withdrawn: not
+    decided by the end). Returns the median (the first time the share still undecided is at
+    most one half; ``inf`` when it never is) and the share decided within each horizon in
+    ``within`` (NaN when no item was followed that long).
+    """
+    from scipy import stats
+
+    lead = np.asarray(lead, dtype=float)
+    censored = np.asarray(censored, dtype=float)
+    out = {"median": NAN, **{w: NAN for w in within}}
+    if lead.size + censored.size == 0:
+        return out
+    if lead.size == 0:
+        out["median"] = math.inf
+        follow = float(censored.max())
+        return {**out, **{w: (0.0 if follow >= w else NAN) for w in within}}
+    sf = stats.ecdf(stats.CensoredData(uncensored=lead, right=censored)).sf
+    times, surv = sf.quantiles, sf.probabilities
+    reached = np.flatnonzero(surv <= 0.5)
+    out["median"] = float(times[reached[0]]) if reached.size else math.inf
+    follow = max(float(lead.max()), float(censored.max()) if censored.size else -1.0)
+    for w in within:
+        out[w] = float(1.0 - sf.evaluate(w)) if follow >= w else NAN
+    return out
+
+
+def _strata_counts(model: CIOModel) -> dict[str, int]:
+    """Due pairs judged on compliance, and of them actually compliant, per (quadrant,
+    complexity) of their kader: the strata of like-for-like compliance."""
+    out = {}
+    for q, c in catalogue.stratum_keys():
+        out[f"pairs_judged_{q}_{c}"] = 0
+        out[f"pairs_compliant_{q}_{c}"] = 0
+    if not model.ledger.pairs:
+        return out
+    a = model.ledger.arrays()
+    st = status_at(a, model.steps)
+    judged = (a["due"] <= model.steps) & ~a["learning"]
+    props = model.proposals_by_id
+    for k, pair in enumerate(model.ledger.pairs):
+        if judged[k]:
+            p = props[pair.proposal_id]
+            out[f"pairs_judged_{p.quadrant}_{p.complexity}"] += 1
+            out[f"pairs_compliant_{p.quadrant}_{p.complexity}"] += int(st["actual"][k])
+    return out
+
+
 def summary(model: CIOModel) -> dict[str, float]:
-    """Headline metrics. Rates are NaN when their denominator is empty."""
+    """Every summary metric of :mod:`cio_sim.catalogue`, in catalogue order. Rates are NaN
+    when their denominator is empty."""
     props = list(model.proposals_by_id.values())
     years = _years(model)
     decided = [p for p in props if p.state in (ADOPTED, REJECTED)]
     adopted = [p for p in props if p.state == ADOPTED]
     lead = np.array([p.decided_step - p.submitted_step for p in decided], dtype=float)
+    undecided = np.array([model.steps - p.submitted_step for p in props
+                          if p.state not in (ADOPTED, REJECTED)], dtype=float)
+    ttd = time_to_decision(lead, undecided)
+    overridden = [p for p in props if p.overridden]
+    # agenda rows: (step, id, strategic, origin, ripe, action, objections, reserves, override)
     agenda = model.agenda_log
+    override_rows = [r for r in agenda if r[8]]
     att = model.attendance
     a = model.ledger.arrays() if model.ledger.pairs else None
     comp = _compliance_rates(a, model.steps)
@@ -136,8 +194,10 @@ def summary(model: CIOModel) -> dict[str, float]:
         "submitted": len(props),
         "decisions_per_year": len(decided) / years,
         "adopted_per_year": len(adopted) / years,
-        "median_lead_time_weeks": float(np.median(lead)) if lead.size else NAN,
-        "p90_lead_time_weeks": float(np.percentile(lead, 90)) if lead.size else NAN,
+        "time_to_decision_median_weeks": ttd["median"],
+        **{f"decided_within_{w}_weeks": ttd[w] for w in catalogue.DECIDED_WITHIN_WEEKS},
+        "median_lead_time_decided_weeks": float(np.median(lead)) if lead.size else NAN,
+        "p90_lead_time_decided_weeks": float(np.percentile(lead, 90)) if lead.size else NAN,
         "backlog_end": sum(model.state_counts[s] for s in OPEN_STATES),
         "stalled": model.state_counts["stalled"],
         "withdrawn": model.state_counts["withdrawn"],
@@ -155,7 +215,11 @@ def summary(model: CIOModel) -> dict[str, float]:
         "rediscussion_share": _share(sum(1 for r in agenda if not r[4]), len(agenda)),
         "icbr_escalations": sum(p.escalated_icbr for p in props),
         "icbr_bypasses": sum(p.bypassed_icbr for p in props),
-        "overrides": sum(p.overridden for p in props),
+        "overrides": len(overridden),
+        "override_share_of_adoptions": _share(sum(1 for p in adopted if p.overridden),
+                                              len(adopted)),
+        "overrides_without_objection_share": _share(sum(1 for r in override_rows
+                                                        if r[6] == 0), len(override_rows)),
         "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
         "delegate_attendance_share": _share(sum(r[3] for r in att), len(att)),
         "delegate_share_fulltime": _share(sum(r[3] for r in att if r[2]),
@@ -178,7 +242,8 @@ def summary(model: CIOModel) -> dict[str, float]:
         out[f"adopted_per_year_{q}"] = sum(1 for p in adopted if p.quadrant == q) / years
     for name, vp in model.voorportalen.items():
         out[f"rework_rate_{name}"] = _share(vp.reworks, vp.treatments)
-    return out
+    out.update(_strata_counts(model))
+    return {key: out[key] for key in catalogue.summary_keys(model.voorportalen)}
 
 
 def timeseries_frame(model: CIOModel) -> pd.DataFrame:

@@ -29,10 +29,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from . import catalogue
+from .comparison import label_runs, with_derived
 from .stats import mean_ci
 
 __all__ = [
-    "HEADLINE_METRICS", "METRIC_LABELS", "QUADRANT_LABELS", "mean_ci", "metric_label",
+    "HEADLINE_METRICS", "QUADRANT_LABELS", "mean_ci", "metric_label",
     "plot_attention",
     "plot_backlog", "plot_band", "plot_compliance", "plot_quadrants", "plot_regime_comparison",
     "plot_throughput_compliance", "save", "scenario_colors", "scenarios_of",
@@ -41,53 +43,8 @@ __all__ = [
 DPI = 120
 WEEKS_PER_YEAR = 52
 
-HEADLINE_METRICS: tuple[str, ...] = (
-    "decisions_per_year", "adopted_per_year", "median_lead_time_weeks", "backlog_end",
-    "compliance_actual", "compliance_reported", "strategic_agenda_share",
-    "delegate_attendance_share",
-)
+HEADLINE_METRICS: tuple[str, ...] = catalogue.HEADLINE
 """The metrics compared across regimes in :func:`plot_regime_comparison` and the report."""
-
-METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "submitted": ("Proposals submitted", "count"),
-    "decisions_per_year": ("Decisions", "per year"),
-    "adopted_per_year": ("Adopted", "per year"),
-    "adopted_per_year_q1": ("Adopted, q1 (one dept, limited impact)", "per year"),
-    "adopted_per_year_q2": ("Adopted, q2 (one dept, much impact)", "per year"),
-    "adopted_per_year_q3": ("Adopted, q3 (several depts, limited impact)", "per year"),
-    "adopted_per_year_q4": ("Adopted, q4 (several depts, much impact)", "per year"),
-    "median_lead_time_weeks": ("Median lead time", "weeks"),
-    "p90_lead_time_weeks": ("90th percentile lead time", "weeks"),
-    "backlog_end": ("Backlog at end", "open items"),
-    "stalled": ("Stalled", "items"),
-    "withdrawn": ("Withdrawn", "items"),
-    "rejected": ("Rejected", "items"),
-    "compliance_actual": ("Compliance, actual", "share of due pairs"),
-    "compliance_reported": ("Compliance, reported", "share of due pairs"),
-    "compliance_consented": ("Compliance of consenting depts", "share"),
-    "compliance_overridden": ("Compliance of overridden depts", "share"),
-    "compliance_pairs_judged": ("Compliance pairs judged", "count"),
-    "explained_share": ("Deviations explained", "share"),
-    "learning_share": ("Learning engaged", "share"),
-    "strategic_agenda_share": ("Strategic agenda share", "share of slots"),
-    "exogenous_agenda_share": ("Exogenous agenda share", "share of slots"),
-    "rediscussion_share": ("Re-discussion share", "share of slots"),
-    "icbr_escalations": ("ICBR escalations", "items"),
-    "icbr_bypasses": ("ICBR bypasses", "items"),
-    "overrides": ("Overrides (doorzettingsmacht)", "decisions"),
-    "ambition_retained": ("Ambition retained", "share"),
-    "delegate_attendance_share": ("Delegate attendance", "share of seats"),
-    "delegate_share_fulltime": ("Delegate attendance, fulltime CIOs", "share of seats"),
-    "delegate_share_parttime": ("Delegate attendance, parttime CIOs", "share of seats"),
-    "attention_used_fulltime": ("Attention used, fulltime CIOs", "share of budget"),
-    "attention_used_parttime": ("Attention used, parttime CIOs", "share of budget"),
-    "mean_agenda_appearances": ("Agenda appearances per decision", "count"),
-    "mean_rounds": ("Rounds per decision", "count"),
-    "meeting_hours_per_decision": ("Meeting hours per decision", "hours"),
-    "feedback_retained": ("Feedback retained", "share"),
-    "cio_rijk_turnovers": ("CIO Rijk turnovers", "count"),
-}
-"""Human-readable (label, unit) per metric key; unknown keys fall back to the key itself."""
 
 QUADRANT_LABELS: dict[str, str] = {
     "q1": "q1: one dept,\nlimited impact",
@@ -104,13 +61,17 @@ _SINGLE = "scenario"
 
 
 def metric_label(key: str, unit: bool = True) -> str:
-    """Readable label of a metric key, with its unit in brackets when ``unit`` is true."""
-    label, u = METRIC_LABELS.get(key, (key.replace("_", " "), ""))
-    return f"{label} [{u}]" if unit and u else label
+    """Readable label of a metric key (from the catalogue), with its unit in brackets."""
+    return catalogue.label(key, unit)
 
 
 def _ok(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows without an error, with a ``scenario`` column (one scenario if there was none)."""
+    if "point" in frame.columns and frame["point"].nunique(dropna=True) > 1:
+        # a sweep: every design point is drawn as its own scenario, named by its values
+        df = label_runs(frame)
+        df = df.assign(scenario=df["label"]).drop(columns="label")
+        return with_derived(df, by="scenario") if "replication" in df.columns else df
     df = frame
     if "error" in df.columns:
         err = df["error"]
@@ -118,9 +79,8 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
         df = df.loc[~bad]
     if "scenario" not in df.columns:
         df = df.assign(scenario=_SINGLE)
-    if "point" in df.columns and df["point"].nunique(dropna=True) > 1:
-        # a sweep: every design point is drawn as its own "scenario#point"
-        df = df.assign(scenario=df["scenario"].astype(str) + "#" + df["point"].astype(str))
+    if "replication" in df.columns and "step" not in df.columns:
+        df = with_derived(df, by="scenario")      # runs: add like-for-like compliance
     return df
 
 
@@ -328,8 +288,7 @@ def plot_regime_comparison(runs: pd.DataFrame,
         ax.set_xlim(-0.6, len(scen) - 0.4)
         if xlabel:
             ax.set_xlabel(xlabel, fontsize="small")
-        _, unit = METRIC_LABELS.get(key, ("", ""))
-        ax.set_ylabel(unit or key)
+        ax.set_ylabel(catalogue.unit(key) or key)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)

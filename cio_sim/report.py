@@ -2,12 +2,13 @@
 
 ``write_report(result, out_dir)`` takes anything with the three attributes of a batch result
 (``runs``, ``timeseries``, ``manifest``) and writes ``out_dir/report.md`` plus the figures in
-``out_dir/figures/``. ``summary_table(runs)`` gives the numbers behind the report's table as a
-DataFrame (also used for terminal tables)::
+``out_dir/figures/``. The numbers come from :mod:`cio_sim.comparison` (one summary table, the
+paired differences against the first scenario, like-for-like compliance); this module only
+formats them::
 
-    from cio_sim.report import summary_table, format_summary_table, write_report
-    table = summary_table(result.runs)                 # metric x (scenario, statistic)
-    print(format_summary_table(table))                 # Markdown, mean ± CI half-width
+    from cio_sim import comparison
+    from cio_sim.report import format_summary_table, write_report
+    print(format_summary_table(comparison.summary_table(result.runs)))
     write_report(result, "results/quickstart")         # -> results/quickstart/report.md
 """
 
@@ -21,30 +22,20 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from . import plots
-from .plots import HEADLINE_METRICS, metric_label, scenarios_of
-from .stats import mean_ci
+from . import catalogue, comparison, plots
+from .plots import scenarios_of
 
 __all__ = [
-    "REPORT_METRICS", "STATISTICS", "format_number", "format_summary_table", "summary_table",
-    "write_report",
+    "REPORT_METRICS", "compliance_caveat", "format_number", "format_paired_table",
+    "format_summary_table", "write_report",
 ]
 
-STATISTICS: tuple[str, ...] = ("mean", "ci_low", "ci_high", "n")
-"""Columns per scenario in :func:`summary_table`."""
-
 REPORT_METRICS: tuple[str, ...] = (
-    *HEADLINE_METRICS,
-    "p90_lead_time_weeks", "adopted_per_year_q1", "adopted_per_year_q2",
-    "adopted_per_year_q3", "adopted_per_year_q4", "compliance_consented",
-    "compliance_overridden", "explained_share", "ambition_retained", "icbr_escalations",
-    "overrides", "rediscussion_share", "exogenous_agenda_share", "attention_used_fulltime",
-    "attention_used_parttime", "delegate_share_fulltime", "delegate_share_parttime",
-    "meeting_hours_per_decision",
+    *catalogue.HEADLINE,
+    *(m.key for m in catalogue.CATALOGUE
+      if not m.headline and not m.family and m.key not in ("submitted",)),
 )
-"""Metrics in the report's table, in order; those absent from ``runs`` are left out."""
-
-_BOOKKEEPING = {"replication", "seed", "error", "scenario", "point"}
+"""Metrics in the report's table, in order (headline first); absent ones are left out."""
 
 
 class BatchLike(Protocol):
@@ -55,67 +46,15 @@ class BatchLike(Protocol):
     manifest: Mapping[str, Any]
 
 
-# --------------------------------------------------------------------------- table
-
-
-def _ok_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    return plots._ok(runs)
-
-
-def summary_table(runs: pd.DataFrame, metrics: Sequence[str] | None = None,
-                  confidence: float = 0.95) -> pd.DataFrame:
-    """Mean and t-based confidence interval of each metric per scenario.
-
-    Parameters
-    ----------
-    runs:
-        One row per replication with metric columns and ``scenario`` (without it, all rows
-        are one scenario called ``"scenario"``; with a ``point`` column of several values,
-        columns are ``scenario#point``). Rows with a non-empty ``error`` are skipped.
-    metrics:
-        Metric columns, in order. ``None``: :data:`cio_sim.plots.HEADLINE_METRICS` followed by
-        every other numeric column (bookkeeping columns such as ``seed`` excluded). Names not
-        in ``runs`` are skipped.
-    confidence:
-        Two-sided confidence level of the interval ``mean ± t(n-1) * sd / sqrt(n)``.
-
-    Returns
-    -------
-    DataFrame with one row per metric (index name ``metric``) and two-level columns
-    ``(scenario, statistic)``, statistic in ``mean``, ``ci_low``, ``ci_high``, ``n``
-    (``n``: replications with a finite value). NaN values are ignored; with fewer than two
-    values the interval is NaN, with none the mean is NaN too.
-    """
-    df = _ok_runs(runs)
-    if metrics is None:
-        numeric = [c for c in df.columns if c not in _BOOKKEEPING
-                   and pd.api.types.is_numeric_dtype(df[c])
-                   and not pd.api.types.is_bool_dtype(df[c])]
-        metrics = [m for m in HEADLINE_METRICS if m in numeric]
-        metrics += [c for c in numeric if c not in metrics]
-    metrics = [m for m in metrics if m in df.columns]
-    scen = scenarios_of(df)
-    data: dict[tuple[str, str], list[float]] = {(s, st): [] for s in scen for st in STATISTICS}
-    groups = {s: df[df["scenario"].astype(str) == s] for s in scen}
-    for m in metrics:
-        for s in scen:
-            mean, lo, hi, n = mean_ci(groups[s][m], confidence)
-            for st, v in zip(STATISTICS, (mean, lo, hi, n), strict=True):
-                data[(s, st)].append(v)
-    columns = pd.MultiIndex.from_tuples(list(data), names=["scenario", "statistic"])
-    out = pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in data.items()},
-                       columns=columns)
-    out.index = pd.Index(metrics, name="metric")
-    out.columns = columns
-    for s in scen:
-        out[(s, "n")] = out[(s, "n")].astype(int)
-    return out
+# --------------------------------------------------------------------------- tables
 
 
 def format_number(x: float, digits: int = 3) -> str:
     """Round to ``digits`` significant figures, no exponent for everyday magnitudes."""
-    if x is None or not math.isfinite(x):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
+    if math.isinf(x):
+        return "not reached" if x > 0 else "-inf"
     if x == 0:
         return "0"
     mag = math.floor(math.log10(abs(x)))
@@ -125,42 +64,124 @@ def format_number(x: float, digits: int = 3) -> str:
     return f"{x:.{decimals}f}"
 
 
-def _cell(mean: float, lo: float, hi: float) -> str:
-    if not math.isfinite(mean):
+def _decimals(half: float) -> int:
+    """Decimals that show a half-width with two significant figures."""
+    return max(0, 1 - math.floor(math.log10(abs(half))))
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
+
+
+def format_cell(mean: float, lo: float, hi: float, note: str = "") -> str:
+    """``mean ± half-width``; an interval clipped to the possible range as ``mean [lo, hi]``;
+    a word instead of an interval where there is none (one run, no variation, not reached)."""
+    if mean is None or math.isnan(mean):
         return "–"
+    if math.isinf(mean):
+        return "not reached" + (f" ({note})" if note.startswith("not reached in") and
+                                "of" in note else "")
     if not (math.isfinite(lo) and math.isfinite(hi)):
-        return format_number(mean)
+        word = "one run" if note.startswith("one run") else ""
+        return format_number(mean) + (f" ({word})" if word else "")
     half = (hi - lo) / 2.0
     if half == 0:
-        text = format_number(mean)
-        if "." in text and "e" not in text:
-            text = text.rstrip("0").rstrip(".")
-        return f"{text} ± 0"
-    # Round the mean to the precision of the half-width (two significant figures).
-    decimals = max(0, 1 - math.floor(math.log10(abs(half))))
-    if abs(mean) >= 1e6:
-        return f"{format_number(mean)} ± {format_number(half, 2)}"
-    return f"{mean:.{decimals}f} ± {half:.{decimals}f}"
+        return f"{_trim(format_number(mean))} (no variation)"
+    d = _decimals(half)
+    if "clipped" in note:
+        return f"{mean:.{d}f} [{lo:.{d}f}, {hi:.{d}f}]"
+    text = f"{mean:.{d}f} ± {half:.{d}f}"
+    return text + " (n=2)" if note.startswith("two runs") else text
 
 
 def _escape(text: str) -> str:
     return str(text).replace("|", "\\|")
 
 
-def format_summary_table(table: pd.DataFrame, labels: bool = True) -> str:
-    """Markdown for a :func:`summary_table` frame: ``mean ± half-width`` per scenario.
+def _metric_name(metric: str, labels: bool) -> str:
+    return f"{catalogue.label(metric)} (`{metric}`)" if labels else f"`{metric}`"
 
-    With ``labels`` the metric column shows the readable name and unit, and the key in code.
-    """
-    scen = list(dict.fromkeys(table.columns.get_level_values(0)))
-    head = ["metric", *scen]
-    lines = ["| " + " | ".join(_escape(h) for h in head) + " |",
-             "|" + "|".join(["---"] + ["--:"] * len(scen)) + "|"]
-    for metric, row in table.iterrows():
-        name = f"{metric_label(metric)} (`{metric}`)" if labels else f"`{metric}`"
-        cells = [_cell(row[(s, "mean")], row[(s, "ci_low")], row[(s, "ci_high")]) for s in scen]
-        lines.append("| " + " | ".join([_escape(name), *cells]) + " |")
+
+def format_summary_table(summary: pd.DataFrame, labels: bool = True) -> str:
+    """Markdown for a long summary table (:func:`cio_sim.comparison.summary_table`):
+    a row per metric, a column per scenario, cells ``mean ± CI half-width``."""
+    wide = comparison.comparison_table(summary)
+    scen = list(dict.fromkeys(wide.columns.get_level_values(0)))
+    lines = ["| " + " | ".join(_escape(h) for h in ["metric", "better", *scen]) + " |",
+             "|" + "|".join(["---", ":-:"] + ["--:"] * len(scen)) + "|"]
+    arrows = {"higher": "↑", "lower": "↓", "neither": ""}
+    for metric, row in wide.iterrows():
+        cells = [format_cell(row[(s, "mean")], row[(s, "ci_low")], row[(s, "ci_high")],
+                             str(row[(s, "note")] or "")) for s in scen]
+        arrow = arrows[str(catalogue.better(metric))]
+        lines.append("| " + " | ".join([_escape(_metric_name(metric, labels)), arrow, *cells])
+                     + " |")
     return "\n".join(lines)
+
+
+def _signed(x: float, d: int) -> str:
+    return f"{x:+.{d}f}".replace("-", "−")
+
+
+def format_paired_cell(row: Any) -> str:
+    """``+1.2 [0.4, 2.0]; better in 80%`` for one paired-difference row."""
+    mean, lo, hi = row["mean_diff"], row["ci_low"], row["ci_high"]
+    note = str(row["note"] or "")
+    if row["n"] == 0:
+        return "–"
+    share = "" if math.isnan(row["better"]) else \
+        f"; better in {row['better']:.0%}, worse in {row['worse']:.0%}"
+    if math.isnan(mean):
+        return ("n/a" + (f" ({note})" if note else "")) + share
+    if not math.isfinite(lo):
+        return f"{format_number(mean)} ({note})" + share
+    half = (hi - lo) / 2
+    if half == 0:
+        sign = "+" if mean > 0 else "−" if mean < 0 else ""
+        return f"{sign}{_trim(format_number(abs(mean)))} (no variation)" + share
+    d = _decimals(half)
+    two = " (n=2)" if note.startswith("two runs") else ""
+    return f"{_signed(mean, d)} [{_signed(lo, d)}, {_signed(hi, d)}]{two}" + share
+
+
+def format_paired_table(paired: pd.DataFrame, labels: bool = True) -> str:
+    """Markdown for :func:`cio_sim.comparison.paired_table`: a row per metric, a column per
+    scenario, cells ``mean difference [95% CI]; better in x%, worse in y%``."""
+    scen = list(dict.fromkeys(paired["scenario"]))
+    base = paired["baseline"].iloc[0] if len(paired) else ""
+    head = ["metric", "better", *(f"{s} − {base}" for s in scen)]
+    lines = ["| " + " | ".join(_escape(h) for h in head) + " |",
+             "|" + "|".join(["---", ":-:"] + ["--:"] * len(scen)) + "|"]
+    arrows = {"higher": "↑", "lower": "↓", "neither": ""}
+    for metric, frame in paired.groupby("metric", sort=False):
+        by = {r["scenario"]: r for _, r in frame.iterrows()}
+        cells = [format_paired_cell(by[s]) if s in by else "–" for s in scen]
+        lines.append("| " + " | ".join([_escape(_metric_name(str(metric), labels)),
+                                        arrows[str(catalogue.better(metric))], *cells]) + " |")
+    return "\n".join(lines)
+
+
+def compliance_caveat(runs: pd.DataFrame, design_keys: Sequence[str] = ()) -> str | None:
+    """One paragraph when the compared scenarios judge compliance over different kader
+    sets (strata of quadrant x complexity), naming what each leaves out; else None."""
+    own, shared = comparison.compliance_sets(comparison.label_runs(runs, design_keys))
+    if len(own) < 2 or all(v == shared for v in own.values()):
+        return None
+    parts = []
+    for name, strata in own.items():
+        extra = [s for s in strata if s not in shared]
+        if extra:
+            parts.append(f"`{name}` also judges {', '.join(s.replace('_', '/') for s in extra)}")
+    missing = {name: [s for s in max(own.values(), key=len) if s not in strata]
+               for name, strata in own.items()}
+    gaps = [f"`{n}` judges no kaders in {', '.join(s.replace('_', '/') for s in m)}"
+            for n, m in missing.items() if m]
+    shared_text = ", ".join(s.replace("_", "/") for s in shared) or "none"
+    return ("Caveat: the scenarios judge compliance over different sets of kaders (by "
+            "keuzematrix quadrant / complexity): " + "; ".join(gaps or parts) + ". "
+            "`compliance_actual` compares each scenario's own set; "
+            "`compliance_actual_shared` compares like with like over the strata all share: "
+            f"{shared_text}.")
 
 
 # --------------------------------------------------------------------------- figures
@@ -389,7 +410,7 @@ def write_report(result: BatchLike, out_dir: str | Path,
         md += ["## Scenarios", "", *_scenario_table(rows), ""]
     points = _points_table(manifest)
     if points:
-        md += ["## Design points", "", "Columns `scenario#point` below refer to these points.",
+        md += ["## Design points", "", "Columns below name the points by their values.",
                "", *points, ""]
     meta = _manifest_lines(manifest, runs)
     if meta:
@@ -401,10 +422,31 @@ def write_report(result: BatchLike, out_dir: str | Path,
                "runs).", ""]
         runs = None
     elif runs is not None:
-        table = summary_table(runs, [m for m in REPORT_METRICS if m in runs.columns])
+        keys = list(manifest.get("design_keys", []) or [])
+        table = comparison.summary_table(runs, [m for m in REPORT_METRICS if m in runs.columns
+                                                or m == comparison.SHARED_COMPLIANCE],
+                                         design_keys=keys)
         md += ["Mean ± half-width of the 95% confidence interval (t-distribution) over "
-               "replications; – means no data (e.g. no overrides, no due compliance).", "",
-               format_summary_table(table), ""]
+               "replications; ↑ higher is better, ↓ lower is better. – means no data (e.g. "
+               "no overrides, no due compliance); `not reached`: fewer than half the items "
+               "decided, so the median time to decision lies beyond the horizon; an interval "
+               "that would leave the possible range is shown clipped as [low, high].", ""]
+        caveat = compliance_caveat(runs, keys)
+        if caveat:
+            md += [caveat, ""]
+        md += [format_summary_table(table), ""]
+        paired = comparison.paired_table(runs, metrics=[m for m in REPORT_METRICS
+                                                        if m in table["metric"].values],
+                                         design_keys=keys)
+        if len(paired):
+            base = paired["baseline"].iloc[0]
+            md += ["## Paired differences", "",
+                   f"Each scenario minus the baseline `{base}`, replication by replication "
+                   "(the scenarios share their random numbers): mean difference with its 95% "
+                   "confidence interval, and the share of replications in which the scenario "
+                   "does better and worse than the baseline (by the arrow: ↑ higher is "
+                   "better, ↓ lower is better; no arrow, no direction).", "",
+                   format_paired_table(paired), ""]
     else:
         md += ["No replications in this result.", ""]
 

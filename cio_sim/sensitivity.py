@@ -52,7 +52,7 @@ from .model import CIOModel
 from .params import lookup
 from .scenario import Scenario, ScenarioError, load_scenario
 
-DEFAULT_OUTPUTS = ("adopted_per_year", "median_lead_time_weeks", "compliance_actual")
+DEFAULT_OUTPUTS = ("adopted_per_year", "median_lead_time_decided_weeks", "compliance_actual")
 DEFAULT_RANKING = ("adopted_per_year", "compliance_actual")
 EXPERIMENT_KEYS = ("name", "description", "regimes", "outputs", "ranking_metrics",
                    "trajectories", "levels", "replications", "baseline_replications", "seed",

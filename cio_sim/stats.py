@@ -1,27 +1,117 @@
-"""Small statistics shared by tables and figures: mean with a t-based confidence interval."""
+"""Small statistics shared by tables and figures: a mean with its t-based confidence
+interval, and the paired difference of two scenarios run with common random numbers."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+
+def _values(values: Iterable[float]) -> np.ndarray:
+    x = np.asarray(pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce"),
+                   dtype=float)
+    return x[~np.isnan(x)]
+
+
+def _t(confidence: float, df: int) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + confidence / 2.0, df))
 
 
 def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float, int]:
-    """Mean and t-based confidence interval ``mean ± t(n-1) * sd / sqrt(n)`` of the finite
-    values. Returns ``(mean, ci_low, ci_high, n)``; with no finite values everything is NaN
-    and n is 0, with one value the interval is NaN (undefined)."""
-    x = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
-    x = x[np.isfinite(x)]
+    """Mean and t-based confidence interval ``mean ± t(n-1) * sd / sqrt(n)``.
+
+    Returns ``(mean, ci_low, ci_high, n)``, n counting the non-NaN values. With none,
+    everything is NaN and n is 0; with one value, or an infinite one (e.g. a median time to
+    decision that is never reached), the interval is NaN (undefined) and the mean is the
+    value or infinite.
+    """
+    x = _values(values)
     n = int(x.size)
     if n == 0:
         return math.nan, math.nan, math.nan, 0
+    if not np.isfinite(x).all():
+        with np.errstate(invalid="ignore"):
+            return float(x.mean()), math.nan, math.nan, n
     m = float(x.mean())
     if n < 2:
         return m, math.nan, math.nan, n
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * float(x.std(ddof=1)) \
-        / math.sqrt(n)
+    half = _t(confidence, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
     return m, m - half, m + half, n
+
+
+def interval_note(n: int, half_width: float, n_inf: int = 0) -> str:
+    """A word on an interval that needs one: '' when it is an ordinary t-interval."""
+    if n == 0:
+        return "no data"
+    if n_inf:
+        return f"not reached in {n_inf} of {n} runs"
+    if n == 1:
+        return "one run: no interval"
+    if half_width == 0:
+        return "no variation between runs"
+    if n == 2:
+        return "two runs: a very wide interval"
+    return ""
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Paired comparison of a scenario with a baseline over common replications.
+
+    mean, ci_low, ci_high: mean difference (scenario - baseline) and its t-interval;
+    n: replications with both values; better / worse: share of those replications in which
+    the scenario is better / worse than the baseline (NaN without a direction); note: a
+    word where the interval needs one.
+    """
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+    better: float
+    worse: float
+    note: str
+
+
+def paired_difference(values: Iterable[float], baseline: Iterable[float], sign: int = 0,
+                      confidence: float = 0.95) -> Paired:
+    """Mean paired difference ``values - baseline`` with its t-interval, and the share of
+    pairs in which ``values`` is better (``sign``: +1 higher is better, -1 lower, 0 none).
+
+    Pairs where either value is NaN are dropped. Infinite values (a median never reached)
+    still count in the shares; the mean difference is then undefined.
+    """
+    a = np.asarray(pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce"),
+                   dtype=float)
+    b = np.asarray(pd.to_numeric(pd.Series(list(baseline), dtype=object), errors="coerce"),
+                   dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"paired values need equal lengths ({a.size} vs {b.size})")
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    n = int(a.size)
+    if n == 0:
+        return Paired(math.nan, math.nan, math.nan, 0, math.nan, math.nan, "no data")
+    if sign:
+        with np.errstate(invalid="ignore"):
+            better = float(np.mean(np.where(a == b, False, sign * (a - b) > 0)))
+            worse = float(np.mean(np.where(a == b, False, sign * (a - b) < 0)))
+    else:
+        better = worse = math.nan
+    inf = int((~np.isfinite(a) | ~np.isfinite(b)).sum())
+    if inf:
+        return Paired(math.nan, math.nan, math.nan, n, better, worse,
+                      f"not reached in {inf} of {n} pairs: no mean difference")
+    d = a - b
+    m = float(d.mean())
+    if n < 2:
+        return Paired(m, math.nan, math.nan, n, better, worse, "one run: no interval")
+    sd = float(d.std(ddof=1))
+    half = _t(confidence, n - 1) * sd / math.sqrt(n)
+    return Paired(m, m - half, m + half, n, better, worse, interval_note(n, half))

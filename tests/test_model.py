@@ -145,13 +145,15 @@ def test_five_year_consensus_run_is_plausible(run_preset) -> None:
     assert 0 < s["compliance_reported"] < 1
     assert 0 < s["strategic_agenda_share"] < 1
     assert s["overrides"] == 0
-    assert s["median_lead_time_weeks"] > 0
+    assert s["median_lead_time_decided_weeks"] > 0
 
 
 def test_summary_has_the_documented_keys(run_preset) -> None:
     s = run_preset("consensus_2021").summary()
-    for key in ("decisions_per_year", "adopted_per_year", "median_lead_time_weeks",
-                "p90_lead_time_weeks", "backlog_end", "compliance_actual",
+    for key in ("decisions_per_year", "adopted_per_year", "median_lead_time_decided_weeks",
+                "p90_lead_time_decided_weeks", "time_to_decision_median_weeks",
+                "decided_within_26_weeks", "decided_within_52_weeks", "backlog_end",
+                "compliance_actual",
                 "compliance_reported", "strategic_agenda_share", "icbr_escalations",
                 "overrides", "ambition_retained", "delegate_attendance_share",
                 "adopted_per_year_q1", "adopted_per_year_q4", "compliance_overridden",

@@ -12,7 +12,15 @@ import pytest
 from batches import stand_in_batch
 
 import cio_sim
-from cio_sim.report import format_number, format_summary_table, summary_table, write_report
+from cio_sim import comparison
+from cio_sim.comparison import summary_table
+from cio_sim.report import (
+    compliance_caveat,
+    format_number,
+    format_paired_table,
+    format_summary_table,
+    write_report,
+)
 
 T_975_3 = 3.182446305284263      # t quantile 0.975 with 3 degrees of freedom
 T_975_1 = 12.706204736174698     # ... with 1 degree of freedom
@@ -30,56 +38,101 @@ def small_runs() -> pd.DataFrame:
     })
 
 
+def _row(table, scenario, metric):
+    return table[(table["scenario"] == scenario) & (table["metric"] == metric)].iloc[0]
+
+
 def test_summary_table_matches_hand_computation():
     table = summary_table(small_runs(), ["adopted_per_year", "overrides",
                                          "compliance_overridden", "not_a_column"])
-    assert list(table.index) == ["adopted_per_year", "overrides", "compliance_overridden"]
-    assert list(table.columns.get_level_values(0).unique()) == ["A", "B"]
-    a = table.loc["adopted_per_year", "A"]
+    assert list(dict.fromkeys(table["metric"])) == ["adopted_per_year", "overrides",
+                                                    "compliance_overridden"]
+    assert list(dict.fromkeys(table["scenario"])) == ["A", "B"]
+    a = _row(table, "A", "adopted_per_year")
     half_a = T_975_3 * math.sqrt(5 / 3) / math.sqrt(4)      # sd of 1..4 is sqrt(5/3)
     assert a["mean"] == pytest.approx(2.5)
     assert a["ci_low"] == pytest.approx(2.5 - half_a)
     assert a["ci_high"] == pytest.approx(2.5 + half_a)
-    assert a["n"] == 4
-    b = table.loc["adopted_per_year", "B"]                   # NaN dropped, failed run left out
+    assert a["n"] == 4 and a["note"] == ""
+    b = _row(table, "B", "adopted_per_year")                 # NaN dropped, failed run left out
     half_b = T_975_1 * math.sqrt(8) / math.sqrt(2)           # sd of (10, 14) is sqrt(8)
     assert b["mean"] == pytest.approx(12.0) and b["n"] == 2
-    assert b["ci_high"] - b["mean"] == pytest.approx(half_b)
-    zero = table.loc["overrides", "B"]
+    assert b["half_width"] == pytest.approx(half_b)
+    assert b["ci_low"] == 0.0                                # clipped: a count is >= 0
+    assert "two runs" in b["note"] and "clipped" in b["note"]
+    zero = _row(table, "B", "overrides")
     assert zero["mean"] == zero["ci_low"] == zero["ci_high"] == 5
-    assert table.loc["compliance_overridden", ("A", "n")] == 0
-    assert math.isnan(table.loc["compliance_overridden", ("A", "mean")])
+    assert zero["note"] == "no variation between runs"
+    empty = _row(table, "A", "compliance_overridden")
+    assert empty["n"] == 0 and math.isnan(empty["mean"]) and empty["note"] == "no data"
 
 
 def test_summary_table_default_metrics_and_no_scenario_column():
     runs = small_runs().drop(columns=["scenario"])
     table = summary_table(runs)
-    assert list(table.columns.get_level_values(0).unique()) == ["scenario"]
-    assert "adopted_per_year" in table.index and table.index[0] == "adopted_per_year"
-    assert "replication" not in table.index and "seed" not in table.index
+    assert set(table["scenario"]) == {"scenario"}
+    assert table["metric"].iloc[0] == "adopted_per_year"
+    assert not {"replication", "seed"} & set(table["metric"])
 
 
-def test_summary_table_sweep_points():
-    runs = small_runs().assign(scenario="S", point=[0, 0, 1, 1, 2, 2, 2, 2])
-    table = summary_table(runs, ["adopted_per_year"])
-    assert list(table.columns.get_level_values(0).unique()) == ["S#0", "S#1", "S#2"]
-    assert table.loc["adopted_per_year", ("S#0", "mean")] == pytest.approx(1.5)
+def test_summary_table_sweep_points_named_by_values():
+    runs = small_runs().assign(scenario="S", point=[0, 0, 1, 1, 2, 2, 2, 2],
+                               **{"regime.override_rounds": [1, 1, 2, 2, 3, 3, 3, 3]})
+    table = summary_table(runs, ["adopted_per_year"],
+                          design_keys=["regime.override_rounds"])
+    assert table["scenario"].tolist() == ["override_rounds=1", "override_rounds=2",
+                                          "override_rounds=3"]
+    assert table["point"].tolist() == [0, 1, 2]
+    assert table["mean"].iloc[0] == pytest.approx(1.5)
+
+
+def test_infinite_medians_are_not_reached():
+    runs = pd.DataFrame({"scenario": ["A"] * 3, "replication": [0, 1, 2],
+                         "time_to_decision_median_weeks": [40.0, math.inf, 50.0]})
+    row = summary_table(runs).iloc[0]
+    assert math.isinf(row["mean"]) and math.isnan(row["ci_low"])
+    assert row["note"] == "not reached in 1 of 3 runs"
+    assert "not reached" in format_summary_table(summary_table(runs))
 
 
 def test_format_summary_table_and_rounding():
     text = format_summary_table(summary_table(small_runs(), ["adopted_per_year", "overrides",
                                                              "compliance_overridden"]))
     lines = text.splitlines()
-    assert lines[0] == "| metric | A | B |"
-    assert lines[1] == "|---|--:|--:|"
+    assert lines[0] == "| metric | better | A | B |"
+    assert lines[1] == "|---|:-:|--:|--:|"
     half_a = T_975_3 * math.sqrt(5 / 3) / 2
-    assert f"2.5 ± {half_a:.1f}" in lines[2]                # 2.05 -> one decimal
-    assert "12 ± 25" in lines[2]                            # half-width 25.4 -> integers
-    assert "| 0 ± 0 | 5 ± 0 |" in lines[3]
+    assert f"2.5 ± {half_a:.1f}" in lines[2] and "| ↑ |" in lines[2]
+    assert "12 [0, 37]" in lines[2]                         # clipped at 0, integers
+    assert "| 0 (no variation) | 5 (no variation) |" in lines[3]
     assert lines[4].endswith("| – | – |")
     assert format_number(0.123456) == "0.123"
     assert format_number(1234.5) == "1234"
     assert format_number(float("nan")) == "–"
+    assert format_number(math.inf) == "not reached"
+
+
+def test_paired_table_formatting():
+    paired = comparison.paired_table(small_runs(), metrics=["adopted_per_year", "overrides"])
+    text = format_paired_table(paired)
+    lines = text.splitlines()
+    assert lines[0] == "| metric | better | B − A |"
+    # pairs 0 and 2 (B's NaN and failed run dropped): differences 9 and 11
+    assert "+10 [−3, +23] (n=2)" in lines[2]
+    assert "better in 100%, worse in 0%" in lines[2]
+    assert "+5 (no variation)" in lines[3]
+
+
+def test_compliance_caveat_names_the_strata():
+    base = {"scenario": ["A", "A", "B", "B"], "replication": [0, 1, 0, 1],
+            "pairs_judged_q1_simple": [3, 2, 0, 0], "pairs_compliant_q1_simple": [3, 2, 0, 0],
+            "pairs_judged_q4_simple": [4, 4, 5, 5], "pairs_compliant_q4_simple": [1, 2, 5, 4]}
+    runs = pd.DataFrame(base)
+    text = compliance_caveat(runs)
+    assert "`B` judges no kaders in q1/simple" in text and "all share: q4/simple" in text
+    derived = comparison.with_derived(runs)
+    assert derived["compliance_actual_shared"].tolist() == [0.25, 0.5, 1.0, 0.8]
+    assert compliance_caveat(runs[runs["scenario"] == "A"]) is None
 
 
 @pytest.fixture(scope="module")
@@ -104,13 +157,14 @@ def test_write_report_table_and_links(written):
     assert path == out / "report.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# cio-sim report: consensus_2021 vs doorzettingsmacht_2026")
-    assert "| metric | consensus_2021 | doorzettingsmacht_2026 |" in text
+    assert "| metric | better | consensus_2021 | doorzettingsmacht_2026 |" in text
+    assert "## Paired differences" in text and "doorzettingsmacht_2026 − consensus_2021" in text
     for key in ("decisions_per_year", "compliance_reported", "delegate_attendance_share"):
         assert f"(`{key}`)" in text
     mean = result.runs.loc[result.runs["scenario"] == "consensus_2021",
                            "decisions_per_year"].mean()
     row = next(line for line in text.splitlines() if "(`decisions_per_year`)" in line)
-    shown = row.split("|")[2].strip().split(" ± ")[0]
+    shown = row.split("|")[3].strip().split(" ± ")[0]
     decimals = len(shown.split(".")[1]) if "." in shown else 0
     assert abs(float(shown) - mean) <= 0.5 * 10 ** -decimals + 1e-12
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
@@ -130,7 +184,7 @@ def test_write_report_tolerates_missing_manifest_and_timeseries(tmp_path):
     result = types.SimpleNamespace(runs=full.runs, timeseries=pd.DataFrame(), manifest=None)
     path = write_report(result, tmp_path / "new" / "dir", formats=("svg",))
     text = path.read_text(encoding="utf-8")
-    assert "| metric | keuzematrix |" in text
+    assert "| metric | better | keuzematrix |" in text
     assert "Figures skipped: backlog (no timeseries); compliance (no timeseries)." in text
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert links and all(link.endswith(".svg") for link in links)

@@ -510,7 +510,7 @@ def compare(scenarios: Sequence[str | Path | Scenario], replications: int = 30, 
     """Run several scenarios with the same seeds (common random numbers).
 
     The result holds every run (the ``scenario`` column tells them apart);
-    ``result.comparison_table()`` gives mean ± 95% CI half-width per metric and scenario,
+    ``result.comparison_table()`` gives mean and 95% CI per metric and scenario (numbers),
     ``result.summary_table()`` the same in long form.
     """
     plan = plan_compare(scenarios, replications, seed, workers, backend, out, resume, force,

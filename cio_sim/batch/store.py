@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
-import math
 import os
 import shutil
 import socket
@@ -29,18 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..stats import mean_ci
+from .. import catalogue, comparison
 
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "results.sqlite"
 LOCK_NAME = ".writer.lock"
 STORE_FILES = (MANIFEST_NAME, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm")
 KEY_COLUMNS = ("scenario_index", "point", "replication")
-HEADLINE_METRICS = (
-    "decisions_per_year", "adopted_per_year", "median_lead_time_weeks", "p90_lead_time_weeks",
-    "backlog_end", "compliance_actual", "compliance_reported", "strategic_agenda_share",
-    "ambition_retained", "overrides", "icbr_escalations",
-)
+HEADLINE_METRICS = catalogue.HEADLINE
 
 #: One stored run: (scenario_index, point, replication, scenario, seed, error, params JSON,
 #: summary JSON), built by the worker that ran it (:func:`run_row`).
@@ -453,63 +448,69 @@ class BatchResult:
         runs = self.runs
         return runs[runs["error"].notna()]
 
+    @property
+    def design_keys(self) -> list[str]:
+        """The swept parameters (dotted keys) of a sweep; empty otherwise."""
+        return list(self.manifest.get("design_keys", []))
+
     def metrics(self) -> list[str]:
-        """Names of the numeric summary metrics present in ``runs``."""
-        params = set(self.manifest.get("design_keys", []))
-        skip = {"scenario", "point", "replication", "seed", "error", *params}
-        return [c for c in self.runs.columns
-                if c not in skip and pd.api.types.is_numeric_dtype(self.runs[c])]
+        """Names of the numeric metrics: the summary keys present in ``runs`` (catalogue
+        order), then the derived ones (like-for-like compliance)."""
+        return comparison.metric_columns(self.metrics_frame(), self.design_keys)
+
+    def metrics_frame(self) -> pd.DataFrame:
+        """The successful runs with a ``label`` per scenario (or design point, by its
+        parameter values) and the derived metrics as real columns."""
+        return comparison.with_derived(comparison.label_runs(self.runs, self.design_keys))
 
     def summary_table(self, metrics: Sequence[str] | None = None,
                       level: float = 0.95) -> pd.DataFrame:
-        """Mean and t-based confidence interval per metric per scenario (and design point).
+        """Mean and t-based confidence interval per metric per scenario (or design point).
 
         Long format: one row per (scenario, [point], metric) with n, mean, std, ci_low,
-        ci_high and half_width. NaN values (undefined rates) are left out of n.
+        ci_high, half_width and note (see :func:`cio_sim.comparison.summary_table`). In a
+        sweep ``scenario`` names the point by its parameter values. NaN values (undefined
+        rates) are left out of n.
         """
-        runs = self.runs
-        ok = runs[runs["error"].isna()] if len(runs) else runs
-        metrics = [m for m in (metrics or self.metrics()) if m in ok.columns]
-        group = ["scenario", "point"] if self._with_point else ["scenario"]
-        order = {name: i for i, name in enumerate(self._names)}
-        rows = []
-        for keys, frame in ok.groupby(group, sort=False):
-            keys = keys if isinstance(keys, tuple) else (keys,)
-            for metric in metrics:
-                values = frame[metric].to_numpy(dtype=float)
-                mean, low, high, n = mean_ci(values, level)
-                std = float(np.nanstd(values, ddof=1)) if n > 1 else math.nan
-                rows.append({**dict(zip(group, keys, strict=True)), "metric": metric, "n": n,
-                             "mean": mean, "std": std, "ci_low": low, "ci_high": high,
-                             "half_width": (high - low) / 2})
-        table = pd.DataFrame(rows, columns=[*group, "metric", "n", "mean", "std", "ci_low",
-                                            "ci_high", "half_width"])
-        if len(table):
-            table["_o"] = table["scenario"].map(order).fillna(len(order))
-            table = table.sort_values(["_o", *group[1:]], kind="stable").drop(columns="_o")
-        return table.reset_index(drop=True)
+        table = comparison.summary_table(self.runs, metrics, level, self.design_keys)
+        if "point" in table.columns:
+            table = table.sort_values("point", kind="stable").reset_index(drop=True)
+        return table
 
-    def comparison_table(self, metrics: Sequence[str] | None = None, level: float = 0.95,
-                         digits: int = 3) -> pd.DataFrame:
-        """Metrics as rows, scenarios as columns, cells 'mean ± CI half-width' (strings)."""
-        table = self.summary_table(metrics, level)
-        if self._with_point:
-            table = table.assign(scenario=table["scenario"] + "#" + table["point"].astype(str))
-        cols = list(dict.fromkeys(table["scenario"]))
-        metric_order = list(dict.fromkeys(table["metric"]))
-        cells = {(r.scenario, r.metric): _cell(r.mean, r.half_width, digits)
-                 for r in table.itertuples()}
-        return pd.DataFrame({c: [cells.get((c, m), "") for m in metric_order] for c in cols},
-                            index=pd.Index(metric_order, name="metric"))
+    def comparison_table(self, metrics: Sequence[str] | None = None,
+                         level: float = 0.95) -> pd.DataFrame:
+        """Metrics as rows, ``(scenario, statistic)`` as columns: the numbers of
+        :meth:`summary_table` side by side (mean, ci_low, ci_high, half_width, n, note)."""
+        return comparison.comparison_table(self.summary_table(metrics, level))
+
+    def paired_table(self, baseline: str | None = None, metrics: Sequence[str] | None = None,
+                     level: float = 0.95) -> pd.DataFrame:
+        """Paired differences of every scenario against ``baseline`` (default the first):
+        mean difference, its confidence interval and the share of replications in which each
+        scenario does better (see :func:`cio_sim.comparison.paired_table`)."""
+        return comparison.paired_table(self.runs, baseline, metrics, level, self.design_keys)
+
+    def compliance_sets(self) -> tuple[dict[str, list[str]], list[str]]:
+        """Kader strata judged per scenario, and the strata all share (like for like)."""
+        return comparison.compliance_sets(comparison.label_runs(self.runs, self.design_keys))
 
     # -- export
+
+    def _export_runs(self) -> pd.DataFrame:
+        """Every run (failed ones too) with the derived metrics as real columns."""
+        runs = self.runs.copy()
+        derived = self.metrics_frame()
+        if comparison.SHARED_COMPLIANCE in derived.columns:
+            runs[comparison.SHARED_COMPLIANCE] = derived[comparison.SHARED_COMPLIANCE]
+            runs = runs[[c for c in runs.columns if c != "error"] + ["error"]]
+        return runs
 
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write runs.csv, timeseries.csv (streamed) and summary.csv into ``directory``."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         runs_path = directory / "runs.csv"
-        self.runs.to_csv(runs_path, index=False)
+        self._export_runs().to_csv(runs_path, index=False)
         ts_path = directory / "timeseries.csv"
         first = True
         with ts_path.open("w", encoding="utf-8", newline="") as fh:
@@ -530,20 +531,12 @@ class BatchResult:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = [directory / f"{n}.parquet" for n in ("runs", "timeseries", "summary")]
-        runs = self.runs.copy()
+        runs = self._export_runs()
         runs["error"] = runs["error"].astype("string")
         runs.to_parquet(paths[0], index=False)
         self.timeseries.to_parquet(paths[1], index=False)
         self.summary_table().to_parquet(paths[2], index=False)
         return paths
-
-
-def _cell(mean: float, half: float, digits: int) -> str:
-    if math.isnan(mean):
-        return "n/a"
-    if math.isnan(half):
-        return f"{mean:.{digits}g}"
-    return f"{mean:.{digits}g} ± {half:.{digits - 1 if digits > 1 else 1}g}"
 
 
 def load_results(directory: str | Path) -> BatchResult:

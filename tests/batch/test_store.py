@@ -121,13 +121,19 @@ def test_summary_table_mean_and_t_interval():
     assert row["half_width"] == pytest.approx(half)
     assert row["ci_low"] == pytest.approx(2.0 - half)
     assert res.metrics() == ["x", "k"]
+    assert row["note"] == ""
 
 
 def test_comparison_table_layout():
     res = _result([1.0, 2.0, 3.0], names=("a", "b"))
     wide = res.comparison_table(["x", "k"])
-    assert list(wide.columns) == ["a", "b"] and list(wide.index) == ["x", "k"]
-    assert wide.loc["x", "a"].startswith("2 ± 2.5")
+    assert list(wide.columns.get_level_values(0).unique()) == ["a", "b"]
+    assert list(wide.columns.get_level_values(1).unique()) == [
+        "mean", "ci_low", "ci_high", "half_width", "n", "note"]
+    assert list(wide.index) == ["x", "k"]
+    assert wide.loc["x", ("a", "mean")] == pytest.approx(2.0)
+    assert wide.loc["x", ("a", "half_width")] == pytest.approx(
+        stats.t.ppf(0.975, 2) / math.sqrt(3))
 
 
 def test_load_and_export(tmp_path):
