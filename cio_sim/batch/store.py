@@ -340,9 +340,42 @@ class ResultStore:
         df["error"] = df["error"].astype(object).where(df["error"].notna(), None)
         return df
 
+    def _legacy_weekly(self) -> bool:
+        """True for a database of an earlier layout: weekly rows in a ``timeseries`` table."""
+        has = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'timeseries'").fetchone()
+        return has is not None and self.conn.execute(
+            "SELECT 1 FROM weekly LIMIT 1").fetchone() is None
+
+    def _iter_legacy(self, names: Sequence[str], with_point: bool,
+                     chunksize: int) -> Iterator[pd.DataFrame]:
+        """Weekly rows of the earlier layout (one SQL row per week), typed as written."""
+        types = {r[1]: (r[2] or "").upper()
+                 for r in self.conn.execute("PRAGMA table_info(timeseries)")}
+        data_cols = [c for c in types if c not in KEY_COLUMNS]
+        select = ", ".join('"' + c.replace('"', '""') + '"' for c in (*KEY_COLUMNS, *data_cols))
+        cursor = self.conn.execute(f"SELECT {select} FROM timeseries ORDER BY scenario_index, "
+                                   "point, replication, rowid")
+        while rows := cursor.fetchmany(chunksize):
+            df = pd.DataFrame.from_records(rows, columns=[*KEY_COLUMNS, *data_cols])
+            for col in data_cols:
+                kind, missing = types[col], df[col].isna().any()
+                if kind == "REAL" or (kind == "INTEGER" and missing):
+                    df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+                elif kind == "INTEGER":
+                    df[col] = df[col].astype("int64")
+                elif kind == "BOOLEAN" and not missing:
+                    df[col] = df[col].astype(bool)
+            df.insert(0, "scenario", [names[i] if 0 <= i < len(names) else str(i)
+                                      for i in df["scenario_index"]])
+            yield df.drop(columns=["scenario_index", *([] if with_point else ["point"])])
+
     def iter_timeseries(self, names: Sequence[str], with_point: bool = False,
                         chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
         """Weekly rows in run order, in chunks of about ``chunksize`` rows (for exports)."""
+        if self._legacy_weekly():
+            yield from self._iter_legacy(names, with_point, chunksize)
+            return
         cursor = self.conn.execute(
             "SELECT scenario_index, point, replication, data FROM weekly "
             "ORDER BY scenario_index, point, replication")

@@ -173,3 +173,22 @@ def test_load_results_errors(tmp_path):
     write_manifest(tmp_path, {"name": "x"})
     with pytest.raises(StoreError, match=DB_NAME):
         load_results(tmp_path)
+
+
+def test_store_of_the_earlier_layout_reads_its_weekly_rows(tmp_path):
+    """Folders written before weekly tables were stored per run still load."""
+    db = tmp_path / DB_NAME
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE timeseries (scenario_index INTEGER NOT NULL, point INTEGER "
+                "NOT NULL, replication INTEGER NOT NULL, step INTEGER, backlog INTEGER, "
+                "jaaragenda BOOLEAN, compliance_actual REAL)")
+    for rep in (1, 0):
+        con.executemany("INSERT INTO timeseries VALUES (0, 0, ?, ?, ?, ?, ?)",
+                        [(rep, w, 2 * w, 1, None if w == 1 else 0.5) for w in (1, 2)])
+    con.commit()
+    con.close()
+    ts = ResultStore(db).read_timeseries(["s"])
+    assert list(ts.columns) == ["scenario", "replication", "step", "backlog", "jaaragenda",
+                                "compliance_actual"]
+    assert ts["replication"].tolist() == [0, 0, 1, 1] and ts["step"].dtype == np.int64
+    assert ts["jaaragenda"].dtype == bool and ts["compliance_actual"].isna().sum() == 2
