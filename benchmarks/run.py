@@ -31,12 +31,8 @@ import mesa
 import numpy as np
 
 import cio_sim
+from cio_sim import run_batch
 from cio_sim.batch.seeds import run_seed
-
-try:
-    from cio_sim import run_batch
-except ImportError:  # older layout: the runner is not re-exported
-    from cio_sim.batch import run_batch
 
 SCENARIO = "consensus_2021"
 SEED = 1
