@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from .params import SCHEMA, Param, iter_params
+from .params import RULES, SCHEMA, Param, iter_params
 
 HEADER = """# Parameters
 
@@ -83,6 +83,10 @@ def render() -> str:
         out.append(f"## `{section}`\n")
         out.extend(table(rows))
         out.append("")
+    out.append("## Cross-field rules\n")
+    out.append("Checked after every value has passed its own range, by `load_scenario`, "
+               "`with_overrides` and `cio-sim validate` (`*`: every department).\n")
+    out.extend(f"- {rule.requirement} ({rule.reason})" for rule in RULES)
     return "\n".join(out).rstrip() + "\n"
 
 

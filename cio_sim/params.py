@@ -7,7 +7,9 @@ docs/glossary) or ``assumption: <reason>``. The schema is a nested mapping whose
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import math
+import numbers
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,79 @@ class Param:
         kind = "an integer" if isinstance(self.default, int) else "a number"
         return f"{kind} in [{lo}, {hi}]"
 
+    def coerce(self, value: Any) -> Any:
+        """The value converted to this parameter's type, or :class:`InvalidValue`.
+
+        Integer parameters accept whole floats (``4.0``); NaN and infinities are refused for
+        every number, and numbers are compared with the range only once they are finite.
+        """
+        if isinstance(self.default, bool):
+            if not isinstance(value, bool):
+                raise InvalidValue(self, value)
+            return value
+        if self.choices is not None:
+            if not isinstance(value, str | int | float) or value not in self.choices:
+                raise InvalidValue(self, value)
+            return value
+        if isinstance(self.default, int | float):
+            return self._number(value)
+        if not isinstance(value, self.kind):
+            raise InvalidValue(self, value)
+        return value
+
+    def _number(self, value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                or _is_numpy_bool(value):
+            raise InvalidValue(self, value)
+        if isinstance(value, numbers.Integral):
+            number: int | float = int(value)
+        else:
+            number = float(value)
+            if not math.isfinite(number):
+                raise InvalidValue(self, value, "not a finite number")
+        if isinstance(self.default, int):
+            if isinstance(number, float):
+                if not number.is_integer():
+                    raise InvalidValue(self, value, "not a whole number")
+                number = int(number)
+        elif isinstance(number, int):
+            if abs(number) > 2 ** 1000:        # float() would overflow
+                raise InvalidValue(self, value)
+            number = float(number)
+        if (self.low is not None and number < self.low) or (
+                self.high is not None and number > self.high):
+            raise InvalidValue(self, value)
+        return number
+
+
+def _is_numpy_bool(value: Any) -> bool:
+    return type(value).__name__ == "bool_"
+
+
+class InvalidValue(ValueError):
+    """A value a parameter does not allow; the message says what is allowed."""
+
+    def __init__(self, spec: Param, value: Any, why: str = ""):
+        self.spec, self.value = spec, value
+        reason = f" ({why})" if why else ""
+        super().__init__(f"got {compact(value)}{reason}; allowed: {spec.allowed()}")
+
+
+def compact(value: Any, width: int = 60) -> str:
+    """A value as it appears in messages: numbers short (1e+308, not 309 digits), long
+    text cut, never more than one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Integral) and abs(int(value)) >= 10 ** 12:
+        number = int(value)   # str() of a huge int is slow and limited; the exponent is enough
+        return f"{'-' if number < 0 else ''}about 1e+{int(math.log10(abs(number)))}"
+    if isinstance(value, float):
+        text = repr(value)
+        return text if len(text) <= 14 else f"{value:.6g}"
+    text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
 
 def A(reason: str) -> str:
     """Provenance string for an assumption, with its one-line reason."""
@@ -93,6 +168,10 @@ def _department(fulltime: bool, time_share: tuple[float, str], combined_psg: tup
 
 _MAX_T = positive(2, A("after two treatments a council forwards an item anyway"),
                   "treatments before forwarding anyway", "treatments", high=20, low=1)
+#: Most items per year from one stochastic origin: 200 is 17-40x the defaults; cost grows with
+#: items x members, and at every maximum a run takes about 15 s (benchmarks/scenario_cost.py).
+ARRIVALS_MAX = 200.0
+_RATE_CAP = " (at most 200 a year: cost grows with items x members)"
 _MEDIAN_OFFICE = A("office size not given; median of the reported offices (adr_extract §2)")
 
 def _voorportaal(quality: float, provenance: str, interval: int | Param,
@@ -111,13 +190,15 @@ def _voorportaal(quality: float, provenance: str, interval: int | Param,
 
 
 SCHEMA: dict[str, Any] = {
-    "horizon_weeks": positive(260, A("5-year runs, as the model-core issue asks"), "weeks to run",
-                              "weeks", high=2600, low=1),
+    "horizon_weeks": positive(260, A("5-year runs, as the model-core issue asks"),
+                              "weeks to run (at most 20 years: with every other parameter at "
+                              "its maximum a run then still fits a 2-core 24 GB machine)",
+                              "weeks", high=1040, low=1),
     "start_year": positive(2022, "RK:L3", "calendar year of week 0 (roadmap 2022-2025)", "year",
                            high=2100, low=2000),
     "extra_departments": positive(0, A("synthetic copies for scaling experiments only"),
-                                  "synthetic departments cloned from the twelve", "count",
-                                  high=1000),
+                                  "synthetic departments cloned from the twelve (at most 200: "
+                                  "cost grows with members x items)", "count", high=200),
     "regime": {
         "decision_rule": choice("consensus", ("consensus", "doorzettingsmacht"),
                                 "ADR:L968-970", "how the CIO-beraad decides"),
@@ -143,15 +224,17 @@ SCHEMA: dict[str, Any] = {
         "planned": Param(True, "RK (besluit_extract §4.2)",
                          "replay the dated roadmap milestones as planned arrivals"),
         "departmental_per_year": positive(12.0, A("ADR gives no proposal counts (§2)"),
-                                          "items brought in by departments", "per year",
-                                          high=1000),
+                                          "items brought in by departments" + _RATE_CAP,
+                                          "per year", high=ARRIVALS_MAX),
         "incident_per_year": positive(8.0, A("ADR gives no counts; agenda is incident-driven "
-                                             "ADR:L2237"), "incident-driven items", "per year",
-                                      high=1000),
+                                             "ADR:L2237"), "incident-driven items" + _RATE_CAP,
+                                      "per year", high=ARRIVALS_MAX),
         "parliamentary_per_year": positive(8.0, A("ADR gives no counts; toezeggingen ADR:L2237"),
-                                           "parliamentary commitments", "per year", high=1000),
+                                           "parliamentary commitments" + _RATE_CAP, "per year",
+                                           high=ARRIVALS_MAX),
         "cio_rijk_per_year": positive(5.0, A("ADR gives no counts"),
-                                      "items initiated by CIO Rijk", "per year", high=1000),
+                                      "items initiated by CIO Rijk" + _RATE_CAP, "per year",
+                                      high=ARRIVALS_MAX),
     },
     "proposals": {
         "impact_threshold": share(0.5, A("keuzematrix 'beperkte' vs 'veel invloed' split at "
@@ -422,6 +505,91 @@ SCHEMA: dict[str, Any] = {
                            (25.0, "ADR:L3195")),
     },
 }
+
+# ---------------------------------------------------------------------------- cross-field rules
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A constraint between parameters, checked once every value has passed its own range.
+
+    ``keys`` are dotted keys; a ``*`` part stands for every key of that table (every
+    department). ``test`` gets the values in the order of ``keys`` and is true when they are
+    allowed; ``requirement`` says in words what must hold; ``reason`` why (the mechanism).
+    """
+
+    keys: tuple[str, ...]
+    test: Callable[..., bool]
+    requirement: str
+    reason: str
+    kind: str = "other"     # "ordered", "share_sum" or "at_least_if": how the rule reads
+
+    def instances(self, values: Mapping[str, Any]) -> Iterator[tuple[str, ...]]:
+        """The rule's dotted keys with every ``*`` replaced by each key of its table."""
+        head, _, tail = self.keys[0].partition(".*.")
+        if not tail:
+            yield self.keys
+            return
+        node: Any = values
+        for part in head.split("."):
+            node = node[part]
+        for name in node:
+            yield tuple(k.replace(".*.", f".{name}.") for k in self.keys)
+
+    def violations(self, values: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], str]]:
+        """(keys, one-line message) for every instance of the rule the values break."""
+        for keys in self.instances(values):
+            got = [get(values, k) for k in keys]
+            if not self.test(*got):
+                shown = ", ".join(f"{k} = {compact(v)}" for k, v in zip(keys, got, strict=True))
+                need = self.requirement.replace("*", keys[0].split(".")[1]) \
+                    if ".*." in self.keys[0] else self.requirement
+                yield keys, f"{need} (got {shown}; {self.reason})"
+
+
+def ordered(low: str, high: str, reason: str) -> Rule:
+    """``low`` must not exceed ``high`` (the two ends of one range)."""
+    return Rule((low, high), lambda lo, hi: lo <= hi, f"{low} must not exceed {high}", reason,
+                "ordered")
+
+
+def share_sum(*keys: str, reason: str) -> Rule:
+    """Shares of one whole: they must add up to at most 1."""
+    return Rule(tuple(keys), lambda *v: sum(v) <= 1.0 + 1e-12,
+                f"{' + '.join(keys)} must be at most 1", reason, "share_sum")
+
+
+def at_least_if(key: str, flag: str, minimum: float, reason: str) -> Rule:
+    """``key`` must be at least ``minimum`` where the boolean ``flag`` is true."""
+    return Rule((key, flag), lambda value, on: not on or value >= minimum,
+                f"{key} must be at least {minimum:g} when {flag.rsplit('.', 1)[-1]} is true",
+                reason, "at_least_if")
+
+
+#: Every cross-field rule, found by reading how the model uses the parameters.
+RULES: tuple[Rule, ...] = (
+    ordered("positions.autonomy_low", "positions.autonomy_high",
+            "autonomy is drawn uniformly between them"),
+    ordered("positions.priority_low", "positions.priority_high",
+            "theme priorities are drawn uniformly between them"),
+    share_sum("proposals.p_simple", "proposals.p_complex",
+              reason="an item is simple, complex or else complicated"),
+    at_least_if("departments.*.time_share", "departments.*.fulltime", 0.5,
+                "a fulltime CIO spends at least half of the working time on the role"),
+)
+
+
+def get(values: Mapping[str, Any], dotted: str) -> Any:
+    """The value at a dotted key of a nested mapping."""
+    node: Any = values
+    for part in dotted.split("."):
+        node = node[part]
+    return node
+
+
+def rule_violations(values: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """Every (keys, message) of :data:`RULES` the resolved values break, in rule order."""
+    return [v for rule in RULES for v in rule.violations(values)]
+
 
 #: Voorportalen per set; the vooroverleg (informal, ADR:L984) precedes every CIO-beraad.
 VOORPORTAAL_SETS: dict[str, tuple[str, ...]] = {

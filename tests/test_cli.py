@@ -127,7 +127,7 @@ def test_validate_params_list_help(tmp_path, capsys):
     code, out, _ = _cli(capsys, "params", str(good), "--set", "horizon_weeks=52")
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("horizon_weeks"))
-    assert "52" in line and "weeks" in line and "--set" in line and "[1, 2600]" in line
+    assert "52" in line and "weeks" in line and "--set" in line and "[1, 1040]" in line
     rule = next(x for x in out.splitlines() if x.startswith("regime.decision_rule"))
     assert "doorzettingsmacht" in rule and "mine.toml" in rule
 
