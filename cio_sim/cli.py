@@ -13,6 +13,7 @@ import os
 import shlex
 import sys
 import textwrap
+import warnings
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -35,7 +36,15 @@ from .batch import (
 from .batch import Cell as _Cell
 from .batch.runner import first_error
 from .batch.store import HEADLINE_METRICS, BatchResult
-from .scenario import Scenario, ScenarioError, bundled_names, load_scenario
+from .scenario import (
+    CostWarning,
+    Scenario,
+    ScenarioError,
+    bundled_names,
+    folder_name,
+    load_scenario,
+    read_toml_file,
+)
 
 PROG = "cio-sim"
 EXIT_USAGE = 2
@@ -138,8 +147,7 @@ def _write_report(result: BatchResult, out: Path) -> Path | None:
 # ---------------------------------------------------------------------------- commands
 
 def _scenario(ref: str, sets: Sequence[str] | None) -> Scenario:
-    scenario = load_scenario(ref)
-    return scenario.with_overrides(list(sets)) if sets else scenario
+    return load_scenario(ref, list(sets) if sets else None)
 
 
 def _command_line(argv: Sequence[str]) -> str:
@@ -148,7 +156,7 @@ def _command_line(argv: Sequence[str]) -> str:
 
 def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = _scenario(args.scenario, args.set)
-    out = Path(args.out) if args.out else Path("results") / scenario.name
+    out = Path(args.out) if args.out else Path("results") / scenario.folder_name()
     plan = plan_batch("run", scenario.name, [_Cell(0, 0, scenario)], [scenario.name],
                       args.replications, args.seed, args.workers, args.backend, out,
                       args.resume, args.force, extra={"overrides": list(args.set)},
@@ -168,7 +176,7 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenarios = [_scenario(ref, args.set) for ref in args.scenarios]
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
                         None, args.resume, args.force, command=_command_line(argv))
-    out = Path(args.out) if args.out else Path("results") / plan.name
+    out = Path(args.out) if args.out else Path("results") / folder_name(plan.name)
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
                         out, args.resume, args.force, command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
@@ -186,7 +194,7 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
     exp = load_experiment(args.experiment)
-    out = Path(args.out) if args.out else Path("results") / exp.name
+    out = Path(args.out) if args.out else Path("results") / folder_name(exp.name)
     plan = plan_sweep(exp, out, args.resume, args.workers, args.backend, args.replications,
                       args.seed, args.force, command=_command_line(argv), weekly=args.weekly)
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
@@ -242,11 +250,9 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def _experiment_kind(path: Path) -> str | None:
     """'sweep' or 'morris' for experiment files, None for scenarios (or unreadable files)."""
-    import tomllib
-
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+        data = read_toml_file(path)     # refuses FIFOs, devices, huge and deep files
+    except ScenarioError:
         return None
     if "parameters" in data and ("regimes" in data or "trajectories" in data):
         return "morris"
@@ -464,6 +470,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Cost warnings as one line on stderr; other warnings as Python prints them."""
+    if issubclass(category, CostWarning):
+        sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cio-sim`` console script. Returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -481,7 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: error: --scheduler needs --backend dask\n")
         return EXIT_USAGE
     try:
-        return args.func(args, argv)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args, argv)
     except (ScenarioError, BatchError, StoreError, CLIError) as exc:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"{PROG}: error: {message}\n")

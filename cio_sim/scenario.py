@@ -7,24 +7,50 @@ import copy
 import difflib
 import hashlib
 import json
+import os
+import re
+import stat
 import tomllib
-from collections.abc import Iterable, Mapping
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .params import SCHEMA, Param, defaults, iter_params
+from .params import SCHEMA, InvalidValue, Param, compact, defaults, iter_params, rule_violations
 
 META_KEYS = ("name", "description", "extends")
 
+#: Largest scenario file read (bytes); the bundled ones are under 2 KB.
+MAX_BYTES = 1_000_000
+#: Deepest nesting of tables and arrays in a scenario file; the schema is three deep.
+MAX_DEPTH = 16
+#: Longest chain of files linked by ``extends``.
+MAX_EXTENDS = 32
+#: Longest scenario name (a label shown in reports, not a path).
+MAX_NAME = 200
+
 
 class ScenarioError(ValueError):
-    """A scenario or parameter is invalid. Its message is one line: where, which key, what."""
+    """A scenario or parameter is invalid. Its message is one line: where, which key, what.
 
-    def __init__(self, source: str, key: str | None, message: str):
-        self.source, self.key, self.detail = source, key, message
+    ``via`` lists the files that extend ``source``, nearest first, so an error inside an
+    ``extends`` target also says where that target was reached from.
+    """
+
+    def __init__(self, source: str, key: str | None, message: str, via: Sequence[str] = ()):
+        self.source, self.key, self.detail, self.via = source, key, message, tuple(via)
         where = source if key is None else f"{source}: {key}"
-        super().__init__(f"{where}: {message}")
+        tail = ""
+        if self.via:
+            tail = " (extended by " + ", extended by ".join(self.via) + ")"
+        super().__init__(" ".join(f"{where}: {message}{tail}".split()))
+
+
+class CostWarning(UserWarning):
+    """A scenario whose runs are estimated to exceed :data:`RUN_BUDGET_SECONDS` or
+    :data:`RUN_BUDGET_MB`; it still runs, the warning gives the estimate."""
 
 
 def bundled_dir() -> Path:
@@ -41,121 +67,290 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in bundled_dir().glob("*.toml"))
 
 
+def _is_name(text: str) -> bool:
+    return not text.endswith(".toml") and "/" not in text and "\\" not in text
+
+
+def _exists(path: Path) -> bool:
+    """Whether something is at `path`, without opening it (a FIFO would block)."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _resolve_path(ref: str | Path, relative_to: Path | None = None) -> Path:
+    """The file a scenario reference names. A bare name is a bundled scenario (or, inside an
+    ``extends``, a sibling ``name.toml``); a relative path is taken relative to the
+    extending file's folder only (`relative_to`), or to the working directory at the top."""
     text = str(ref)
-    if not text.endswith(".toml") and "/" not in text and "\\" not in text:
+    if not text or "\0" in text:
+        raise ScenarioError(_clip(text), None, "not a scenario name or path")
+    if _is_name(text):
         path = bundled_dir() / f"{text}.toml"
-        if path.exists():
+        if _exists(path):
             return path
-        if relative_to is not None and (relative_to / f"{text}.toml").exists():
+        if relative_to is not None and _exists(relative_to / f"{text}.toml"):
             return relative_to / f"{text}.toml"
         close = difflib.get_close_matches(text, bundled_names(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise ScenarioError(text, None, f"no bundled scenario of that name (bundled: "
+        raise ScenarioError(_clip(text), None, f"no bundled scenario of that name (bundled: "
                             f"{', '.join(bundled_names())}){hint}")
-    path = Path(text)
-    if not path.is_absolute() and relative_to is not None and not path.exists():
+    path = Path(text).expanduser() if relative_to is None else Path(text)
+    if not path.is_absolute() and relative_to is not None:
         path = relative_to / path
-    if not path.exists():
-        raise ScenarioError(text, None, "file not found")
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        raise ScenarioError(_clip(text), None, "file not found") from None
+    except OSError as exc:
+        raise ScenarioError(_clip(text), None, f"cannot be read ({exc.strerror})") from None
     return path
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _clip(text: str, width: int = 120) -> str:
+    """Text for a message: one line, at most `width` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest nesting of [ and { outside strings and comments (a scan, no recursion)."""
+    depth = deepest = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|'
+                     r"'[^'\n]*'|#[^\n]*|[\[\]{}]")
+
+
+def read_toml_file(path: str | Path) -> dict[str, Any]:
+    """Read a TOML file safely: a regular file of at most :data:`MAX_BYTES`, UTF-8 (a byte
+    order mark is allowed), nested at most :data:`MAX_DEPTH` deep. Anything else raises a
+    one-line :class:`ScenarioError` naming the file."""
+    src = str(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), None, f"not valid TOML ({exc})") from None
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ScenarioError(src, None, "file not found") from None
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(src, None, f"cannot be read ({_why(exc)})") from None
+    _check_regular(src, info.st_mode, info.st_size)
+    try:
+        # O_NONBLOCK: should the path have become a FIFO since the stat, opening cannot hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            _check_regular(src, info.st_mode, info.st_size)
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(str(path), None, f"cannot be read ({exc.strerror})") from None
+        raise ScenarioError(src, None, f"cannot be read ({_why(exc)})") from None
+    if len(raw) > MAX_BYTES:
+        _check_regular(src, stat.S_IFREG, len(raw))
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ScenarioError(src, None, "is UTF-16 text; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(src, None, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+                            f"offset {exc.start}); save it as UTF-8") from None
+    if _nesting_depth(text) > MAX_DEPTH:
+        raise ScenarioError(src, None, f"nested more than {MAX_DEPTH} levels deep")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(src, None, f"not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ScenarioError(src, None, f"nested more than {MAX_DEPTH} levels deep") from None
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _check_regular(src: str, mode: int, size: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise ScenarioError(src, None, "is a directory, not a scenario file")
+    if not stat.S_ISREG(mode):
+        raise ScenarioError(src, None, "is not a regular file (a FIFO, device or socket); "
+                            "a scenario is a .toml file")
+    if size > MAX_BYTES:
+        raise ScenarioError(src, None, f"is {compact(size)} bytes; a scenario file may be at "
+                            f"most {MAX_BYTES:,} bytes")
+
+
+def _real(path: Path) -> Path:
+    """The path with symlinks and `..` resolved, for cycle detection."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ScenarioError(str(path), None, f"cannot be resolved ({_why(exc)})") from None
 
 
 def _check_value(source: str, key: str, spec: Param, value: Any) -> Any:
     """Return the value coerced to the parameter's type, or raise a one-line ScenarioError."""
-    kind = spec.kind
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise ScenarioError(source, key, f"got {value!r}; allowed: {spec.allowed()}")
-        return value
-    if spec.choices is not None:
-        if value not in spec.choices:
-            close = difflib.get_close_matches(str(value), [str(c) for c in spec.choices], n=1)
+    try:
+        return spec.coerce(value)
+    except InvalidValue as exc:
+        hint = ""
+        if spec.choices is not None and isinstance(value, str):
+            close = difflib.get_close_matches(value, [str(c) for c in spec.choices], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ScenarioError(source, key, f"got {value!r}; allowed: {spec.allowed()}{hint}")
-        return value
-    if kind in (int, float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ScenarioError(source, key, f"got {value!r}; allowed: {spec.allowed()}")
-        if kind is int:
-            if float(value) != int(value):
-                raise ScenarioError(source, key, f"got {value!r}; allowed: {spec.allowed()}")
-            value = int(value)
-        else:
-            value = float(value)
-        if (spec.low is not None and value < spec.low) or (
-                spec.high is not None and value > spec.high):
-            raise ScenarioError(source, key, f"got {value!r}; allowed: {spec.allowed()}")
-        return value
-    if not isinstance(value, kind):
-        raise ScenarioError(source, key, f"got {value!r}; allowed: {spec.allowed()}")
-    return value
+        raise ScenarioError(source, key, f"{exc}{hint}") from None
 
 
 def _merge(source: str, target: dict[str, Any], schema: Mapping[str, Any],
-           overrides: Mapping[str, Any], prefix: str = "") -> None:
+           overrides: Mapping[str, Any], prefix: str = "",
+           via: Sequence[str] = ()) -> None:
     """Validate `overrides` against `schema` and write them into `target` in place."""
     for key, value in overrides.items():
+        if not isinstance(key, str):
+            raise ScenarioError(source, f"{prefix}{compact(key)}", "keys must be strings",
+                                via)
         dotted = f"{prefix}{key}"
         if key not in schema:
             close = difflib.get_close_matches(key, list(schema), n=1)
             hint = f" (did you mean '{prefix}{close[0]}'?)" if close else ""
             allowed = ", ".join(schema) if len(schema) <= 14 else f"{len(schema)} keys"
-            raise ScenarioError(source, dotted, f"unknown key{hint}; allowed here: {allowed}")
+            raise ScenarioError(source, _clip(dotted),
+                                f"unknown key{hint}; allowed here: {allowed}", via)
         spec = schema[key]
         if isinstance(spec, Param):
-            target[key] = _check_value(source, dotted, spec, value)
+            try:
+                target[key] = _check_value(source, dotted, spec, value)
+            except ScenarioError as exc:
+                raise ScenarioError(exc.source, exc.key, exc.detail, via) from None
         elif not isinstance(value, Mapping):
             raise ScenarioError(source, dotted, "expected a table of keys: "
-                                + ", ".join(spec)[:200])
+                                + ", ".join(spec)[:200], via)
         else:
-            _merge(source, target[key], spec, value, dotted + ".")
+            _merge(source, target[key], spec, value, dotted + ".", via)
 
 
-def _cross_check(source: str, values: dict[str, Any]) -> None:
-    pos = values["positions"]
-    if pos["autonomy_low"] > pos["autonomy_high"]:
-        raise ScenarioError(source, "positions.autonomy_low",
-                            "must not exceed positions.autonomy_high")
-    for code, dept in values["departments"].items():
-        if dept["fulltime"] and dept["time_share"] < 0.5:
-            raise ScenarioError(source, f"departments.{code}.time_share",
-                                "a fulltime CIO needs a time_share of at least 0.5")
+def _cross_check(source: str, values: dict[str, Any],
+                 blame: Mapping[str, tuple[int, str, Sequence[str]]] | None = None) -> None:
+    """Raise on the first cross-field rule (:data:`cio_sim.params.RULES`) the values break.
+
+    `blame` maps a dotted key to (order, file, via) of the layer that last set it; the error
+    names the key set last and the file in which it is written."""
+    for keys, message in rule_violations(values):
+        blamed = [(blame[k][0], k) for k in keys if blame and k in blame]
+        key = max(blamed)[1] if blamed else keys[0]
+        where, via = (blame[key][1], blame[key][2]) if blamed and blame else (source, ())
+        raise ScenarioError(where, key, message, via)
 
 
+def check(values: dict[str, Any], source: str = "<values>") -> None:
+    """Check a nested dict of values in full: every key known, every value allowed (finite,
+    in range, of the right type) and every cross-field rule met."""
+    reference = defaults()
+    _merge(source, reference, SCHEMA, values)
+    missing = [k for k, _ in iter_params() if not _has(values, k)]
+    if missing:
+        raise ScenarioError(source, missing[0], "missing")
+    _cross_check(source, values)
+
+
+def _has(values: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = values
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+# ---------------------------------------------------------------------------- cost
+
+#: A run estimated to take longer than this (CPU seconds) gets a :class:`CostWarning`: 40x a
+#: default run (0.05 s), so 30 replications take over a minute.
+RUN_BUDGET_SECONDS = 2.0
+#: A run estimated to need more memory than this (MB) gets a :class:`CostWarning` (two
+#: workers on a 24 GB machine keep a wide margin).
+RUN_BUDGET_MB = 2000.0
+#: Fitted, on the generous side, on runs measured on a 2-core machine
+#: (benchmarks/scenario_cost.py): CPU seconds per item, per (item x member) and per
+#: (week x member); MB per (item x member) above the interpreter's base.
+_SEC_PER_ITEM = 4e-5
+_SEC_PER_ITEM_MEMBER = 6e-7
+_SEC_PER_WEEK_MEMBER = 1e-5
+_MB_PER_ITEM_MEMBER = 1e-4
+_BASE_MB = 180.0
+#: Advisory members (uitvoeringsorganisaties) and planned roadmap items per run.
+_ADVISORY = 5
+_PLANNED = 57
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse 'dotted.key=value' (value in TOML syntax; bare words are strings)."""
-    if "=" not in text:
-        raise ScenarioError("--set", text, "expected KEY=VALUE, e.g. regime.decision_rule="
-                            "doorzettingsmacht")
+    if not isinstance(text, str) or "=" not in text:
+        raise ScenarioError("--set", compact(text), "expected KEY=VALUE, e.g. "
+                            "regime.decision_rule=doorzettingsmacht")
     key, raw = (part.strip() for part in text.split("=", 1))
+    if _nesting_depth(raw) > MAX_DEPTH:
+        raise ScenarioError("--set", key, f"value nested more than {MAX_DEPTH} levels deep")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         value = raw
     return key, value
 
 
-def nest(assignments: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn {'a.b': 1} into {'a': {'b': 1}}."""
+def nest(assignments: Mapping[str, Any], source: str = "--set") -> dict[str, Any]:
+    """Turn {'a.b': 1} into {'a': {'b': 1}}; a key given both as a value and as a table
+    ('a=1' and 'a.b=2') or twice raises a ScenarioError."""
     out: dict[str, Any] = {}
+    tables: set[int] = {id(out)}        # the dicts made here (never a caller's value)
+    seen: dict[str, str] = {}
     for dotted, value in assignments.items():
+        if not isinstance(dotted, str):
+            raise ScenarioError(source, compact(dotted), "keys must be dotted strings")
         node = out
         parts = dotted.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
+        for depth, part in enumerate(parts[:-1]):
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+                tables.add(id(child))
+            elif id(child) not in tables:
+                raise _conflict(source, dotted, ".".join(parts[:depth + 1]), seen)
+            node = child
+        if parts[-1] in node:
+            raise _conflict(source, dotted, dotted, seen)
         node[parts[-1]] = value
+        seen[dotted] = dotted
     return out
+
+
+def _conflict(source: str, dotted: str, prefix: str, seen: Mapping[str, str]) -> ScenarioError:
+    other = next((k for k in seen if k == prefix or k.startswith(prefix + ".")
+                  or prefix.startswith(k + ".")), prefix)
+    return ScenarioError(source, dotted, f"conflicts with {other}: a key is either a value or "
+                         "a table of keys, and is set once")
+
+
+def folder_name(label: str, fallback: str = "scenario") -> str:
+    """A safe folder name for a scenario label: letters, digits, '.', '_' and '-' only, no
+    leading dot, at most 100 characters. A name is a label, never a path."""
+    text = unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[:100].rstrip("._-")
+    return slug or fallback
+
+
+def _check_name(source: str, name: Any, via: Sequence[str] = ()) -> str:
+    if not isinstance(name, str):
+        raise ScenarioError(source, "name", f"got {compact(name)}; allowed: a string", via)
+    if not name.strip() or len(name) > MAX_NAME or any(
+            unicodedata.category(c).startswith("C") for c in name):
+        raise ScenarioError(source, "name", f"got {compact(name)}; allowed: a label of 1 to "
+                            f"{MAX_NAME} printable characters", via)
+    return name
 
 
 @dataclass
@@ -171,14 +366,26 @@ class Scenario:
 
     def with_overrides(self, overrides: Mapping[str, Any] | Iterable[str],
                        source: str = "--set") -> Scenario:
-        """A copy with dotted-key overrides ({'a.b': v} or ['a.b=v', ...]) applied."""
+        """A copy with dotted-key overrides ({'a.b': v} or ['a.b=v', ...]) applied.
+
+        Every value is checked (type, finite, range) and then every cross-field rule."""
+        scenario = self._overridden(overrides, source)
+        scenario.warn_if_costly(stacklevel=3)
+        return scenario
+
+    def _overridden(self, overrides: Mapping[str, Any] | Iterable[str],
+                    source: str) -> Scenario:
+        if isinstance(overrides, str):
+            overrides = [overrides]
         if not isinstance(overrides, Mapping):
             overrides = dict(parse_assignment(t) for t in overrides)
         values = copy.deepcopy(self.values)
-        _merge(source, values, SCHEMA, nest(overrides))
-        _cross_check(source, values)
+        tree = nest(overrides, source)
+        _merge(source, values, SCHEMA, tree)
+        changed = flatten(tree)
+        _cross_check(source, values, {k: (0, source, ()) for k in changed})
         prov = dict(self.provenance_overrides)
-        prov.update({k: f"scenario override ({source})" for k in overrides})
+        prov.update({k: f"scenario override ({source})" for k in changed})
         return Scenario(self.name, values, self.description, self.source, self.chain, prov)
 
     def get(self, dotted: str) -> Any:
@@ -187,10 +394,49 @@ class Scenario:
             node = node[part]
         return node
 
+    @property
+    def label(self) -> str:
+        """The scenario name as shown in tables and reports (never used as a path)."""
+        return self.name
+
+    def folder_name(self) -> str:
+        """The default results folder name for this scenario: a safe slug of its name."""
+        return folder_name(self.name)
+
     def digest(self) -> str:
         """Stable hash of the resolved values (for manifests and resume checks)."""
         blob = json.dumps(self.values, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def cost_estimate(self) -> tuple[float, float]:
+        """Estimated (CPU seconds, peak MB) of one run, from the parameters that drive cost:
+        horizon, arrival rates and members (twelve + extra departments + advisory). A rough fit (see :data:`RUN_BUDGET_SECONDS`)."""
+        v = self.values
+        years = v["horizon_weeks"] / 52.0
+        items = _PLANNED + years * sum(float(r) for k, r in v["arrivals"].items()
+                                       if k.endswith("_per_year"))
+        members = 12 + v["extra_departments"] + _ADVISORY
+        weeks = v["horizon_weeks"]
+        seconds = (_SEC_PER_ITEM * items + _SEC_PER_ITEM_MEMBER * items * members
+                   + _SEC_PER_WEEK_MEMBER * weeks * members)
+        megabytes = _BASE_MB + _MB_PER_ITEM_MEMBER * items * members
+        return seconds, megabytes
+
+    def cost_warning(self) -> str | None:
+        """One line when a run is estimated to exceed the budget, else None."""
+        seconds, megabytes = self.cost_estimate()
+        if seconds <= RUN_BUDGET_SECONDS and megabytes <= RUN_BUDGET_MB:
+            return None
+        return (f"{self.source}: scenario '{_clip(self.name, 40)}' is "
+                f"estimated at about {_duration(seconds)} and {megabytes / 1000:.1f} GB per "
+                f"run (budget {RUN_BUDGET_SECONDS:g} s, {RUN_BUDGET_MB / 1000:g} GB); cost "
+                "grows with horizon_weeks x arrival rates x (12 + extra_departments)")
+
+    def warn_if_costly(self, stacklevel: int = 2) -> None:
+        """Issue a :class:`CostWarning` when :meth:`cost_warning` has something to say."""
+        message = self.cost_warning()
+        if message:
+            warnings.warn(message, CostWarning, stacklevel=stacklevel + 1)
 
     def parameter_table(self):
         """DataFrame of every resolved parameter with default, unit, range and provenance."""
@@ -207,29 +453,50 @@ class Scenario:
         return pd.DataFrame(rows)
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], list[str], str]:
-    if path in seen:
-        cycle = " -> ".join(p.name for p in (*seen, path))
-        raise ScenarioError(str(path), "extends", f"cycle in extends ({cycle})")
-    data = _read_toml(path)
-    values = defaults()
-    chain: list[str] = []
-    parent = data.get("extends")
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise ScenarioError(str(path), "extends", "must be a scenario name or a path")
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _read_chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The file and every file it extends, read once each, the root (first read) last.
+
+    A relative ``extends`` is resolved against the extending file's folder only; cycles are
+    detected on fully resolved paths (``..`` and symlinks included)."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    seen: list[Path] = []
+    current = path
+    while True:
+        via = [str(p) for p, _ in reversed(chain)]     # the files that extend `current`
+        real = _real(current)
         try:
-            parent_path = _resolve_path(parent, path.parent)
+            data = read_toml_file(current)
         except ScenarioError as exc:
-            raise ScenarioError(str(path), "extends", exc.detail) from None
-        values, chain, _ = _load_chain(parent_path, (*seen, path))
-    for key in ("name", "description"):
-        if key in data and not isinstance(data[key], str):
-            raise ScenarioError(str(path), key, "must be a string")
-    body = {k: v for k, v in data.items() if k not in META_KEYS}
-    _merge(str(path), values, SCHEMA, body)
-    _cross_check(str(path), values)
-    return values, [*chain, str(path)], data.get("description", "")
+            raise ScenarioError(exc.source, exc.key, exc.detail, via) from None
+        chain.append((current, data))
+        seen.append(real)
+        parent = data.get("extends")
+        if parent is None:
+            return chain
+        if not isinstance(parent, str):
+            raise ScenarioError(str(current), "extends", f"got {compact(parent)}; allowed: a "
+                                "scenario name or a path", via)
+        try:
+            parent_path = _resolve_path(parent, current.parent)
+        except ScenarioError as exc:
+            raise ScenarioError(str(current), "extends", f"{_clip(parent)}: {exc.detail}",
+                                via) from None
+        parent_real = _real(parent_path)
+        if parent_real in seen:
+            cycle = " -> ".join(p.name for p in [*seen, parent_real])
+            raise ScenarioError(str(current), "extends", f"cycle in extends ({cycle})", via)
+        if len(chain) >= MAX_EXTENDS:
+            raise ScenarioError(str(current), "extends", f"more than {MAX_EXTENDS} files in "
+                                "one extends chain", via)
+        current = parent_path
 
 
 def load_scenario(ref: str | Path | Scenario = "consensus_2021",
@@ -237,30 +504,50 @@ def load_scenario(ref: str | Path | Scenario = "consensus_2021",
     """Load a bundled scenario by name, or a .toml file by path, and validate it.
 
     ``overrides`` are dotted keys (``{"regime.decision_rule": "doorzettingsmacht"}`` or
-    ``["departments.FIN.time_share=0.5"]``) applied on top.
+    ``["departments.FIN.time_share=0.5"]``) applied on top. Every error is a one-line
+    :class:`ScenarioError` naming the file where the problem is written; a scenario estimated
+    to exceed the run budget gives a :class:`CostWarning`.
     """
     if isinstance(ref, Scenario):
         scenario = ref
     else:
-        path = _resolve_path(ref)
-        values, chain, description = _load_chain(path, ())
-        data_name = _read_toml(path).get("name")
-        overridden = {}
-        for p in chain:
-            flat = flatten({k: v for k, v in _read_toml(Path(p)).items()
-                             if k not in META_KEYS})
-            overridden.update({k: f"scenario {Path(p).name}" for k in flat})
-        scenario = Scenario(data_name or path.stem, values, description, str(path),
-                            tuple(chain), overridden)
+        if not isinstance(ref, str | os.PathLike):
+            raise ScenarioError(compact(ref), None, "expected a scenario name or a path")
+        scenario = _load_file(_resolve_path(ref))
     if overrides:
-        scenario = scenario.with_overrides(overrides)
+        scenario = scenario._overridden(overrides, "--set")
+    scenario.warn_if_costly(stacklevel=2)
     return scenario
+
+
+def _load_file(path: Path) -> Scenario:
+    chain = list(reversed(_read_chain(path)))     # root first
+    values = defaults()
+    blame: dict[str, tuple[int, str, Sequence[str]]] = {}
+    overridden: dict[str, str] = {}
+    for i, (p, data) in enumerate(chain):
+        via = [str(q) for q, _ in reversed(chain[i + 1:])]
+        for key in ("name", "description"):
+            if key in data and not isinstance(data[key], str):
+                raise ScenarioError(str(p), key, f"got {compact(data[key])}; allowed: a "
+                                    "string", via)
+        if "name" in data:
+            _check_name(str(p), data["name"], via)
+        body = {k: v for k, v in data.items() if k not in META_KEYS}
+        _merge(str(p), values, SCHEMA, body, via=via)
+        for key in flatten(body):
+            blame[key] = (i, str(p), via)
+            overridden[key] = f"scenario {p.name}"
+    _cross_check(str(path), values, blame)
+    top = chain[-1][1]
+    return Scenario(top.get("name") or path.stem, values, top.get("description", ""), str(path),
+                    tuple(str(p) for p, _ in chain), overridden)
 
 
 def from_dict(name: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """A scenario from the defaults plus nested or dotted overrides (no file involved)."""
-    values = defaults()
-    scenario = Scenario(name, values)
+    _check_name("<from_dict>", name)
+    scenario = Scenario(name, defaults())
     return scenario.with_overrides(flatten(overrides or {}), source=name) if overrides \
         else scenario
 
