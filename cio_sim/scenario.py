@@ -43,7 +43,10 @@ class ScenarioError(ValueError):
         self.source, self.key, self.detail, self.via = source, key, message, tuple(via)
         where = source if key is None else f"{source}: {key}"
         tail = ""
-        if self.via:
+        if len(self.via) > 2:
+            tail = (f" (extended by {self.via[0]}, ..., extended by {self.via[-1]}; "
+                    f"{len(self.via) + 1} files in the chain)")
+        elif self.via:
             tail = " (extended by " + ", extended by ".join(self.via) + ")"
         super().__init__(" ".join(f"{where}: {message}{tail}".split()))
 
@@ -248,26 +251,6 @@ def _cross_check(source: str, values: dict[str, Any],
         raise ScenarioError(where, key, message, via)
 
 
-def check(values: dict[str, Any], source: str = "<values>") -> None:
-    """Check a nested dict of values in full: every key known, every value allowed (finite,
-    in range, of the right type) and every cross-field rule met."""
-    reference = defaults()
-    _merge(source, reference, SCHEMA, values)
-    missing = [k for k, _ in iter_params() if not _has(values, k)]
-    if missing:
-        raise ScenarioError(source, missing[0], "missing")
-    _cross_check(source, values)
-
-
-def _has(values: Mapping[str, Any], dotted: str) -> bool:
-    node: Any = values
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return False
-        node = node[part]
-    return True
-
-
 # ---------------------------------------------------------------------------- cost
 
 #: A run estimated to take longer than this (CPU seconds) gets a :class:`CostWarning`: 40x a
@@ -410,7 +393,8 @@ class Scenario:
 
     def cost_estimate(self) -> tuple[float, float]:
         """Estimated (CPU seconds, peak MB) of one run, from the parameters that drive cost:
-        horizon, arrival rates and members (twelve + extra departments + advisory). A rough fit (see :data:`RUN_BUDGET_SECONDS`)."""
+        horizon, arrival rates and members (twelve + extra departments + advisory). A rough,
+        generous fit (see :data:`RUN_BUDGET_SECONDS`)."""
         v = self.values
         years = v["horizon_weeks"] / 52.0
         items = _PLANNED + years * sum(float(r) for k, r in v["arrivals"].items()
@@ -492,7 +476,8 @@ def _read_chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
         parent_real = _real(parent_path)
         if parent_real in seen:
             cycle = " -> ".join(p.name for p in [*seen, parent_real])
-            raise ScenarioError(str(current), "extends", f"cycle in extends ({cycle})", via)
+            raise ScenarioError(str(current), "extends", f"cycle in extends ({_clip(cycle)})",
+                                via)
         if len(chain) >= MAX_EXTENDS:
             raise ScenarioError(str(current), "extends", f"more than {MAX_EXTENDS} files in "
                                 "one extends chain", via)
