@@ -8,14 +8,13 @@ The design is either ``[grid]`` (dotted key = [values], full factorial) or ``[sa
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..params import lookup
-from ..scenario import Scenario, ScenarioError, flatten, load_scenario
+from ..scenario import Scenario, ScenarioError, flatten, load_scenario, read_toml_file
 from . import designs
 
 EXPERIMENT_KEYS = ("name", "description", "scenario", "replications", "seed", "set", "grid",
@@ -93,14 +92,7 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment (sweep) file; every design point is checked."""
     src = str(path)
     p = Path(path)
-    if not p.exists():
-        raise ScenarioError(src, None, "file not found")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(src, None, f"not valid TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(src, None, f"cannot be read ({exc})") from None
+    data = read_toml_file(p)    # a regular UTF-8 file of bounded size and depth, or one line
     for key in data:
         if key not in EXPERIMENT_KEYS:
             close = difflib.get_close_matches(key, EXPERIMENT_KEYS, n=1)
