@@ -1,4 +1,4 @@
-"""The ``cio-sim`` command line: run, compare, sweep, validate, params, list, report.
+"""The ``cio-sim`` command line: run, compare, sweep, validate, params, list, report, repair.
 
 User errors (bad scenario files, unknown keys, bad ``--set``, a results directory that does
 not match) print one line ``cio-sim: error: ...`` to stderr and exit with status 2, before
@@ -25,6 +25,7 @@ from . import __version__
 from .batch import (
     BatchError,
     StoreError,
+    StoreWriteError,
     backends,
     execute,
     load_experiment,
@@ -32,6 +33,7 @@ from .batch import (
     plan_batch,
     plan_compare,
     plan_sweep,
+    repair_store,
 )
 from .batch import Cell as _Cell
 from .batch.runner import first_error
@@ -314,9 +316,28 @@ def cmd_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def cmd_report(args: argparse.Namespace, argv: Sequence[str]) -> int:
     directory = Path(args.dir)
-    result = load_results(directory)
-    report = _write_report(result, directory)
+    out = Path(args.out) if args.out else directory
+    with load_results(directory) as result:
+        stored, expected = len(result.runs), result.manifest.get("runs_expected")
+        status = result.manifest.get("status")
+        if stored == 0:
+            raise CLIError(f"{directory}: no runs stored yet (status {status}); continue the "
+                           "batch with --resume")
+        if status != "complete":
+            sys.stderr.write(f"{PROG}: note: {directory} is {status}: {stored} of {expected} "
+                             "runs stored; the report covers those\n")
+        try:
+            report = _write_report(result, out)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise CLIError(f"{out}: cannot write the report here ({reason}); choose another "
+                           "folder with --out") from None
     print(f"report: {report}")
+    return 0
+
+
+def cmd_repair(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    print("\n".join(repair_store(args.dir).lines()))
     return 0
 
 
@@ -464,9 +485,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("report", "write report.md with figures from a results directory",
             "Read a results directory and write report.md with figures and a summary table "
-            "into it.", "example:\n  cio-sim report results/consensus_2021")
+            "into it (or into --out). The results are only read, so a read-only folder works.",
+            "examples:\n  cio-sim report results/consensus_2021\n"
+            "  cio-sim report /read-only/results --out my_report")
     p.add_argument("dir", help="results directory (holds manifest.json)")
+    p.add_argument("--out", metavar="DIR", help="write the report here (default: the results "
+                   "directory)")
     p.set_defaults(func=cmd_report)
+
+    p = add("repair", "make a damaged results directory resumable",
+            "Check a results directory. A damaged or empty results.sqlite is moved aside "
+            "(renamed *.damaged-<time>, nothing is deleted) and its intact runs are copied "
+            "into a new one; a damaged or missing manifest.json is rebuilt from the copy in "
+            "the database; a status that is no longer true is corrected. Then --resume "
+            "finishes the batch with the same results as an uninterrupted one.",
+            "example:\n  cio-sim repair results/consensus_2021\n"
+            "  cio-sim run consensus_2021 -n 30 --resume")
+    p.add_argument("dir", help="results directory")
+    p.set_defaults(func=cmd_repair)
     return parser
 
 
@@ -498,6 +534,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
             return args.func(args, argv)
+    except StoreWriteError as exc:  # disk full midway: the stored runs are intact
+        sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
+        return 1
     except (ScenarioError, BatchError, StoreError, CLIError) as exc:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"{PROG}: error: {message}\n")

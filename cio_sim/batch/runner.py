@@ -10,10 +10,12 @@ stays small.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -34,15 +36,19 @@ from .store import (
     ResultStore,
     Row,
     StoreError,
+    StoreWriteError,
     WriterLock,
     busy_message,
     clear_results,
+    damaged_message,
+    derive_status,
     encode_frame,
     git_commit,
     holds_results,
     lock_holder,
     read_manifest,
     run_row,
+    write_error,
     write_manifest,
 )
 
@@ -184,35 +190,64 @@ def plan_batch(kind: str, name: str, cells: list[Cell], labels: list[str], repli
     if out_path is not None:
         if out_path.exists() and not out_path.is_dir():
             raise BatchError(f"{out_path}: exists and is not a directory")
+        _check_writable(out_path)
         if lock_holder(out_path) is not None:
             raise BatchError(busy_message(out_path))
-        if holds_results(out_path):
-            if resume:
-                try:
-                    manifest = read_manifest(out_path)
-                except StoreError as exc:
-                    raise BatchError(str(exc)) from None
-                if manifest.get("digest") != digest:
-                    diffs = _differences(manifest, kind, cells, labels) or ["the design"]
-                    shown = "; ".join(diffs[:3]) + (f"; and {len(diffs) - 3} more"
-                                                    if len(diffs) > 3 else "")
-                    raise BatchError(f"{out_path}: stored parameters differ: {shown}; "
-                                     "--resume needs the same scenario, overrides and design "
-                                     "(use --out for a new folder)")
-                if manifest.get("seed") != seed:
-                    raise BatchError(f"{out_path}: stored seed is {manifest.get('seed')}, "
-                                     f"not {seed}; resume needs the same seed (use --out for "
-                                     "a new folder)")
-                stored_weekly = bool(manifest.get("weekly", True))
-                if stored_weekly != weekly:
-                    notes.append(f"weekly tables {'kept' if stored_weekly else 'not kept'}, "
-                                 "as in the stored batch")
-                    weekly = stored_weekly
-            elif not force:
-                raise BatchError(f"{out_path}: already holds results; use --resume to finish "
-                                 "them, --force to replace them or --out for a new folder")
+        weekly = _check_folder(out_path, kind, cells, labels, digest, seed, resume, force,
+                               weekly, notes)
     return Plan(kind, name, cells, labels, replications, seed, out_path, resume, force, digest,
                 extra or {}, command, weekly, notes)
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an output folder (or the folder it would be made in) that cannot be written."""
+    target = out
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    if os.access(target, os.W_OK | os.X_OK):
+        return
+    try:
+        read_only = bool(os.statvfs(target).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        read_only = False
+    reason = "read-only file system" if read_only else f"no write permission on {target}"
+    raise BatchError(f"{out}: cannot write here ({reason}); choose another --out")
+
+
+def _check_folder(out: Path, kind: str, cells: Sequence[Cell], labels: Sequence[str],
+                  digest: str, seed: int, resume: bool, force: bool, weekly: bool,
+                  notes: list[str]) -> bool:
+    """Check that ``out`` may take this batch: empty, replaced (``force``) or the same batch
+    (``resume``). Returns whether weekly tables are kept (a resume follows the stored batch).
+    Run at planning and again under the writer lock (another batch may have written since).
+    """
+    if not holds_results(out):
+        return weekly
+    if not resume:
+        if force:
+            return weekly
+        raise BatchError(f"{out}: already holds results; use --resume to finish them, --force "
+                         "to replace them or --out for a new folder")
+    try:
+        manifest = read_manifest(out)
+    except StoreError as exc:
+        raise BatchError(str(exc)) from None
+    if manifest.get("digest") != digest:
+        diffs = _differences(manifest, kind, cells, labels) or ["the design"]
+        shown = "; ".join(diffs[:3]) + (f"; and {len(diffs) - 3} more" if len(diffs) > 3
+                                        else "")
+        raise BatchError(f"{out}: stored parameters differ: {shown}; --resume needs the same "
+                         "scenario, overrides and design (use --out for a new folder)")
+    if manifest.get("seed") != seed:
+        raise BatchError(f"{out}: stored seed is {manifest.get('seed')}, not {seed}; resume "
+                         "needs the same seed (use --out for a new folder)")
+    stored_weekly = bool(manifest.get("weekly", True))
+    if stored_weekly != weekly:
+        if not any(n.startswith("weekly tables") for n in notes):
+            notes.append(f"weekly tables {'kept' if stored_weekly else 'not kept'}, as in the "
+                         "stored batch")
+        weekly = stored_weekly
+    return weekly
 
 
 # ---------------------------------------------------------------------------- work
@@ -335,7 +370,7 @@ def _manifest(plan: Plan, workers: int, backend: str) -> dict[str, Any]:
         "backend": backend,
         "workers": workers,
         "weekly": plan.weekly,
-        "status": "running",
+        "status": "incomplete",  # true after any interruption; readers derive "running"
         "runs_expected": plan.total,
         "runs_stored": 0,
         "parameters": details,
@@ -385,38 +420,99 @@ def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str
                 with WriterLock(plan.out, plan.command):
                     result = _execute(plan, plan.out, executor, backend, progress, model,
                                       notes)
+    except StoreWriteError:
+        raise  # stopped midway (disk full): not a usage error
     except (ExecutorError, StoreError) as exc:
         raise BatchError(str(exc)) from None
     result.notes = notes
     return result
 
 
-def _execute(plan: Plan, out: Path | None, executor: Executor, backend: str, progress: bool,
-             model: Callable[..., Any] | None, notes: list[str]) -> BatchResult:
-    manifest = _manifest(plan, executor.workers, backend)
-    if out is not None:
+def _open_for_resume(out: Path, old: Mapping[str, Any], notes: list[str]) -> None:
+    """Check the stored database before adding to it: every page readable and no runs lost
+    (fewer rows than the manifest recorded). A damaged store is never written to."""
+    db = out / DB_NAME
+    recorded = old.get("runs_stored")
+    if not db.exists():
+        if isinstance(recorded, int) and recorded > 0:
+            notes.append(f"{db} was missing (the manifest recorded {recorded} runs): every "
+                         "run is computed again")
+        return
+    probe = ResultStore(db, readonly=True)
+    try:
+        probe.check()
+        stored = probe.count()
+    finally:
+        probe.close()
+    if isinstance(recorded, int) and stored < recorded:
+        raise StoreError(damaged_message(db, f"holds {stored} runs, the manifest recorded "
+                                             f"{recorded}"))
+
+
+def _start_folder(plan: Plan, out: Path, manifest: dict[str, Any],
+                  notes: list[str]) -> tuple[ResultStore, int]:
+    """Under the writer lock: check the folder again, write the manifest (status running)
+    and open the database. Returns the store and the replications of the stored batch."""
+    _check_folder(out, plan.kind, plan.cells, plan.labels, plan.digest, plan.seed,
+                  plan.resume, plan.force, plan.weekly, notes)
+    old_reps = plan.replications
+    try:
         if plan.force:
             clear_results(out)
         if plan.resume and holds_results(out):
             old = read_manifest(out)
+            _open_for_resume(out, old, notes)
+            old_reps = old.get("replications", 0)
             manifest["created"] = old.get("created", manifest["created"])
-            manifest["replications"] = max(plan.replications, old.get("replications", 0))
+            manifest["replications"] = max(plan.replications, old_reps)
             manifest["seeds"] = _seed_list(plan.seed, manifest["replications"])
             manifest["runs_expected"] = len(plan.cells) * manifest["replications"]
             manifest["resumed"] = [*old.get("resumed", []), _now()]
-        write_manifest(out, manifest)
         store = ResultStore(out / DB_NAME)
+        manifest["runs_stored"] = store.count()
+        store.write_meta(manifest)
+        write_manifest(out, manifest)
+    except OSError as exc:
+        raise write_error(out, exc) from None
+    return store, old_reps
+
+
+def _record_stop(out: Path | None, store: ResultStore, manifest: dict[str, Any],
+                 exc: BaseException) -> None:
+    """After an interruption: the manifest says incomplete, with the runs stored and why.
+    Best effort (the disk may be full); readers derive the status from the rows anyway."""
+    if out is None:
+        return
+    with contextlib.suppress(Exception):
+        manifest["runs_stored"] = store.count()
+        manifest["status"] = "incomplete"
+        manifest["stopped"] = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        manifest["updated"] = _now()
+        write_manifest(out, manifest)
+
+
+def _execute(plan: Plan, out: Path | None, executor: Executor, backend: str, progress: bool,
+             model: Callable[..., Any] | None, notes: list[str]) -> BatchResult:
+    manifest = _manifest(plan, executor.workers, backend)
+    old_reps = plan.replications
+    if out is not None:
+        store, old_reps = _start_folder(plan, out, manifest, notes)
     else:
         store = ResultStore(None)
     done = store.done_keys() if plan.resume else set()
     todo = sum(1 for c in plan.cells for r in range(plan.replications)
                if (c.scenario_index, c.point, r) not in done) if done else plan.total
-    if plan.resume and todo == 0:
-        notes.append(f"nothing to do: all {plan.total} runs were already stored in {out}")
     tasks = _tasks(plan, done, _task_size(todo, executor.slots), model)
     bar = _progress_bar(todo, plan.name, progress)
     rows: list[Row] = []
     weekly: list[tuple[int, int, int, bytes]] = []
+
+    def flush() -> None:
+        if rows:
+            store.add_rows(rows, weekly)
+            rows.clear()
+            weekly.clear()
+
     last = time.monotonic()
     outputs = executor.map_unordered(run_task, tasks)
     try:
@@ -424,23 +520,53 @@ def _execute(plan: Plan, out: Path | None, executor: Executor, backend: str, pro
             rows.extend(block_rows)
             weekly.extend(block_weekly)
             if len(rows) >= BLOCK_RUNS or time.monotonic() - last >= BLOCK_SECONDS:
-                store.add_rows(rows, weekly)
-                rows, weekly, last = [], [], time.monotonic()
+                flush()
+                last = time.monotonic()
             if bar is not None:
                 bar.update(len(block_rows))
+        flush()
+    except BaseException as exc:
+        # whole runs received before an interruption are kept (not after a failed write)
+        if not isinstance(exc, StoreError):
+            with contextlib.suppress(StoreError):
+                flush()
+        _record_stop(out, store, manifest, exc)
+        raise
     finally:
-        if rows:  # whole runs received before an interruption are kept
-            store.add_rows(rows, weekly)
         if bar is not None:
             bar.close()
         if hasattr(outputs, "close"):
             outputs.close()
     manifest["runs_stored"] = store.count()
-    manifest["status"] = "complete"
+    manifest["status"] = derive_status(manifest, manifest["runs_stored"], False)
     manifest["updated"] = _now()
     if out is not None:
-        write_manifest(out, manifest)
+        store.write_meta(manifest)
+        try:
+            write_manifest(out, manifest)
+        except OSError as exc:
+            raise write_error(out, exc, manifest["runs_stored"]) from None
+    _resume_notes(plan, out, todo, old_reps, manifest, notes)
     return BatchResult(store, manifest, out)
+
+
+def _resume_notes(plan: Plan, out: Path | None, todo: int, old_reps: int,
+                  manifest: Mapping[str, Any], notes: list[str]) -> None:
+    """Say what a resume did, above all when it asked for fewer replications than stored."""
+    if not plan.resume:
+        return
+    stored = manifest["runs_stored"]
+    if old_reps > plan.replications:
+        ran = (f"ran the {todo} missing among them" if todo else
+               "they were already stored, so nothing was run")
+        rest = ("" if manifest["status"] == "complete" else
+                f" (the batch of {old_reps} is still incomplete: {stored} of "
+                f"{manifest['runs_expected']} runs)")
+        notes.append(f"--resume asked for {plan.replications} replications of a batch of "
+                     f"{old_reps}: {ran}; all {stored} stored runs are kept and summarised"
+                     f"{rest}")
+    elif todo == 0:
+        notes.append(f"nothing to do: all {plan.total} runs were already stored in {out}")
 
 
 def _progress_bar(total: int, name: str, progress: bool) -> Any:

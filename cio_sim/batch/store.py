@@ -4,15 +4,21 @@ Runs arrive in blocks: each block (the summary rows of many runs and, when kept,
 tables, compressed by the workers) is written in one transaction, so a batch killed at any
 moment leaves only whole runs and can be resumed. One process writes to a folder at a time
 (:class:`WriterLock`). The manifest is replaced atomically (temp file + rename) with normal
-file permissions. :func:`load_results` reads a directory back as a :class:`BatchResult`.
+file permissions, and a copy of it lives in the database (table ``meta``) so that a lost
+manifest can be rebuilt (:mod:`.repair`). :func:`load_results` opens a directory read-only
+(never writing into it) and derives the status from the stored rows and the lock, so a batch
+killed at any moment is never reported as complete or running.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
+import functools
 import json
 import os
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -21,7 +27,7 @@ import subprocess
 import tempfile
 import weakref
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +49,57 @@ Row = tuple[int, int, int, str, str, str | None, str, str]
 
 
 class StoreError(ValueError):
-    """A results directory is missing, incomplete, busy or does not match (one line)."""
+    """A results directory is missing, damaged, busy, read-only or does not match (one line)."""
+
+
+class StoreWriteError(StoreError):
+    """Writing stopped midway (disk full, I/O error); the runs stored before are intact."""
+
+
+#: Errors of reading a damaged database or weekly table.
+_DAMAGE = (sqlite3.DatabaseError, zlib.error, struct.error, json.JSONDecodeError,
+           UnicodeDecodeError)
+#: errno values of a folder that cannot be written (as opposed to a full disk).
+_NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _q(path: Path | str) -> str:
+    return shlex.quote(str(path))
+
+
+def damaged_message(path: Path, reason: str) -> str:
+    """One line: which store file is damaged, why, and how to recover."""
+    directory = Path(path).parent
+    return (f"{path}: damaged ({reason}); 'cio-sim repair {_q(directory)}' moves it aside "
+            "and keeps what is intact, then --resume finishes the batch")
+
+
+def not_writable_message(directory: Path, exc: BaseException) -> str:
+    return f"{directory}: cannot write here ({_reason(exc)}); choose another --out"
+
+
+def write_failed_message(directory: Path, exc: BaseException, stored: int | None) -> str:
+    kept = f"the {stored} runs stored before are intact" if stored is not None else \
+        "the runs stored before are intact"
+    return (f"{directory}: writing results failed ({_reason(exc)}); {kept}: free some space "
+            "and continue with --resume")
+
+
+def write_error(directory: Path, exc: BaseException, stored: int | None = None) -> StoreError:
+    """The StoreError for an OSError or SQLite error raised while writing to ``directory``."""
+    text = str(exc).lower()
+    not_writable = (exc.errno in _NOT_WRITABLE if isinstance(exc, OSError) else
+                    isinstance(exc, sqlite3.OperationalError)
+                    and ("readonly" in text or "unable to open" in text))
+    if not_writable:
+        return StoreError(not_writable_message(directory, exc))
+    return StoreWriteError(write_failed_message(directory, exc, stored))
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -139,11 +195,22 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     """Read ``manifest.json`` from a results directory (StoreError if absent or broken)."""
     path = Path(directory) / MANIFEST_NAME
     if not path.exists():
+        if (Path(directory) / DB_NAME).exists():
+            raise StoreError(manifest_damaged_message(path, "missing"))
         raise StoreError(f"{directory}: not a results directory (no {MANIFEST_NAME})")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: cannot be read ({exc})") from None
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise StoreError(manifest_damaged_message(path, _reason(exc))) from None
+    if not isinstance(manifest, dict):
+        raise StoreError(manifest_damaged_message(path, "not a JSON object"))
+    return manifest
+
+
+def manifest_damaged_message(path: Path, reason: str) -> str:
+    what = "missing" if reason == "missing" else f"damaged ({reason})"
+    return (f"{path}: {what}; 'cio-sim repair {_q(Path(path).parent)}' rebuilds "
+            "it from the database, then --resume finishes the batch")
 
 
 def holds_results(directory: Path) -> bool:
@@ -191,9 +258,12 @@ class WriterLock:
         self._fd: int | None = None
 
     def __enter__(self) -> WriterLock:
-        self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / LOCK_NAME
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, _file_mode())
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, _file_mode())
+        except OSError as exc:
+            raise write_error(self.directory, exc) from None
         if not _try_lock(fd):
             os.close(fd)
             raise StoreError(busy_message(self.directory))
@@ -201,10 +271,11 @@ class WriterLock:
         text = f"pid {os.getpid()} on {socket.gethostname()} since {started}"
         if self.command:
             text += f": {self.command}"
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, text.encode())
         self._fd = fd
+        with contextlib.suppress(OSError):  # the name is a courtesy (the disk may be full)
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, text.encode())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -245,36 +316,129 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _sidecars(db: Path) -> list[Path]:
+    """The database's WAL and shared-memory files (they belong with it when it moves)."""
+    return [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def _probe(conn: sqlite3.Connection) -> set[str]:
+    """The table names of an open database (reads the schema: fails on a damaged file)."""
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _connect_readonly(db: Path) -> tuple[sqlite3.Connection, str | None]:
+    """Open ``db`` without writing anything into or next to it. With no WAL file and no
+    writer, the file is complete and is read as immutable (no -wal/-shm files are made);
+    while a batch writes, read-only through the WAL; a WAL left by a killed batch in a folder
+    that cannot be written is read from a temporary copy. Returns the connection and the
+    temporary folder to remove afterwards (or None)."""
+    uri = db.resolve().as_uri()
+    wal = _sidecars(db)[0]
+    if (not wal.exists() or wal.stat().st_size == 0) and lock_holder(db.parent) is None:
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        return conn, None
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        _probe(conn)
+        return conn, None
+    except sqlite3.OperationalError:  # cannot make the -shm file: a read-only folder
+        conn.close()
+    tmpdir = tempfile.mkdtemp(prefix="cio-sim-read-")
+    copy = Path(tmpdir) / DB_NAME
+    shutil.copyfile(db, copy)
+    if wal.exists():
+        shutil.copyfile(wal, _sidecars(copy)[0])
+    return sqlite3.connect(str(copy), check_same_thread=False), tmpdir
+
+
+def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an error of reading a damaged database into a one-line StoreError."""
+    @functools.wraps(method)
+    def wrapper(self: ResultStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.ProgrammingError:  # a closed store: not damage
+            raise
+        except _DAMAGE as exc:
+            raise self.damaged(exc) from None
+    return wrapper
+
+
 class ResultStore:
-    """The SQLite database of one batch: a ``runs`` table and a ``weekly`` table (one
-    compressed weekly table per run, present only when the batch keeps them).
+    """The SQLite database of one batch: a ``runs`` table, a ``weekly`` table (one
+    compressed weekly table per run, present only when the batch keeps them) and ``meta``
+    (a copy of the manifest).
 
     ``path=None`` keeps the database in a temporary file that is removed with the store, so
-    a batch without an output folder costs no memory per run.
+    a batch without an output folder costs no memory per run. ``readonly=True`` opens an
+    existing database without writing to it or next to it (reports, read-only folders).
     Only the process that owns the store writes to it; workers return their results.
+    Reading a damaged database raises a one-line :class:`StoreError` that says how to
+    recover.
     """
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, readonly: bool = False):
+        self._cleanup = None
         if path is None:
             tmpdir = tempfile.mkdtemp(prefix="cio-sim-batch-")
             self._cleanup = weakref.finalize(self, _remove_tree, tmpdir)
             path = Path(tmpdir) / DB_NAME
             self.path = None
         else:
-            self._cleanup = None
             self.path = Path(path)
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS runs (scenario_index INTEGER NOT NULL, "
-            "point INTEGER NOT NULL, replication INTEGER NOT NULL, scenario TEXT NOT NULL, "
-            "seed TEXT NOT NULL, error TEXT, params TEXT NOT NULL, summary TEXT NOT NULL, "
-            "PRIMARY KEY (scenario_index, point, replication))")
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS weekly (scenario_index INTEGER NOT NULL, "
-            "point INTEGER NOT NULL, replication INTEGER NOT NULL, data BLOB NOT NULL, "
-            "PRIMARY KEY (scenario_index, point, replication))")
+        self._where = Path(path)
+        self.readonly = readonly
+        if readonly:
+            self._open_readonly()
+        else:
+            self._open_writable()
+
+    def _open_readonly(self) -> None:
+        db = self._where
+        if not db.exists():
+            raise StoreError(f"{db.parent}: no {DB_NAME} next to {MANIFEST_NAME}; rerun the "
+                             "batch with --resume to compute its runs")
+        try:
+            self.conn, tmpdir = _connect_readonly(db)
+            if tmpdir is not None:
+                self._cleanup = weakref.finalize(self, _remove_tree, tmpdir)
+            tables = _probe(self.conn)
+        except _DAMAGE as exc:
+            raise self.damaged(exc) from None
+        except OSError as exc:
+            raise StoreError(f"{db}: cannot be read ({_reason(exc)})") from None
+        if "runs" not in tables:
+            size = db.stat().st_size
+            raise self.damaged("empty, 0 bytes" if size == 0 else "no runs table")
+
+    def _open_writable(self) -> None:
+        db = self._where
+        try:
+            self.conn = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS runs (scenario_index INTEGER NOT NULL, "
+                "point INTEGER NOT NULL, replication INTEGER NOT NULL, scenario TEXT NOT NULL, "
+                "seed TEXT NOT NULL, error TEXT, params TEXT NOT NULL, summary TEXT NOT NULL, "
+                "PRIMARY KEY (scenario_index, point, replication))")
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS weekly (scenario_index INTEGER NOT NULL, "
+                "point INTEGER NOT NULL, replication INTEGER NOT NULL, data BLOB NOT NULL, "
+                "PRIMARY KEY (scenario_index, point, replication))")
+            self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
+                              "value TEXT NOT NULL)")
+        except sqlite3.OperationalError as exc:
+            raise write_error(db.parent, exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
+    def damaged(self, exc: BaseException | str) -> StoreError:
+        """The one-line error for this database being damaged."""
+        reason = exc if isinstance(exc, str) else _reason(exc)
+        if self.path is None:
+            return StoreError(f"temporary results database damaged ({reason})")
+        return StoreError(damaged_message(self.path, reason))
 
     def close(self) -> None:
         self.conn.close()
@@ -287,14 +451,33 @@ class ResultStore:
                  weekly: Iterable[tuple[int, int, int, bytes]] = ()) -> None:
         """Store a block of whole runs (rows and encoded weekly tables) in one transaction."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            conn.executemany("INSERT INTO weekly VALUES (?, ?, ?, ?)", weekly)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                conn.executemany("INSERT INTO weekly VALUES (?, ?, ?, ?)", weekly)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:  # disk full, I/O error
+            raise self._write_failed(exc) from None
+
+    def _write_failed(self, exc: BaseException) -> StoreError:
+        try:
+            stored: int | None = self.count()
+        except (StoreError, sqlite3.Error):
+            stored = None
+        return write_error(self._where.parent, exc, stored)
+
+    def write_meta(self, manifest: Mapping[str, Any]) -> None:
+        """Keep a copy of the manifest in the database (what :mod:`.repair` rebuilds from)."""
+        text = json.dumps(manifest, default=_plain)
+        try:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)", (text,))
+        except sqlite3.OperationalError as exc:
+            raise self._write_failed(exc) from None
 
     def add_run(self, key: tuple[int, int, int], scenario: str, seed: str,
                 params: Mapping[str, Any], summary: Mapping[str, Any] | None,
@@ -306,14 +489,32 @@ class ResultStore:
 
     # -- reading
 
+    @_reading
+    def read_meta(self) -> dict[str, Any] | None:
+        """The manifest copy kept in the database (None for stores made without one)."""
+        if "meta" not in _probe(self.conn):
+            return None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'manifest'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    @_reading
+    def check(self) -> None:
+        """Check every page of the database (``PRAGMA quick_check``); StoreError if damaged."""
+        problems = [r[0] for r in self.conn.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise self.damaged("; ".join(problems))
+
+    @_reading
     def done_keys(self) -> set[tuple[int, int, int]]:
         """Keys (scenario_index, point, replication) of the runs already stored."""
         return {tuple(r) for r in self.conn.execute(
             "SELECT scenario_index, point, replication FROM runs")}
 
+    @_reading
     def count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
 
+    @_reading
     def read_runs(self, with_point: bool = False) -> pd.DataFrame:
         """One row per run in (scenario, point, replication) order; metrics as columns."""
         rows = self.conn.execute(
@@ -342,10 +543,9 @@ class ResultStore:
 
     def _legacy_weekly(self) -> bool:
         """True for a database of an earlier layout: weekly rows in a ``timeseries`` table."""
-        has = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                                "name = 'timeseries'").fetchone()
-        return has is not None and self.conn.execute(
-            "SELECT 1 FROM weekly LIMIT 1").fetchone() is None
+        tables = _probe(self.conn)
+        return "timeseries" in tables and ("weekly" not in tables or self.conn.execute(
+            "SELECT 1 FROM weekly LIMIT 1").fetchone() is None)
 
     def _iter_legacy(self, names: Sequence[str], with_point: bool,
                      chunksize: int) -> Iterator[pd.DataFrame]:
@@ -373,6 +573,15 @@ class ResultStore:
     def iter_timeseries(self, names: Sequence[str], with_point: bool = False,
                         chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
         """Weekly rows in run order, in chunks of about ``chunksize`` rows (for exports)."""
+        try:
+            yield from self._iter_timeseries(names, with_point, chunksize)
+        except sqlite3.ProgrammingError:
+            raise
+        except _DAMAGE as exc:
+            raise self.damaged(exc) from None
+
+    def _iter_timeseries(self, names: Sequence[str], with_point: bool,
+                         chunksize: int) -> Iterator[pd.DataFrame]:
         if self._legacy_weekly():
             yield from self._iter_legacy(names, with_point, chunksize)
             return
@@ -572,16 +781,45 @@ class BatchResult:
         return paths
 
 
+def derive_status(manifest: Mapping[str, Any], stored: int, running: bool) -> str:
+    """The true status of a store: ``running`` while a writer holds the lock, otherwise
+    ``complete`` when every expected run is stored and ``incomplete`` when some are missing
+    (interrupted, killed or failed midway). The status written in ``manifest.json`` is the
+    one of the last transition a writer lived to record."""
+    if running:
+        return "running"
+    expected = manifest.get("runs_expected")
+    if isinstance(expected, int) and stored < expected:
+        return "incomplete"
+    return "complete"
+
+
 def load_results(directory: str | Path) -> BatchResult:
-    """Open a results directory written by a batch (``manifest.json`` + database)."""
+    """Open a results directory written by a batch (``manifest.json`` + database).
+
+    Opens the database read-only (a read-only folder works; nothing is written into it).
+    ``manifest["status"]`` and ``manifest["runs_stored"]`` are derived from the stored rows
+    (see :func:`derive_status`). A damaged database or manifest, or a database holding
+    fewer runs than the manifest recorded, raises a one-line :class:`StoreError` that says
+    how to recover.
+    """
     directory = Path(directory)
     manifest = read_manifest(directory)
-    db = directory / DB_NAME
-    if not db.exists():
-        raise StoreError(f"{directory}: no {DB_NAME} next to the manifest")
-    return BatchResult(ResultStore(db), manifest, directory)
+    store = ResultStore(directory / DB_NAME, readonly=True)
+    try:
+        stored = store.count()
+        recorded = manifest.get("runs_stored")
+        if isinstance(recorded, int) and stored < recorded:
+            raise store.damaged(f"holds {stored} runs, the manifest recorded {recorded}")
+    except StoreError:
+        store.close()
+        raise
+    manifest = {**manifest, "runs_stored": stored,
+                "status": derive_status(manifest, stored, lock_holder(directory) is not None)}
+    return BatchResult(store, manifest, directory)
 
 
-__all__ = ["BatchResult", "ResultStore", "Row", "StoreError", "WriterLock", "busy_message",
-           "clear_results", "decode_frame", "encode_frame", "git_commit", "holds_results",
-           "load_results", "lock_holder", "read_manifest", "run_row", "write_manifest"]
+__all__ = ["BatchResult", "ResultStore", "Row", "StoreError", "StoreWriteError", "WriterLock",
+           "busy_message", "clear_results", "damaged_message", "decode_frame", "derive_status",
+           "encode_frame", "git_commit", "holds_results", "load_results", "lock_holder",
+           "read_manifest", "run_row", "write_error", "write_manifest"]
