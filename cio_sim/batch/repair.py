@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import os
 import shlex
 import shutil
 import sqlite3
@@ -179,7 +180,7 @@ def salvage(db: Path, expected: int = 0,
 def _inspect(db: Path) -> tuple[str | None, dict[str, Any] | None, int]:
     """(problem or None, manifest copy, stored runs) of the database ``db``."""
     try:
-        store = ResultStore(db, readonly=True)
+        store = ResultStore(db, readonly=True, idle=True)
     except StoreError as exc:
         return str(exc), None, 0
     try:
@@ -212,6 +213,9 @@ def repair_store(directory: str | Path) -> Repair:
     if not db.exists() and not mpath.exists():
         raise StoreError(f"{directory}: not a results directory (no {MANIFEST_NAME} and no "
                          f"{DB_NAME})")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StoreError(f"{directory}: cannot repair a folder that cannot be written; copy "
+                         "it somewhere writable and repair the copy")
     with WriterLock(directory, "cio-sim repair"):
         return _repair(directory, db, mpath)
 

@@ -438,7 +438,7 @@ def _open_for_resume(out: Path, old: Mapping[str, Any], notes: list[str]) -> Non
             notes.append(f"{db} was missing (the manifest recorded {recorded} runs): every "
                          "run is computed again")
         return
-    probe = ResultStore(db, readonly=True)
+    probe = ResultStore(db, readonly=True, idle=True)
     try:
         probe.check()
         stored = probe.count()
@@ -468,6 +468,8 @@ def _start_folder(plan: Plan, out: Path, manifest: dict[str, Any],
             manifest["seeds"] = _seed_list(plan.seed, manifest["replications"])
             manifest["runs_expected"] = len(plan.cells) * manifest["replications"]
             manifest["resumed"] = [*old.get("resumed", []), _now()]
+        if not plan.resume or not (out / DB_NAME).exists():
+            write_manifest(out, manifest)  # first: a folder with a database has a manifest
         store = ResultStore(out / DB_NAME)
         manifest["runs_stored"] = store.count()
         store.write_meta(manifest)

@@ -85,8 +85,9 @@ def not_writable_message(directory: Path, exc: BaseException) -> str:
 
 
 def write_failed_message(directory: Path, exc: BaseException, stored: int | None) -> str:
-    kept = f"the {stored} runs stored before are intact" if stored is not None else \
-        "the runs stored before are intact"
+    kept = ("the runs stored before are intact" if stored is None else
+            "the 1 run stored before is intact" if stored == 1 else
+            f"the {stored} runs stored before are intact")
     return (f"{directory}: writing results failed ({_reason(exc)}); {kept}: free some space "
             "and continue with --resume")
 
@@ -326,15 +327,17 @@ def _probe(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
-def _connect_readonly(db: Path) -> tuple[sqlite3.Connection, str | None]:
+def _connect_readonly(db: Path, idle: bool = False) -> tuple[sqlite3.Connection, str | None]:
     """Open ``db`` without writing anything into or next to it. With no WAL file and no
     writer, the file is complete and is read as immutable (no -wal/-shm files are made);
     while a batch writes, read-only through the WAL; a WAL left by a killed batch in a folder
     that cannot be written is read from a temporary copy. Returns the connection and the
-    temporary folder to remove afterwards (or None)."""
+    temporary folder to remove afterwards (or None). ``idle``: the caller holds the writer
+    lock, so no other process writes."""
     uri = db.resolve().as_uri()
     wal = _sidecars(db)[0]
-    if (not wal.exists() or wal.stat().st_size == 0) and lock_holder(db.parent) is None:
+    if (not wal.exists() or wal.stat().st_size == 0) and (
+            idle or lock_holder(db.parent) is None):
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         return conn, None
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
@@ -371,13 +374,14 @@ class ResultStore:
 
     ``path=None`` keeps the database in a temporary file that is removed with the store, so
     a batch without an output folder costs no memory per run. ``readonly=True`` opens an
-    existing database without writing to it or next to it (reports, read-only folders).
+    existing database without writing to it or next to it (reports, read-only folders);
+    ``idle=True`` tells it that the caller holds the writer lock.
     Only the process that owns the store writes to it; workers return their results.
     Reading a damaged database raises a one-line :class:`StoreError` that says how to
     recover.
     """
 
-    def __init__(self, path: Path | None = None, readonly: bool = False):
+    def __init__(self, path: Path | None = None, readonly: bool = False, idle: bool = False):
         self._cleanup = None
         if path is None:
             tmpdir = tempfile.mkdtemp(prefix="cio-sim-batch-")
@@ -389,17 +393,17 @@ class ResultStore:
         self._where = Path(path)
         self.readonly = readonly
         if readonly:
-            self._open_readonly()
+            self._open_readonly(idle)
         else:
             self._open_writable()
 
-    def _open_readonly(self) -> None:
+    def _open_readonly(self, idle: bool) -> None:
         db = self._where
         if not db.exists():
             raise StoreError(f"{db.parent}: no {DB_NAME} next to {MANIFEST_NAME}; rerun the "
                              "batch with --resume to compute its runs")
         try:
-            self.conn, tmpdir = _connect_readonly(db)
+            self.conn, tmpdir = _connect_readonly(db, idle)
             if tmpdir is not None:
                 self._cleanup = weakref.finalize(self, _remove_tree, tmpdir)
             tables = _probe(self.conn)
