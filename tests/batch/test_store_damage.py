@@ -273,7 +273,7 @@ def test_disk_full_midway_one_line_exit_1_and_exact_resume(reference, tmp_path, 
     stored = len(load_results(out).runs)
     assert 0 < stored < N
     assert_clean(code, err, 1, "writing results failed (database or disk is full)",
-                 f"the {stored} runs stored before are intact", "--resume")
+                 f"the {stored} run{'s' if stored > 1 else ''} stored before", "--resume")
     assert len(err) == 1
     assert load_results(out).manifest["status"] == "incomplete"
     assert json.loads((out / MANIFEST_NAME).read_text())["status"] == "incomplete"
