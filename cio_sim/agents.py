@@ -1,5 +1,5 @@
-"""The actors of the CIO-stelsel as Mesa agents. Each owns its own behaviour; the model
-wires them together and keeps the calendar."""
+"""The actors of the CIO-stelsel as Mesa agents: the members of the CIO-beraad and CIO Rijk.
+The forums they meet in are in `cio_sim.forums`."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 from .params import ADVISER_DOMAINS, PORTFOLIO_HOLDERS, THEMES
 from .proposals import Proposal
+from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT
 
 if TYPE_CHECKING:
     from .model import CIOModel
+    from .regimes import Prioritisation
 
-SUPPORT, ABSTAIN, RESERVE, OBJECT = 1, 0, -1, -2
+__all__ = ["ABSTAIN", "OBJECT", "RESERVE", "SUPPORT", "AdvisoryCIO", "CIORijk",
+           "DepartmentalCIO", "Member"]
 
 
 class Member(mesa.Agent):
@@ -153,55 +157,6 @@ class AdvisoryCIO(Member):
         return max(self._unaffected, proposal.impact if proposal.n_affected >= 2 else 0.0)
 
 
-class Voorportaal(mesa.Agent):
-    """A preparatory council: matures items by its quality and forwards or returns them."""
-
-    model: CIOModel
-
-    def __init__(self, model: CIOModel, name: str, quality: float, interval: int,
-                 capacity: int, offset: int):
-        super().__init__(model)
-        self.name = name
-        self.quality = quality
-        self.interval = interval
-        self.capacity = capacity
-        self.offset = offset
-        self.queue: list[Proposal] = []
-        self.treatments = 0
-        self.reworks = 0
-        self.meetings = 0
-        vp = model.p["voorportaal"]
-        self._pass = vp["pass_maturity"]
-        self._max_treatments = model.p["voorportaal"][name]["max_treatments"]
-
-    def admit(self, proposal: Proposal) -> None:
-        proposal.treatments_here = 0
-        self.queue.append(proposal)
-
-    def step(self) -> None:
-        if (self.model.steps - self.offset) % self.interval or not self.queue:
-            return
-        self.meetings += 1
-        batch, self.queue = self.queue[:self.capacity], self.queue[self.capacity:]
-        for item in batch:
-            self.treat(item)
-
-    def treat(self, item: Proposal) -> None:
-        """One treatment: the paper matures by the council's quality; feedback is given and
-        the share that survives to the CIO-beraad is the quality (ADR:L534)."""
-        self.treatments += 1
-        item.treatments_here += 1
-        item.voorportaal_visits += 1
-        item.maturity += self.quality * (1.0 - item.maturity)
-        item.feedback_given += 1.0
-        item.feedback_retained += self.quality
-        if item.maturity >= self._pass or item.treatments_here >= self._max_treatments:
-            self.model.forward(item)
-        else:
-            self.reworks += 1
-            self.model.send_to_rework(item, back_to=self)
-
-
 class CIORijk(mesa.Agent):
     """Chairs the CIO-beraad, sets its agenda, decides under doorzettingsmacht, monitors."""
 
@@ -213,6 +168,8 @@ class CIORijk(mesa.Agent):
         self._turnover_p = cr["turnover_per_year"] / 52.0
         self._disruption = cr["turnover_disruption_weeks"]
         self._threshold = cr["override_threshold"]
+        self._fit_regard = cr["fit_regard"]
+        self._fit_weight = model.p["positions"]["fit_weight"]
         self.disrupted_until = -1
         self.turnovers = 0
 
@@ -226,15 +183,11 @@ class CIORijk(mesa.Agent):
             self.turnovers += 1
             self.disrupted_until = self.model.steps + self._disruption
 
-    def fill_agenda(self, waiting: list[Proposal], slots: int, policy: str,
-                    strategic_slots: int) -> list[Proposal]:
-        """Choose the items for the next meeting under the prioritisation policy."""
-        if policy == "fifo":
-            ranked = sorted(waiting, key=lambda p: (p.ready_step, p.id))
-        elif policy == "strategic_first":
-            ranked = sorted(waiting, key=lambda p: (not p.strategic, p.ready_step, p.id))
-        else:  # urgency: incidents and Kamer commitments first (ADR:L2237)
-            ranked = sorted(waiting, key=lambda p: (not p.urgent, p.ready_step, p.id))
+    def fill_agenda(self, waiting: list[Proposal], slots: int, strategic_slots: int,
+                    prioritisation: Prioritisation) -> list[Proposal]:
+        """Choose the items for the next meeting: the strategic slots first while a
+        jaaragenda exists, then the rest in the order of the prioritisation."""
+        ranked = prioritisation.rank(waiting)
         agenda: list[Proposal] = []
         if self.has_jaaragenda and strategic_slots:
             strategic = [p for p in ranked if p.strategic][:min(strategic_slots, slots)]
@@ -247,40 +200,16 @@ class CIORijk(mesa.Agent):
                 agenda.append(p)
         return agenda
 
+    def rijksbreed_value(self, proposal: Proposal) -> float:
+        """CIO Rijk's view: impact-weighted benefit minus a part of the departments' fit cost."""
+        departments = self.model.departments
+        affected = [departments[i] for i in proposal.affected] or departments
+        mean_priority = float(np.mean([c.priority[proposal.theme] for c in affected]))
+        mean_autonomy = float(np.mean([c.autonomy for c in affected]))
+        value = mean_priority * (0.3 + 0.7 * proposal.impact)
+        fit = proposal.prescriptiveness * self._fit_weight * mean_autonomy
+        return proposal.ambition * (value - self._fit_regard * fit)
+
     def judge(self, proposal: Proposal) -> bool:
         """Doorzettingsmacht: adopt when CIO Rijk's view of the Rijksbreed benefit is positive."""
-        return self.model.rijksbreed_value(proposal) > self._threshold
-
-
-class ICBR(mesa.Agent):
-    """Interdepartementale Commissie Bedrijfsvoering Rijk: decides items with financial or
-    organisational consequences (ADR:L994, L3423). Its members are taken to be the pSGs and
-    bedrijfsvoering directors (assumption, DESIGN §2), so pSG-combined CIOs sit here too."""
-
-    model: CIOModel
-
-    def __init__(self, model: CIOModel):
-        super().__init__(model)
-        ic = model.p["icbr"]
-        self.interval = ic["interval_weeks"]
-        self.slots = ic["slots"]
-        self.adoption_prob = ic["adoption_prob"]
-        self.queue: list[Proposal] = []
-        self.meetings = 0
-
-    def admit(self, proposal: Proposal) -> None:
-        self.queue.append(proposal)
-
-    def step(self) -> None:
-        model = self.model
-        if model.steps % self.interval or not self.queue:
-            return
-        self.meetings += 1
-        hours = model.p["cio_beraad"]["meeting_hours"]
-        for cio in model.psg_cios:
-            cio.spend(hours)
-        model.meeting_hours += hours * (len(model.psg_cios) + 1)
-        batch, self.queue = self.queue[:self.slots], self.queue[self.slots:]
-        for item in batch:
-            adopted = model.rng.random() < self.adoption_prob
-            model.close(item, "adopted" if adopted else "rejected", "icbr")
+        return self.rijksbreed_value(proposal) > self._threshold

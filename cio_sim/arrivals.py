@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .params import COMPLEXITIES, THEME_DOMAINS, THEMES
+from .proposals import Traits
 
 WEEKS_PER_YEAR = 52
 WEEKS_PER_QUARTER = 13
@@ -32,23 +33,11 @@ IMPACT_MEAN = {"departmental": 0.4, "incident": 0.5, "parliamentary": 0.5, "cio_
 
 @dataclass(frozen=True, slots=True)
 class ArrivalSpec:
-    """Everything about a new proposal that is fixed at submission."""
+    """A new proposal's arrival: its week, its traits and how well it fits each member."""
 
     week: int
-    origin: str
-    theme: int
-    domain: str
-    affected: tuple[int, ...]
-    impact: float
-    complexity: str
-    fin_org: bool
-    outside_digitalisation: bool
-    strategic: bool
-    prescriptiveness: float
-    maturity: float
-    weapon_systems: bool
+    traits: Traits
     context: tuple[float, ...]       # context mismatch per member (departments, then advisory)
-    label: str = ""
 
 
 def _beta(rng: np.random.Generator, mean: float) -> float:
@@ -110,8 +99,9 @@ class ArrivalGenerator:
         else:
             affected = self.several(origin, None)
         fin_org = bool(rng.random() < pp["p_fin_org"])
-        return ArrivalSpec(
-            week=week, origin=origin, theme=theme, domain=domain, affected=affected,
+        # Keyword arguments are evaluated in order: this is the order of the draws.
+        traits = Traits(
+            origin=origin, theme=theme, domain=domain, affected=affected,
             impact=_beta(rng, IMPACT_MEAN[origin]), complexity=self._complexity(),
             fin_org=fin_org,
             outside_digitalisation=fin_org and bool(rng.random() < pp["p_outside_digitalisation"]),
@@ -120,24 +110,25 @@ class ArrivalGenerator:
             maturity=_beta(rng, pp["maturity_incident_mean"] if origin == "incident"
                            else pp["maturity_mean"]),
             weapon_systems=bool(rng.random() < pp["p_weapon_systems"]),
-            context=self._context(),
         )
+        return ArrivalSpec(week, traits, self._context())
 
     def planned(self, row: dict[str, str], week: int) -> ArrivalSpec:
         rng, pp = self.rng, self.pp
         scope = row["scope"]
         affected = (int(rng.integers(self.n)),) if scope == "department" else tuple(range(self.n))
         fin_org = row["fin_org"] == "1"
-        return ArrivalSpec(
-            week=week, origin="roadmap", theme=int(row["theme"]), domain=row["domain"],
+        traits = Traits(
+            origin="roadmap", theme=int(row["theme"]), domain=row["domain"],
             affected=affected, impact=_beta(rng, SCOPE_IMPACT[scope]),
             complexity=row["complexity"], fin_org=fin_org,
             outside_digitalisation=fin_org and bool(rng.random() < pp["p_outside_digitalisation"]),
             strategic=row["strategic"] == "1",
             prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
             maturity=_beta(rng, pp["maturity_mean"]),
-            weapon_systems=False, context=self._context(), label=row["id"],
+            weapon_systems=False, label=row["id"],
         )
+        return ArrivalSpec(week, traits, self._context())
 
     def all(self, horizon: int, start_year: int) -> dict[int, list[ArrivalSpec]]:
         """Arrival specs by week for the whole horizon."""

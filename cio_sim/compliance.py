@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .regimes import Instrument
+from .regimes.instruments import Instrument
 
 if TYPE_CHECKING:
     from .agents import DepartmentalCIO

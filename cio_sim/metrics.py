@@ -10,7 +10,10 @@ import pandas as pd
 
 from . import catalogue
 from .compliance import status_at
-from .proposals import ADOPTED, CLOSED_STATES, OPEN_STATES, QUADRANTS, REJECTED, STATES
+from .proposals import QUADRANTS
+from .types import CLOSED_STATES, OPEN_STATES, STATES, State
+
+ADOPTED, REJECTED = State.ADOPTED, State.REJECTED
 
 if TYPE_CHECKING:
     from .model import CIOModel
@@ -199,9 +202,9 @@ def summary(model: CIOModel) -> dict[str, float]:
         "median_lead_time_decided_weeks": float(np.median(lead)) if lead.size else NAN,
         "p90_lead_time_decided_weeks": float(np.percentile(lead, 90)) if lead.size else NAN,
         "backlog_end": sum(model.state_counts[s] for s in OPEN_STATES),
-        "stalled": model.state_counts["stalled"],
-        "withdrawn": model.state_counts["withdrawn"],
-        "rejected": model.state_counts["rejected"],
+        "stalled": model.state_counts[State.STALLED],
+        "withdrawn": model.state_counts[State.WITHDRAWN],
+        "rejected": model.state_counts[State.REJECTED],
         "compliance_actual": comp["actual"],
         "compliance_reported": comp["reported"],
         "explained_share": comp["explained"],
@@ -209,10 +212,11 @@ def summary(model: CIOModel) -> dict[str, float]:
         "compliance_pairs_judged": comp["n"],
         "compliance_consented": comp_cons["actual"],
         "compliance_overridden": comp_over["actual"],
-        "strategic_agenda_share": _share(sum(1 for r in agenda if r[2] and r[4]), len(agenda)),
-        "exogenous_agenda_share": _share(sum(1 for r in agenda if r[3] in
+        "strategic_agenda_share": _share(sum(1 for r in agenda if r.strategic and r.ripe),
+                                         len(agenda)),
+        "exogenous_agenda_share": _share(sum(1 for r in agenda if r.origin in
                                              ("incident", "parliamentary")), len(agenda)),
-        "rediscussion_share": _share(sum(1 for r in agenda if not r[4]), len(agenda)),
+        "rediscussion_share": _share(sum(1 for r in agenda if not r.ripe), len(agenda)),
         "icbr_escalations": sum(p.escalated_icbr for p in props),
         "icbr_bypasses": sum(p.bypassed_icbr for p in props),
         "overrides": len(overridden),
@@ -221,11 +225,11 @@ def summary(model: CIOModel) -> dict[str, float]:
         "overrides_without_objection_share": _share(sum(1 for r in override_rows
                                                         if r[6] == 0), len(override_rows)),
         "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
-        "delegate_attendance_share": _share(sum(r[3] for r in att), len(att)),
-        "delegate_share_fulltime": _share(sum(r[3] for r in att if r[2]),
-                                          sum(1 for r in att if r[2])),
-        "delegate_share_parttime": _share(sum(r[3] for r in att if not r[2]),
-                                          sum(1 for r in att if not r[2])),
+        "delegate_attendance_share": _share(sum(r.delegated for r in att), len(att)),
+        "delegate_share_fulltime": _share(sum(r.delegated for r in att if r.fulltime),
+                                          sum(1 for r in att if r.fulltime)),
+        "delegate_share_parttime": _share(sum(r.delegated for r in att if not r.fulltime),
+                                          sum(1 for r in att if not r.fulltime)),
         "attention_used_fulltime": _share(sum(c.hours_used for c in ft),
                                           sum(c.hours_available for c in ft)),
         "attention_used_parttime": _share(sum(c.hours_used for c in pt),

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from . import registry
 
 DEPARTMENTS: tuple[str, ...] = (
     "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
@@ -22,9 +24,6 @@ DOMAINS: tuple[str, ...] = (
     "general",
 )
 COMPLEXITIES: tuple[str, ...] = ("simple", "complicated", "complex")  # ADR:L599-603
-ORIGINS: tuple[str, ...] = (
-    "roadmap", "departmental", "incident", "parliamentary", "cio_rijk", "scale_up",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ class Param:
     unit: str = ""
     low: float | None = None
     high: float | None = None
-    choices: tuple[Any, ...] | None = None
+    choices: Collection[Any] | None = None    # a tuple, or a registry of regime parts
 
     @property
     def kind(self) -> type:
@@ -143,7 +142,8 @@ def positive(default: float, provenance: str, doc: str, unit: str, high: float |
     return Param(value, provenance, doc, unit, low, high)
 
 
-def choice(default: str, choices: tuple[str, ...], provenance: str, doc: str) -> Param:
+def choice(default: str, choices: Collection[str], provenance: str, doc: str) -> Param:
+    """A named choice; a registry as `choices` allows every part registered in it."""
     return Param(default, provenance, doc, "", None, None, choices)
 
 
@@ -200,18 +200,20 @@ SCHEMA: dict[str, Any] = {
                                   "synthetic departments cloned from the twelve (at most 200: "
                                   "cost grows with members x items)", "count", high=200),
     "regime": {
-        "decision_rule": choice("consensus", ("consensus", "doorzettingsmacht"),
+        "decision_rule": choice("consensus", registry.DECISION_RULES,
                                 "ADR:L968-970", "how the CIO-beraad decides"),
-        "routing": choice("uniform", ("uniform", "keuzematrix"), "ADR:L948, L583-608",
+        "working_group_rule": choice("no_objection", registry.DECISION_RULES, "ADR:L607",
+                                     "how a keuzematrix working group decides"),
+        "routing": choice("uniform", registry.ROUTINGS, "ADR:L948, L583-608",
                           "which forum handles a proposal"),
-        "instruments": choice("uniform", ("uniform", "by_complexity"), "ADR:L599-603",
+        "instruments": choice("uniform", registry.INSTRUMENTS, "ADR:L599-603",
                               "kader instrument: one for all, or by complexity"),
-        "kader_force": choice("voluntary", ("voluntary", "binding"), "ADR:L994; N26:L15",
+        "kader_force": choice("voluntary", registry.KADER_FORCES, "ADR:L994; N26:L15",
                               "voluntary kaders vs binding kaders checked by CIO Rijk"),
-        "escalation": choice("financial_org", ("financial_org", "outside_digitalisation"),
+        "escalation": choice("financial_org", registry.ESCALATIONS,
                              "ADR:L3423; ADR:L579", "what the CIO-beraad escalates to the ICBR"),
-        "voorportalen": choice("2021", ("2021", "2026"), "B21:L389-410; ADR:L3421",
-                               "the voorportaal set"),
+        "voorportalen": choice("2021", registry.VOORPORTAAL_SET_PARTS,
+                               "B21:L389-410; ADR:L3421", "the voorportaal set"),
         "advisers": Param(False, "N26:L11",
                           "CPO, CDO and CTO advisers under each departmental CIO"),
         "override_rounds": positive(2, A("sources give no number of rounds before CIO Rijk "
@@ -280,7 +282,7 @@ SCHEMA: dict[str, Any] = {
                           "agenda slots per meeting", "items", high=100, low=1),
         "meeting_hours": positive(3.0, A("a half-day meeting"), "length of a meeting", "hours",
                                   high=24),
-        "prioritisation": choice("urgency", ("urgency", "fifo", "strategic_first"),
+        "prioritisation": choice("urgency", registry.PRIORITISATIONS,
                                  "ADR:L2237, L956", "how CIO Rijk fills the agenda"),
         "strategic_slots": positive(1, A("a jaaragenda reserves a slot for strategy "
                                          "(ADR:L2453)"), "slots reserved for strategic items "

@@ -1,27 +1,16 @@
-"""Proposals: the objects that flow through voorportalen, the CIO-beraad and the ICBR."""
+"""Proposals: the objects that flow through voorportalen, the CIO-beraad and the ICBR.
+
+`Traits` is what is fixed about an item when it is submitted (shared with the arrival
+streams); `Proposal` holds its traits plus the state that changes on its way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-# Lifecycle states (DESIGN §3). Open states first, closed (final) states after.
-SUBMITTED = "submitted"
-IN_VOORPORTAAL = "in_voorportaal"
-REWORK = "rework"
-READY = "ready"                    # prepared, waiting for a CIO-beraad agenda slot
-ON_AGENDA = "on_agenda"
-ESCALATED = "escalated"            # waiting for the ICBR
-IN_WORKING_GROUP = "in_working_group"
-IN_DEPARTMENT = "in_department"    # keuzematrix: handled or experimented with departmentally
-ADOPTED = "adopted"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-STALLED = "stalled"
+from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 
-OPEN_STATES = (SUBMITTED, IN_VOORPORTAAL, REWORK, READY, ON_AGENDA, ESCALATED,
-               IN_WORKING_GROUP, IN_DEPARTMENT)
-CLOSED_STATES = (ADOPTED, REJECTED, WITHDRAWN, STALLED)
-STATES = OPEN_STATES + CLOSED_STATES
+__all__ = ["CLOSED_STATES", "OPEN_STATES", "QUADRANTS", "STATES", "Proposal", "State",
+           "Traits", "quadrant_of"]
 
 # Keuzematrix quadrants (ADR:L607-608): q1 one dept/limited, q2 one dept/much impact,
 # q3 several depts/limited, q4 several depts/much impact (CIO Rijk in the lead).
@@ -30,11 +19,10 @@ QUADRANTS = ("q1", "q2", "q3", "q4")
 URGENT_ORIGINS = frozenset({"incident", "parliamentary"})
 
 
-@dataclass(slots=True, eq=False)
-class Proposal:
-    """One item on its way to a decision. Attributes follow DESIGN §3."""
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What is fixed about a proposal at submission (DESIGN §3)."""
 
-    id: int
     origin: str
     theme: int
     domain: str
@@ -44,14 +32,28 @@ class Proposal:
     fin_org: bool
     outside_digitalisation: bool
     strategic: bool
-    prescriptiveness: float
-    maturity: float
+    prescriptiveness: float            # at submission; a compromise dilutes the proposal's
+    maturity: float                    # at submission; voorportalen mature the proposal's
     weapon_systems: bool
+    label: str = ""                    # roadmap milestone id, when planned
+
+
+@dataclass(eq=False)
+class Proposal:
+    """One item on its way to a decision: its traits plus its changing state.
+
+    Every trait is also readable as a plain attribute (`proposal.impact`, the hot path of
+    positions reads them); treat those as read-only. `prescriptiveness` and `maturity` start
+    at the traits' values and then change."""
+
+    id: int
+    traits: Traits
     submitted_step: int
     quadrant: str
-    label: str = ""                    # roadmap milestone id, when planned
+    prescriptiveness: float = -1.0    # set from the traits in __post_init__
+    maturity: float = -1.0
     ambition: float = 1.0
-    state: str = SUBMITTED
+    state: State = State.SUBMITTED
     forum: str = ""
     decided_step: int = -1
     agenda_appearances: int = 0
@@ -61,7 +63,6 @@ class Proposal:
     bypassed_icbr: bool = False
     overridden: bool = False
     overridden_departments: tuple[int, ...] = ()
-    objectors: tuple[int, ...] = ()
     route: list[str] = field(default_factory=list)   # voorportalen still to pass
     treatments_here: int = 0
     feedback_given: float = 0.0
@@ -69,13 +70,20 @@ class Proposal:
     voorportaal_visits: int = 0
     ready_step: int = -1
 
+    def __post_init__(self) -> None:
+        traits = self.traits
+        self.__dict__.update({name: getattr(traits, name) for name in TRAIT_NAMES})
+
     @property
     def n_affected(self) -> int:
-        return len(self.affected)
+        return len(self.traits.affected)
 
     @property
     def urgent(self) -> bool:
-        return self.origin in URGENT_ORIGINS
+        return self.traits.origin in URGENT_ORIGINS
+
+
+TRAIT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Traits))
 
 
 def quadrant_of(n_affected: int, impact: float, impact_threshold: float) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 import cio_sim
+from cio_sim import regimes
 from cio_sim.agents import ABSTAIN, OBJECT, RESERVE, SUPPORT
 from tests.test_regimes import make_proposal
 
@@ -103,9 +104,11 @@ def test_agenda_urgency_first_with_a_strategic_slot() -> None:
                make_proposal(id=1, origin="roadmap", strategic=True, ready_step=5),
                make_proposal(id=2, origin="incident", strategic=False, ready_step=9),
                make_proposal(id=3, origin="parliamentary", strategic=False, ready_step=8)]
-    agenda = model.cio_rijk.fill_agenda(waiting, slots=3, policy="urgency", strategic_slots=1)
+    agenda = model.cio_rijk.fill_agenda(waiting, slots=3, strategic_slots=1,
+                                        prioritisation=regimes.Urgency())
     assert [p.id for p in agenda] == [1, 3, 2]
-    fifo = model.cio_rijk.fill_agenda(waiting, slots=2, policy="fifo", strategic_slots=0)
+    fifo = model.cio_rijk.fill_agenda(waiting, slots=2, strategic_slots=0,
+                                      prioritisation=regimes.Fifo())
     assert [p.id for p in fifo] == [0, 1]
 
 

@@ -19,11 +19,11 @@ def test_every_roadmap_milestone_is_replayed_in_its_year() -> None:
     gen = generator(departmental_per_year=0.0, incident_per_year=0.0,
                     parliamentary_per_year=0.0, cio_rijk_per_year=0.0)
     specs = [s for week in gen.all(208, 2022).values() for s in week]
-    assert sorted(s.label for s in specs) == sorted(r["id"] for r in rows)
+    assert sorted(s.traits.label for s in specs) == sorted(r["id"] for r in rows)
     for s in specs:
-        row = next(r for r in rows if r["id"] == s.label)
+        row = next(r for r in rows if r["id"] == s.traits.label)
         assert s.week // 52 == int(row["year"]) - 2022
-        assert s.complexity == row["complexity"] and s.theme == int(row["theme"])
+        assert s.traits.complexity == row["complexity"] and s.traits.theme == int(row["theme"])
 
 
 def test_stochastic_rates_are_respected() -> None:
@@ -31,9 +31,9 @@ def test_stochastic_rates_are_respected() -> None:
                     parliamentary_per_year=0.0, cio_rijk_per_year=0.0)
     specs = [s for week in gen.all(52 * 20, 2022).values() for s in week]
     assert 0.8 * 400 < len(specs) < 1.2 * 400
-    assert {s.origin for s in specs} == {"departmental"}
-    assert all(1 <= len(s.affected) <= 12 for s in specs)
-    assert all(len(set(s.affected)) == len(s.affected) for s in specs)
+    assert {s.traits.origin for s in specs} == {"departmental"}
+    assert all(1 <= len(s.traits.affected) <= 12 for s in specs)
+    assert all(len(set(s.traits.affected)) == len(s.traits.affected) for s in specs)
 
 
 def test_the_planned_stream_can_be_switched_off() -> None:

@@ -46,7 +46,7 @@ def test_binding_force_raises_willingness_and_checks_find_progress() -> None:
     model = cio_sim.CIOModel("consensus_2021", seed=1, overrides={"horizon_weeks": 10})
     item = make_proposal(prescriptiveness=0.9, affected=tuple(range(12)))
     model.proposals_by_id[item.id] = item
-    model._contexts[item.id] = tuple([0.5] * len(model.members))
+    model.flow.contexts[item.id] = tuple([0.5] * len(model.members))
     model.ledger.register(item, NORMATIVE_VOLUNTARY, 0)
     model.ledger.register(item, NORMATIVE_BINDING, 0)
     vol = [q.willingness for q in model.ledger.pairs[:12]]

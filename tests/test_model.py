@@ -171,10 +171,13 @@ def test_summary_has_the_documented_keys(run_preset) -> None:
 
 
 def test_mesa_agents_are_registered(run_preset) -> None:
-    from cio_sim.agents import CIORijk, DepartmentalCIO, Voorportaal
+    from cio_sim.agents import CIORijk, DepartmentalCIO
+    from cio_sim.forums import ICBR, CIOBeraad, Voorportaal, WorkingGroup
 
     model = run_preset("consensus_2021")
     assert len(model.agents_by_type[DepartmentalCIO]) == 12
     assert len(model.agents_by_type[CIORijk]) == 1
     names = {vp.name for vp in model.agents_by_type[Voorportaal]}
     assert names == {"CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg"}
+    for forum in (ICBR, CIOBeraad, WorkingGroup):
+        assert len(model.agents_by_type[forum]) == 1

@@ -7,17 +7,26 @@ from hypothesis import strategies as st
 
 import cio_sim
 from cio_sim import regimes
-from cio_sim.proposals import Proposal
+from cio_sim.proposals import Proposal, Traits
 from cio_sim.regimes import ADOPT, DEFER, REJECT, REWORK, STALL, Tally
+
+TRAITS = set(Traits.__dataclass_fields__)
 
 
 def make_proposal(**kw) -> Proposal:
-    base = dict(id=0, origin="roadmap", theme=1, domain="general", affected=(0, 1, 2),
-                impact=0.8, complexity="complicated", fin_org=False,
-                outside_digitalisation=False, strategic=True, prescriptiveness=0.4,
-                maturity=0.9, weapon_systems=False, submitted_step=0, quadrant="q4")
-    base.update(kw)
-    return Proposal(**base)
+    """A proposal with the given traits and state (keywords of either)."""
+    traits = dict(origin="roadmap", theme=1, domain="general", affected=(0, 1, 2),
+                  impact=0.8, complexity="complicated", fin_org=False,
+                  outside_digitalisation=False, strategic=True, prescriptiveness=0.4,
+                  maturity=0.9, weapon_systems=False)
+    traits.update({k: v for k, v in kw.items() if k in TRAITS})
+    state = dict(id=0, submitted_step=0, quadrant="q4")
+    state.update({k: v for k, v in kw.items() if k not in TRAITS})
+    prop = Proposal(traits=Traits(**traits), **state)
+    for key in ("prescriptiveness", "maturity"):     # state that starts at the trait
+        if key in state:
+            setattr(prop, key, state[key])
+    return prop
 
 
 tallies = st.builds(
@@ -35,7 +44,7 @@ def test_consensus_never_adopts_over_an_objection_or_reserve(tally, rounds) -> N
     m = cio_sim.CIOModel("consensus_2021", seed=0, overrides={"horizon_weeks": 1})
     verdict = regimes.Consensus(m).decide(make_proposal(rounds=rounds), tally)
     assert (verdict.action == ADOPT) == tally.consensus
-    assert not verdict.override
+    assert not verdict.by_cio_rijk and not verdict.over_objections
     if not tally.consensus:
         assert verdict.action in (REJECT, REWORK, DEFER, STALL)
 
@@ -46,9 +55,10 @@ def test_doorzettingsmacht_decides_at_the_override_round(tally, rounds) -> None:
     rule = regimes.Doorzettingsmacht(m)
     verdict = rule.decide(make_proposal(rounds=rounds), tally)
     if tally.consensus:
-        assert verdict.action == ADOPT and not verdict.override
+        assert verdict.action == ADOPT and not verdict.by_cio_rijk
     elif rounds >= rule.override_rounds:
-        assert verdict.action in (ADOPT, REJECT) and verdict.override
+        assert verdict.action in (ADOPT, REJECT) and verdict.by_cio_rijk
+        assert verdict.over_objections == (verdict.action == ADOPT)
     else:
         assert verdict.action in (REWORK, DEFER)
 
@@ -175,6 +185,8 @@ def test_presets_select_the_documented_parts() -> None:
 
 def test_describe_parts_lists_every_registered_name() -> None:
     parts = regimes.describe_parts()
-    assert set(parts["decision_rule"]) == {"consensus", "doorzettingsmacht"}
-    assert set(parts["routing"]) == {"uniform", "keuzematrix"}
+    assert set(parts["regime.decision_rule"]) == {"consensus", "doorzettingsmacht",
+                                                  "no_objection"}
+    assert set(parts["regime.routing"]) == {"uniform", "keuzematrix"}
+    assert set(parts["cio_beraad.prioritisation"]) == {"urgency", "fifo", "strategic_first"}
     assert all(parts[p][n] for p in parts for n in parts[p])

@@ -1,0 +1,144 @@
+"""The flow of proposals between forums: states, events, the calendar and the routes.
+
+Forums hand items on through this object only (`forward`, `send_to_rework`, `escalate`,
+`close`), never through the model; the model builds it and wires the forums into it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .params import DOMAINS
+from .proposals import Proposal, quadrant_of
+from .types import STATES, ForumName, State
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .arrivals import ArrivalSpec
+    from .compliance import ComplianceLedger
+    from .regimes import Escalation, Instruments, Routing, VoorportaalSet
+
+VOOROVERLEG = "vooroverleg"    # the informal preparation before every CIO-beraad (ADR:L984)
+
+
+class Admits(Protocol):
+    """A forum that takes items in."""
+
+    def admit(self, proposal: Proposal) -> None: ...
+
+
+class Flow:
+    """Bookkeeping of every proposal and the hand-overs between forums."""
+
+    def __init__(self, p: dict[str, Any], clock: Callable[[], int], rng: np.random.Generator,
+                 routing: Routing, escalation: Escalation, instruments: Instruments,
+                 voorportaal_set: VoorportaalSet):
+        self._clock = clock
+        self._rng = rng
+        self.routing = routing
+        self.escalation = escalation
+        self.instruments = instruments
+        self._impact_threshold = p["proposals"]["impact_threshold"]
+        self._bypass_prob = p["icbr"]["bypass_prob"]
+        self._rework_weeks = p["cio_beraad"]["rework_weeks"]
+        self._routes = {d: voorportaal_set.route(d) for d in DOMAINS}
+        self.proposals_by_id: dict[int, Proposal] = {}
+        self.contexts: dict[int, tuple[float, ...]] = {}
+        self.state_counts: dict[State, int] = dict.fromkeys(STATES, 0)
+        self.events: list[tuple[int, int, str, str]] = []
+        self.calendar: dict[int, list[tuple[Callable[[Any], None], Any]]] = {}
+        self.meeting_hours = 0.0
+        self._next_id = 0
+        # Wired by the model once the forums exist.
+        self.forums: dict[ForumName, Admits] = {}
+        self.voorportalen: dict[str, Admits] = {}
+        self.ledger: ComplianceLedger | None = None
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def transition(self, proposal: Proposal, state: State) -> None:
+        """Move a proposal to a new state and record the event (never loses an item)."""
+        self.state_counts[proposal.state] -= 1
+        self.state_counts[state] += 1
+        self.events.append((self._clock(), proposal.id, proposal.state, state))
+        proposal.state = state
+
+    def schedule(self, delay: int, handler: Callable[[Any], None], item: Any) -> None:
+        """Call `handler(item)` at the start of the week `delay` (at least 1) from now."""
+        self.calendar.setdefault(self._clock() + max(1, delay), []).append((handler, item))
+
+    def run_calendar(self, step: int) -> None:
+        """Everything due this week, in the order it was scheduled."""
+        for handler, item in self.calendar.pop(step, ()):
+            handler(item)
+
+    def record_meeting(self, hours: float) -> None:
+        """Person-hours of a meeting (all seats plus the chair)."""
+        self.meeting_hours += hours
+
+    def context_of(self, proposal: Proposal, seat: int) -> float:
+        return self.contexts[proposal.id][seat]
+
+    # ------------------------------------------------------------------ hand-overs
+
+    def submit(self, spec: ArrivalSpec) -> Proposal:
+        """Create a proposal from an arrival and send it where the routing says."""
+        pid = self._next_id
+        self._next_id += 1
+        traits = spec.traits
+        prop = Proposal(pid, traits, self._clock(),
+                        quadrant_of(len(traits.affected), traits.impact, self._impact_threshold))
+        self.proposals_by_id[pid] = prop
+        self.contexts[pid] = spec.context
+        self.state_counts[prop.state] += 1
+        self.events.append((self._clock(), pid, "", prop.state))
+        forum = self.routing.forum_for(prop)
+        if forum == ForumName.CIO_BERAAD:
+            if (self.escalation.needs_icbr(prop) and prop.urgent
+                    and self._rng.random() < self._bypass_prob):
+                prop.bypassed_icbr = True      # ADR:L2965: the CIO-beraad is skipped
+                self.escalate(prop)
+            else:
+                prop.route = [*self._routes[prop.domain], VOOROVERLEG]
+                self.forward(prop)
+        else:
+            self.forums[forum].admit(prop)
+        return prop
+
+    def forward(self, prop: Proposal) -> None:
+        """Send an item to its next voorportaal, or to the CIO-beraad waiting list."""
+        if prop.route:
+            name = prop.route.pop(0)
+            if prop.state != State.IN_VOORPORTAAL:
+                self.transition(prop, State.IN_VOORPORTAAL)
+            self.voorportalen[name].admit(prop)
+        else:
+            self.forums[ForumName.CIO_BERAAD].admit(prop)
+
+    def send_to_rework(self, prop: Proposal, back_to: str | None) -> None:
+        """Back to the authors; returns to voorportaal `back_to` (or the vooroverleg)."""
+        prop.reworks += 1
+        self.transition(prop, State.REWORK)
+        if back_to is None:
+            prop.route = [VOOROVERLEG]
+        else:
+            prop.route.insert(0, back_to)
+        self.schedule(self._rework_weeks, self.forward, prop)
+
+    def escalate(self, prop: Proposal) -> None:
+        prop.escalated_icbr = True
+        self.transition(prop, State.ESCALATED)
+        self.forums[ForumName.ICBR].admit(prop)
+
+    def close(self, prop: Proposal, outcome: State, forum: ForumName) -> None:
+        """Final decision; a kader adopted by a deciding forum opens its compliance processes."""
+        prop.forum = forum
+        prop.decided_step = self._clock()
+        self.transition(prop, outcome)
+        if outcome == State.ADOPTED and forum in KADER_FORUMS and self.ledger is not None:
+            self.ledger.register(prop, self.instruments.for_kader(prop), prop.decided_step)
+
+
+#: Forums whose adopted items are kaders with compliance processes.
+KADER_FORUMS = frozenset({ForumName.CIO_BERAAD, ForumName.ICBR, ForumName.WORKING_GROUP})

@@ -1,0 +1,86 @@
+"""Keuzematrix q1 and q2: items closed by a department or a community of departments, and
+the scale-up of a shared experiment into a multi-department proposal (ADR:L607)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import mesa
+
+from ..proposals import Proposal
+from ..types import ForumName, State
+from .base import Forum
+
+if TYPE_CHECKING:
+    from ..arrivals import ArrivalGenerator, ArrivalSpec
+    from ..flow import Flow
+
+
+class DepartmentalClosure(Forum):
+    """q1: the department decides on its own after `department_forum.decision_weeks`."""
+
+    name = ForumName.DEPARTMENT
+
+    def __init__(self, model: mesa.Model, flow: Flow):
+        super().__init__(model, flow)
+        df = model.p["department_forum"]
+        self.weeks = df["decision_weeks"]
+        self.adoption_prob = df["adoption_prob"]
+
+    def admit(self, proposal: Proposal) -> None:
+        self.flow.transition(proposal, State.IN_DEPARTMENT)
+        self.flow.schedule(self.weeks, self.decide, proposal)
+
+    def decide(self, proposal: Proposal) -> None:
+        ok = self.model.rng.random() < self.adoption_prob
+        self.flow.close(proposal, State.ADOPTED if ok else State.REJECTED, self.name)
+
+
+class ScaleUp:
+    """A shared experiment scaled up into a multi-department proposal (ADR:L607)."""
+
+    def __init__(self, flow: Flow, arrivals: ArrivalGenerator, clock_model: mesa.Model,
+                 prob: float, weeks: int):
+        self.flow = flow
+        self.arrivals = arrivals
+        self.model = clock_model
+        self.prob = prob
+        self.weeks = weeks
+
+    def consider(self, experiment: Proposal) -> None:
+        """After an experiment closes: perhaps schedule its scale-up."""
+        if self.model.rng.random() < self.prob:
+            self.flow.schedule(self.weeks, self.submit, experiment)
+
+    def submit(self, experiment: Proposal) -> None:
+        self.flow.submit(self.spec(experiment))
+
+    def spec(self, prop: Proposal) -> ArrivalSpec:
+        """A new departmental arrival that takes the experiment's theme, domain and reach."""
+        spec = self.arrivals.stochastic("departmental", self.model.steps)
+        traits = dataclasses.replace(
+            spec.traits, origin="scale_up", theme=prop.theme, domain=prop.domain,
+            affected=self.arrivals.several("departmental", prop.affected[0]),
+            impact=max(prop.impact, spec.traits.impact), label=f"scale-up of {prop.id}")
+        return dataclasses.replace(spec, traits=traits)
+
+
+class CommunityClosure(Forum):
+    """q2: a community of departments experiments; the item closes as adopted after
+    `department_forum.decision_weeks` and may be scaled up."""
+
+    name = ForumName.COMMUNITY
+
+    def __init__(self, model: mesa.Model, flow: Flow, scale_up: ScaleUp):
+        super().__init__(model, flow)
+        self.weeks = model.p["department_forum"]["decision_weeks"]
+        self.scale_up = scale_up
+
+    def admit(self, proposal: Proposal) -> None:
+        self.flow.transition(proposal, State.IN_DEPARTMENT)
+        self.flow.schedule(self.weeks, self.decide, proposal)
+
+    def decide(self, proposal: Proposal) -> None:
+        self.flow.close(proposal, State.ADOPTED, self.name)
+        self.scale_up.consider(proposal)

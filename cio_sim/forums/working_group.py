@@ -1,0 +1,57 @@
+"""Keuzematrix q3: working groups of the affected departments (ADR:L607)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from ..proposals import Proposal
+from ..types import Action, ForumName, State
+from .base import Forum, count_positions, dilute
+
+if TYPE_CHECKING:
+    from ..agents import DepartmentalCIO
+    from ..flow import Flow
+    from ..regimes import DecisionRule
+
+
+class WorkingGroup(Forum):
+    """The affected departments meet every `working_group.interval_weeks` and decide each
+    item by the regime's working-group rule (`regime.working_group_rule`)."""
+
+    name = ForumName.WORKING_GROUP
+
+    def __init__(self, model: mesa.Model, flow: Flow, departments: list[DepartmentalCIO],
+                 rule: DecisionRule):
+        super().__init__(model, flow)
+        self.departments = departments
+        self.rule = rule
+        self.interval = model.p["working_group"]["interval_weeks"]
+        self.dilution = model.p["cio_beraad"]["dilution"]
+        self.queue: list[Proposal] = []
+
+    def admit(self, proposal: Proposal) -> None:
+        self.flow.transition(proposal, State.IN_WORKING_GROUP)
+        self.queue.append(proposal)
+
+    def step(self) -> None:
+        if self.model.steps % self.interval or not self.queue:
+            return
+        batch, self.queue = self.queue, []
+        flow = self.flow
+        for prop in batch:
+            members = [self.departments[i] for i in prop.affected]
+            prop.rounds += 1
+            tally = count_positions(prop, members, [True] * len(members), flow.contexts[prop.id])
+            action = self.rule.decide(prop, tally).action
+            if action == Action.ADOPT:
+                flow.close(prop, State.ADOPTED, self.name)
+            elif action == Action.REJECT:
+                flow.close(prop, State.REJECTED, self.name)
+            elif action == Action.STALL:
+                flow.close(prop, State.STALLED, self.name)
+            else:                  # rework: a compromise, back next meeting; defer: as it is
+                if action == Action.REWORK:
+                    dilute(prop, self.dilution)
+                self.queue.append(prop)

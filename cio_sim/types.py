@@ -1,0 +1,116 @@
+"""Named types shared by the model core: lifecycle states, verdict actions, forum names,
+positions, and the tallies, verdicts and log rows the forums produce.
+
+The enums are `StrEnum`s, so their values compare equal to, and print as, the strings the
+outputs have always used ("adopted", "cio_beraad", ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class State(StrEnum):
+    """Lifecycle state of a proposal (DESIGN §3). Open states first, closed states after."""
+
+    SUBMITTED = "submitted"
+    IN_VOORPORTAAL = "in_voorportaal"
+    REWORK = "rework"
+    READY = "ready"                    # prepared, waiting for a CIO-beraad agenda slot
+    ON_AGENDA = "on_agenda"
+    ESCALATED = "escalated"            # waiting for the ICBR
+    IN_WORKING_GROUP = "in_working_group"
+    IN_DEPARTMENT = "in_department"    # keuzematrix: handled or experimented with departmentally
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    STALLED = "stalled"
+
+
+OPEN_STATES: tuple[State, ...] = (
+    State.SUBMITTED, State.IN_VOORPORTAAL, State.REWORK, State.READY, State.ON_AGENDA,
+    State.ESCALATED, State.IN_WORKING_GROUP, State.IN_DEPARTMENT)
+CLOSED_STATES: tuple[State, ...] = (State.ADOPTED, State.REJECTED, State.WITHDRAWN,
+                                    State.STALLED)
+STATES: tuple[State, ...] = OPEN_STATES + CLOSED_STATES
+
+
+class Action(StrEnum):
+    """What a deciding forum does with an item after a tally."""
+
+    ADOPT = "adopt"
+    REJECT = "reject"
+    REWORK = "rework"      # compromise: dilute and try again
+    DEFER = "defer"        # no objection but no consensus yet: keep the place in the queue
+    STALL = "stall"        # parked after too many rounds
+
+
+class ForumName(StrEnum):
+    """The forums that close a proposal (the `forum` column of the outputs)."""
+
+    CIO_BERAAD = "cio_beraad"
+    ICBR = "icbr"
+    WORKING_GROUP = "working_group"
+    DEPARTMENT = "department"
+    COMMUNITY = "community"
+
+
+#: Positions a member takes on an item (ints: they are counted in the hot path).
+SUPPORT, ABSTAIN, RESERVE, OBJECT = 1, 0, -1, -2
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Positions of the members on one item in one round."""
+
+    support: int
+    abstain: int
+    reserve: int          # a delegate who cannot commit (ADR:L966)
+    object: int
+    objectors: tuple[int, ...]
+    reservers: tuple[int, ...]
+
+    @property
+    def members(self) -> int:
+        return self.support + self.abstain + self.reserve + self.object
+
+    @property
+    def consensus(self) -> bool:
+        return self.object == 0 and self.reserve == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A decision rule's answer for one item.
+
+    `by_cio_rijk`: CIO Rijk decided under doorzettingsmacht (the agenda's `override` column);
+    `over_objections`: adopted although members objected or reserved (their kaders are
+    implemented as overridden)."""
+
+    action: Action
+    by_cio_rijk: bool = False
+    over_objections: bool = False
+
+
+class AgendaRow(NamedTuple):
+    """One CIO-beraad agenda slot used (a row of `CIOModel.agenda()`)."""
+
+    step: int
+    proposal_id: int
+    strategic: bool
+    origin: str
+    ripe: bool
+    outcome: str
+    objections: int
+    reserves: int
+    override: bool
+
+
+class AttendanceRow(NamedTuple):
+    """Who sat at one CIO-beraad meeting for a department."""
+
+    step: int
+    department: str
+    fulltime: bool
+    delegated: bool
