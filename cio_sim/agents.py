@@ -14,8 +14,8 @@ from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT
 
 if TYPE_CHECKING:
-    from .model import CIOModel
     from .regimes import Prioritisation
+    from .types import ModelView as CIOModel
 
 __all__ = ["ABSTAIN", "OBJECT", "RESERVE", "SUPPORT", "AdvisoryCIO", "CIORijk",
            "DepartmentalCIO", "Member"]

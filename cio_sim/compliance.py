@@ -22,8 +22,8 @@ from .regimes.instruments import Instrument
 
 if TYPE_CHECKING:
     from .agents import DepartmentalCIO
-    from .model import CIOModel
     from .proposals import Proposal
+    from .types import ModelView as CIOModel
 
 INF = math.inf
 MONITORING_INTENSITY = {"dialogue": 0.0, "jaargesprek": 1.0, "checking": 2.0, "pc": 2.0}

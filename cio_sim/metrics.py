@@ -16,7 +16,7 @@ from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 ADOPTED, REJECTED = State.ADOPTED, State.REJECTED
 
 if TYPE_CHECKING:
-    from .model import CIOModel
+    from .types import ModelView as CIOModel
 
 WEEKS_PER_YEAR = 52.0
 NAN = float("nan")

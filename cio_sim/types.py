@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class State(StrEnum):
@@ -114,3 +117,17 @@ class AttendanceRow(NamedTuple):
     department: str
     fulltime: bool
     delegated: bool
+
+
+class ModelView(Protocol):
+    """The running model as its parts (agents, compliance, metrics) see it. `CIOModel`
+    provides it; typing against this protocol keeps the parts from importing the model."""
+
+    p: dict[str, Any]
+    steps: int
+    horizon: int
+    rng: np.random.Generator
+    init_rng: np.random.Generator
+    seed_sequence: np.random.SeedSequence
+
+    def __getattr__(self, name: str) -> Any: ...
