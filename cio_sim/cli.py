@@ -38,6 +38,7 @@ from .batch import (
 from .batch import Cell as _Cell
 from .batch.runner import first_error
 from .batch.store import HEADLINE_METRICS, BatchResult
+from .regimes import describe_parts
 from .scenario import (
     CostWarning,
     Scenario,
@@ -302,11 +303,7 @@ def cmd_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
             desc = f"(invalid: {exc})"
         wrapped = textwrap.fill(desc, width=96, initial_indent="    ", subsequent_indent="    ")
         print(f"  {name}\n{wrapped}" if desc else f"  {name}")
-    try:
-        from .regimes import describe_parts
-    except ImportError:
-        return 0
-    print("\nRegime parts (set with --set regime.<part>=<name>):")
+    print("\nRegime parts (set with --set <key>=<name>):")
     for part, names in describe_parts().items():
         print(f"  {part}:")
         for name, doc in names.items():

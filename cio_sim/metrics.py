@@ -183,9 +183,8 @@ def summary(model: CIOModel) -> dict[str, float]:
                           if p.state not in (ADOPTED, REJECTED)], dtype=float)
     ttd = time_to_decision(lead, undecided)
     overridden = [p for p in props if p.overridden]
-    # agenda rows: (step, id, strategic, origin, ripe, action, objections, reserves, override)
-    agenda = model.agenda_log
-    override_rows = [r for r in agenda if r[8]]
+    agenda = model.agenda_log                  # types.AgendaRow
+    override_rows = [r for r in agenda if r.override]
     att = model.attendance
     a = model.ledger.arrays() if model.ledger.pairs else None
     comp = _compliance_rates(a, model.steps)
@@ -223,7 +222,8 @@ def summary(model: CIOModel) -> dict[str, float]:
         "override_share_of_adoptions": _share(sum(1 for p in adopted if p.overridden),
                                               len(adopted)),
         "overrides_without_objection_share": _share(sum(1 for r in override_rows
-                                                        if r[6] == 0), len(override_rows)),
+                                                        if r.objections == 0),
+                                                    len(override_rows)),
         "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
         "delegate_attendance_share": _share(sum(r.delegated for r in att), len(att)),
         "delegate_share_fulltime": _share(sum(r.delegated for r in att if r.fulltime),
