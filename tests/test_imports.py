@@ -11,8 +11,8 @@ import cio_sim
 
 PACKAGE = Path(cio_sim.__file__).parent
 #: The model core: what a model run needs (no CLI, plots, batch or app code).
-CORE = ("types", "registry", "params", "scenario", "proposals", "arrivals", "regimes", "flow",
-        "forums", "agents", "compliance", "metrics", "model")
+CORE = ("types", "registry", "catalogue", "params", "scenario", "proposals", "arrivals",
+        "regimes", "flow", "forums", "agents", "compliance", "metrics", "model")
 
 
 def _module_name(path: Path) -> str:
