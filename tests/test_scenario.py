@@ -252,7 +252,7 @@ def test_a_costly_scenario_warns_with_its_estimate(capsys) -> None:
 
 def _value(spec: Param) -> st.SearchStrategy:
     if spec.choices is not None:
-        return st.sampled_from(spec.choices)
+        return st.sampled_from(tuple(spec.choices))   # a registry is not a sequence
     if isinstance(spec.default, bool):
         return st.booleans()
     if isinstance(spec.default, int):
