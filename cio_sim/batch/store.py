@@ -246,11 +246,29 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+# Lock descriptors held by this process. A forked worker closes its inherited copies at once:
+# an flock belongs to the open file, so a worker that outlived a killed writer would otherwise
+# keep the folder locked (closing a copy in the child does not release the parent's lock).
+_HELD_LOCK_FDS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for fd in _HELD_LOCK_FDS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCK_FDS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 class WriterLock:
     """One writer per results folder: an OS lock on ``<folder>/.writer.lock``.
 
-    The lock goes with the process (a killed batch leaves no stale lock); the file names the
-    holder for the refusal message. Use as a context manager.
+    The lock goes with the writing process alone (a killed batch leaves no stale lock, and its
+    forked workers do not inherit it); the file names the holder for the refusal message. Use
+    as a context manager.
     """
 
     def __init__(self, directory: Path, command: str | None = None):
@@ -273,6 +291,7 @@ class WriterLock:
         if self.command:
             text += f": {self.command}"
         self._fd = fd
+        _HELD_LOCK_FDS.add(fd)
         with contextlib.suppress(OSError):  # the name is a courtesy (the disk may be full)
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
@@ -283,6 +302,7 @@ class WriterLock:
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
+            _HELD_LOCK_FDS.discard(self._fd)
             os.close(self._fd)  # releases the lock
             self._fd = None
 

@@ -149,3 +149,24 @@ def test_unreachable_scheduler_fails_fast_with_one_line(tmp_path, monkeypatch):
                           scheduler="tcp://127.0.0.1:9", out=tmp_path / "never")
     assert "\n" not in str(info.value)
     assert not (tmp_path / "never").exists()  # nothing written
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_worker_does_not_keep_the_writer_lock(tmp_path):
+    """A worker forked while the lock is held must not hold it after the writer lets go (or
+    dies): otherwise a batch killed with SIGKILL keeps its folder locked until its orphaned
+    workers exit."""
+    from cio_sim.batch.store import WriterLock
+
+    with WriterLock(tmp_path, "test"):
+        pid = os.fork()
+        if pid == 0:                      # the child: outlive the writer's lock for a while
+            time.sleep(3)
+            os._exit(0)
+    try:
+        assert lock_holder(tmp_path) is None
+        with WriterLock(tmp_path, "second writer"):
+            pass
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
