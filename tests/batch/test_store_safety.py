@@ -158,11 +158,16 @@ def test_forked_worker_does_not_keep_the_writer_lock(tmp_path):
     workers exit."""
     from cio_sim.batch.store import WriterLock
 
+    ready_r, ready_w = os.pipe()
     with WriterLock(tmp_path, "test"):
         pid = os.fork()
         if pid == 0:                      # the child: outlive the writer's lock for a while
+            os.write(ready_w, b"1")       # after fork: the at-fork handlers have run
             time.sleep(3)
             os._exit(0)
+        os.read(ready_r, 1)
+    os.close(ready_r)
+    os.close(ready_w)
     try:
         assert lock_holder(tmp_path) is None
         with WriterLock(tmp_path, "second writer"):
