@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cio_sim.batch import designs
@@ -67,3 +67,25 @@ def test_morris_maps_integers_with_the_same_rule():
 def test_grid_is_full_factorial():
     points = designs.grid({"a": [1, 2], "b": ["x", "y", "z"]})
     assert len(points) == 6 and points[1] == {"a": 1, "b": "y"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(low=st.integers(-5, 5), width=st.integers(0, 12), seed=st.integers(0, 2**16))
+def test_one_integer_dimension_hypercube_takes_every_value_once(low, width, seed):
+    """With as many points as whole numbers, the strata and the rule's parts coincide: every
+    value from low to high appears exactly once, so both bounds are reached."""
+    points = designs.latin_hypercube({"k": (low, low + width)}, width + 1, seed,
+                                     integer_keys={"k"})
+    assert sorted(p["k"] for p in points) == list(range(low, low + width + 1))
+
+
+@settings(max_examples=30, deadline=None)
+@given(widths=st.lists(st.integers(0, 4), min_size=1, max_size=3), seed=st.integers(0, 999),
+       share=st.floats(0.1, 1.0))
+def test_integer_hypercube_points_are_distinct_and_in_bounds(widths, seed, share):
+    bounds = {f"k{i}": (1, 1 + w) for i, w in enumerate(widths)}
+    total = int(np.prod([w + 1 for w in widths]))
+    n = max(1, int(share * total))
+    points = designs.latin_hypercube(bounds, n, seed, integer_keys=set(bounds))
+    assert len({tuple(p.values()) for p in points}) == n
+    assert all(lo <= p[k] <= hi for p in points for k, (lo, hi) in bounds.items())
