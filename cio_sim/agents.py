@@ -56,14 +56,20 @@ class Member(mesa.Agent):
         return stake * change * (self.priority[proposal.theme] - fit)
 
     def position(self, proposal: Proposal, stake: float, context: float,
-                 reviewed: bool) -> int:
+                 reviewed: bool, z: float | None = None, u: float | None = None) -> int:
         """Support, abstain or object. Objecting costs goodwill, so small doubts abstain;
-        an unaffected member has little at stake and rarely objects."""
+        an unaffected member has little at stake and rarely objects.
+
+        `z` is the standard normal noise draw (drawn here if not given); `u` the uniform
+        draw a delegate uses. The forums compute the same positions in bulk
+        (`forums.tally.Seats`)."""
         sd = self._noise * (1.0 if reviewed else self._blind) * stake
-        u = self.utility(proposal, stake, context) + sd * self._rng.standard_normal()
-        if u >= 0:
+        if z is None:
+            z = float(self._rng.standard_normal())
+        u_ = self.utility(proposal, stake, context) + sd * z
+        if u_ >= 0:
             return SUPPORT
-        return OBJECT if u < -self._threshold else ABSTAIN
+        return OBJECT if u_ < -self._threshold else ABSTAIN
 
 
 class DepartmentalCIO(Member):
@@ -105,18 +111,26 @@ class DepartmentalCIO(Member):
         """Time spent in another forum (e.g. the ICBR) comes out of the next budget."""
         self.spent_elsewhere += hours
 
-    def prepare(self, agenda: list[Proposal], meeting_hours: float) -> list[bool]:
+    def prepare(self, agenda: list[Proposal], meeting_hours: float,
+                adviser_items: list[bool] | None = None) -> list[bool]:
         """Spend the attention budget on the coming meeting.
 
         Hours accrue weekly from the CIO-role time share; a CIO without the hours to attend
-        sends a delegate (ADR:L966). Returns per item whether the paper was reviewed."""
+        sends a delegate (ADR:L966). Returns per item whether the paper was reviewed.
+        `adviser_items` (per item: is its domain one the advisers cover) may be passed in
+        when it is known for the whole meeting."""
         step = self.model.steps
         weeks = min(step - self.last_meeting, self._max_bank)
         self.last_meeting = step
         budget = max(0.0, weeks * self.weekly_hours - self.spent_elsewhere)
         self.spent_elsewhere = 0.0
         self.hours_available += weeks * self.weekly_hours
-        needs = [self.review_hours(item) for item in agenda]
+        if adviser_items is None:
+            needs = [self.review_hours(item) for item in agenda]
+        else:
+            full = self._review_hours
+            relieved = full * (1.0 - self._adviser_relief)
+            needs = [relieved if a else full for a in adviser_items]
         prep = sum(needs)
         # A CIO who cannot attend and read the minimum share of the papers sends a delegate.
         self.delegated = budget < meeting_hours + self._min_prepared * prep
@@ -135,12 +149,15 @@ class DepartmentalCIO(Member):
         return reviewed
 
     def position(self, proposal: Proposal, stake: float, context: float,
-                 reviewed: bool) -> int:
+                 reviewed: bool, z: float | None = None, u: float | None = None) -> int:
         if proposal.weapon_systems and self.code == "DEF":
             return ABSTAIN              # DEF makes its own assessment (ADR:L968)
-        pos = super().position(proposal, stake, context, reviewed)
-        if self.delegated and pos != ABSTAIN and self._rng.random() > self._delegate_commit:
-            return RESERVE              # the delegate cannot commit the department
+        pos = super().position(proposal, stake, context, reviewed, z)
+        if self.delegated and pos != ABSTAIN:
+            if u is None:
+                u = float(self._rng.random())
+            if u > self._delegate_commit:
+                return RESERVE          # the delegate cannot commit the department
         return pos
 
     def willingness(self, proposal: Proposal, context: float) -> float:
@@ -184,14 +201,19 @@ class CIORijk(mesa.Agent):
             self.disrupted_until = self.model.steps + self._disruption
 
     def fill_agenda(self, waiting: list[Proposal], slots: int, strategic_slots: int,
-                    prioritisation: Prioritisation) -> list[Proposal]:
+                    prioritisation: Prioritisation | None) -> list[Proposal]:
         """Choose the items for the next meeting: the strategic slots first while a
-        jaaragenda exists, then the rest in the order of the prioritisation."""
-        ranked = prioritisation.rank(waiting)
+        jaaragenda exists, then the rest in the order of the prioritisation (None: the
+        waiting list is in that order already)."""
+        ranked = waiting if prioritisation is None else prioritisation.rank(waiting)
         agenda: list[Proposal] = []
         if self.has_jaaragenda and strategic_slots:
-            strategic = [p for p in ranked if p.strategic][:min(strategic_slots, slots)]
-            agenda.extend(strategic)
+            wanted = min(strategic_slots, slots)
+            for p in ranked:
+                if len(agenda) >= wanted:
+                    break
+                if p.strategic:
+                    agenda.append(p)
         chosen = set(map(id, agenda))
         for p in ranked:
             if len(agenda) >= slots:

@@ -33,6 +33,7 @@ DURATION_SHAPE = 4.0
 CHECK_BATCH_WEEKS = 4
 # Spawn key of the random stream for jaargesprek detection draws (arbitrary, unused elsewhere).
 DETECTION_STREAM_KEY = 0x6A67
+IMPLEMENTATION_STREAM_KEY = 0x696D70
 
 
 @dataclass(slots=True)
@@ -76,6 +77,10 @@ class ComplianceLedger:
         self._detect_rng = np.random.default_rng(np.random.SeedSequence(
             ss.entropy, spawn_key=(*ss.spawn_key, DETECTION_STREAM_KEY)))
         self._detect_p = c["jaargesprek_detection"]
+        # Own stream for the implementation draws of adopted kaders, so regimes that adopt
+        # different kaders keep the behaviour stream (ICBR, scale-ups, ...) in step.
+        self._rng = np.random.default_rng(np.random.SeedSequence(
+            ss.entropy, spawn_key=(*ss.spawn_key, IMPLEMENTATION_STREAM_KEY)))
 
     def _schedule_jaargesprekken(self) -> dict[int, np.ndarray]:
         """Yearly talk per department at its own week; some years it does not happen
@@ -92,38 +97,48 @@ class ComplianceLedger:
         return out
 
     def register(self, proposal: Proposal, instrument: Instrument, step: int) -> None:
-        """Open one implementation process per affected department of an adopted kader."""
+        """Open one implementation process per affected department of an adopted kader.
+
+        The draws come as one block per kader (start, report and explain uniforms, a
+        standard exponential start delay and a standard gamma duration per department)."""
         m, c = self.model, self.c
-        rng = m.rng
+        rng = self._rng
         overridden = set(proposal.overridden_departments)
-        for idx in proposal.affected:
+        depts = [idx for idx in proposal.affected
+                 if not (proposal.weapon_systems and m.departments[idx].code == "DEF")]
+        if not depts:
+            return                           # DEF's own assessment (ADR:L968)
+        n = len(depts)
+        uni = rng.random((3, n)).tolist()
+        delays = rng.standard_exponential(n).tolist()
+        durations = rng.standard_gamma(DURATION_SHAPE, n).tolist()
+        intensity = MONITORING_INTENSITY[instrument.monitoring]
+        mean_delay = c["start_weeks"] / (1.0 + c["monitoring_pull"] * intensity)
+        base_weeks = self.weeks[proposal.complexity] * (0.5 + 0.5 * proposal.ambition)
+        fte_ref = m.p["attention"]["office_fte_ref"]
+        contexts = m.flow.contexts[proposal.id]
+        lenient = instrument.monitoring == "jaargesprek" and self._detect_p < 1.0
+        for j, idx in enumerate(depts):
             cio: DepartmentalCIO = m.departments[idx]
-            if cio.code == "DEF" and proposal.weapon_systems:
-                continue                     # DEF's own assessment (ADR:L968)
-            context = m.context_of(proposal, idx)
-            w = cio.willingness(proposal, context)
+            w = cio.willingness(proposal, contexts[idx])
             is_over = idx in overridden
             if is_over:
                 w *= c["override_resentment"]
             if instrument.binding:
                 w += (1.0 - w) * c["enforcement"]
-            intensity = MONITORING_INTENSITY[instrument.monitoring]
-            starts = rng.random() < w
             start = INF
             done = INF
-            if starts:
-                mean_delay = c["start_weeks"] / (1.0 + c["monitoring_pull"] * intensity)
-                start = step + float(rng.exponential(mean_delay))
-                capacity = min(1.0, cio.office_fte / m.p["attention"]["office_fte_ref"])
-                mean = (self.weeks[proposal.complexity] * (0.5 + 0.5 * proposal.ambition)
-                        * (1.0 + c["capacity_penalty"] * (1.0 - capacity))
+            if uni[0][j] < w:
+                start = step + mean_delay * delays[j]
+                capacity = min(1.0, cio.office_fte / fte_ref)
+                mean = (base_weeks * (1.0 + c["capacity_penalty"] * (1.0 - capacity))
                         * (1.0 + c["clout_penalty"] * (1.0 - cio.clout)))
-                done = start + float(rng.gamma(DURATION_SHAPE, mean / DURATION_SHAPE))
+                done = start + mean / DURATION_SHAPE * durations[j]
             pair = Pair(proposal.id, cio.code, idx, instrument, not is_over, is_over, step,
                         step + c["deadline_weeks"], w, start, done,
-                        bool(rng.random() < c["report_in_progress"]),
-                        instrument.explain_allowed and bool(rng.random() < c["explain_prob"]))
-            if instrument.monitoring == "jaargesprek" and self._detect_p < 1.0:
+                        uni[1][j] < c["report_in_progress"],
+                        instrument.explain_allowed and uni[2][j] < c["explain_prob"])
+            if lenient:
                 # Talks that pass before one uncovers the report: geometric (ADR:L994).
                 pair.lenient_talks = (int(self._detect_rng.geometric(self._detect_p)) - 1
                                       if self._detect_p > 0.0 else 1 << 30)

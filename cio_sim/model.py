@@ -26,6 +26,7 @@ from .forums import (
     Voorportaal,
     WorkingGroup,
 )
+from .forums.tally import Seats
 from .params import DEPARTMENTS
 from .proposals import Proposal
 from .registry import (
@@ -40,6 +41,10 @@ from .scenario import Scenario, load_scenario
 from .types import AgendaRow, AttendanceRow, ForumName, State
 
 N_ADVISORY = 5  # 2 Manifestgroep + 3 rotating uitvoeringsorganisatie seats (ADR:L966)
+
+# Own stream for the members' position draws (a fixed child key, no spawn), so the
+# behaviour stream and the seed sequence's children are left as they were.
+POSITION_STREAM_KEY = 0x706F73
 
 SeedLike = int | np.random.SeedSequence | None
 
@@ -78,6 +83,11 @@ class CIOModel(mesa.Model):
         n_members = len(self.departments) + len(self.advisory)
         self.arrivals = ArrivalGenerator(p, len(self.departments), n_members,
                                          np.random.default_rng(ss_arrivals))
+        self.seats = Seats(self.members, len(self.departments), p["positions"],
+                           p["attention"]["delegate_commit_prob"],
+                           np.random.default_rng(np.random.SeedSequence(
+                               self.seed_sequence.entropy,
+                               spawn_key=(*self.seed_sequence.spawn_key, POSITION_STREAM_KEY))))
         self._build_forums()
         self.ledger = ComplianceLedger(self)
         self.flow.ledger = self.ledger
@@ -123,12 +133,14 @@ class CIOModel(mesa.Model):
             self, flow, self.cio_rijk, self.departments, self.advisory,
             rule=DECISION_RULES[regime["decision_rule"]](self),
             escalation=flow.escalation,
-            prioritisation=PRIORITISATIONS[p["cio_beraad"]["prioritisation"]](self))
+            prioritisation=PRIORITISATIONS[p["cio_beraad"]["prioritisation"]](self),
+            seats=self.seats)
         self.icbr = ICBR(self, flow, self.psg_cios)
         self.working_group = WorkingGroup(
             self, flow, self.departments,
             rule=DECISION_RULES[regime["working_group_rule"]](
-                self, max_rounds=p["working_group"]["max_rounds"]))
+                self, max_rounds=p["working_group"]["max_rounds"]),
+            seats=self.seats)
         pp = p["proposals"]
         scale_up = ScaleUp(flow, self.arrivals, self, pp["scale_up_prob"], pp["scale_up_weeks"])
         flow.voorportalen = dict(self.voorportalen)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING, Any
 
 import mesa
 
+from ..params import ADVISER_DOMAINS
 from ..proposals import Proposal
 from ..types import Action, AgendaRow, AttendanceRow, ForumName, State, Tally, Verdict
-from .base import Forum, count_positions, dilute
+from .base import Forum, dilute
 
 if TYPE_CHECKING:
     from ..agents import AdvisoryCIO, CIORijk, DepartmentalCIO
     from ..flow import Flow
     from ..regimes import DecisionRule, Escalation, Prioritisation
+    from .tally import Seats
 
 REDISCUSSED = "rediscussed"    # agenda outcome of an unripe item
 
@@ -26,8 +29,11 @@ class CIOBeraad(Forum):
 
     def __init__(self, model: mesa.Model, flow: Flow, cio_rijk: CIORijk,
                  departments: list[DepartmentalCIO], advisory: list[AdvisoryCIO],
-                 rule: DecisionRule, escalation: Escalation, prioritisation: Prioritisation):
+                 rule: DecisionRule, escalation: Escalation, prioritisation: Prioritisation,
+                 seats: Seats):
         super().__init__(model, flow)
+        self.seats = seats
+        self._all_seats = [m.seat for m in [*departments, *advisory]]
         self.cio_rijk = cio_rijk
         self.departments = departments
         self.advisory = advisory
@@ -44,42 +50,73 @@ class CIOBeraad(Forum):
         """Prepared: wait for an agenda slot."""
         self.flow.transition(proposal, State.READY)
         proposal.ready_step = self.model.steps
-        self.queue.append(proposal)
+        self._enqueue(proposal)
+
+    def _enqueue(self, proposal: Proposal) -> None:
+        """Into the waiting list, in the prioritisation's order when it has a sort key."""
+        key = self.prioritisation.key
+        if key is None:
+            self.queue.append(proposal)
+        else:
+            bisect.insort(self.queue, proposal, key=key)
 
     def step(self) -> None:
         """A meeting: agenda, preparation, re-discussion or decision per item."""
         cb = self.p
         if self.model.steps % cb["interval_weeks"] or not self.queue:
             return
+        ordered = self.prioritisation.key is not None
         agenda = self.cio_rijk.fill_agenda(self.queue, cb["slots"], cb["strategic_slots"],
-                                           self.prioritisation)
+                                           None if ordered else self.prioritisation)
         on_agenda = set(map(id, agenda))
-        self.queue = [p for p in self.queue if id(p) not in on_agenda]
+        if ordered and all(id(p) in on_agenda for p in self.queue[:len(agenda)]):
+            del self.queue[:len(agenda)]           # the usual case: the head of the list
+        else:
+            self.queue = [p for p in self.queue if id(p) not in on_agenda]
         reviewed_by = self.prepare(agenda)
         self.flow.record_meeting(cb["meeting_hours"] * (len(self.members) + 1))
-        for pos_in_agenda, prop in enumerate(agenda):
+        tallies = iter(self.tally(agenda, reviewed_by))
+        for prop in agenda:
             self.flow.transition(prop, State.ON_AGENDA)
             prop.agenda_appearances += 1
             if prop.maturity < cb["maturity_required"]:
                 self.rediscuss(prop)
                 continue
             prop.rounds += 1
-            reviewed = [reviewed_by[c.index][pos_in_agenda] for c in self.departments]
-            reviewed += [True] * len(self.advisory)
-            tally = count_positions(prop, self.members, reviewed,
-                                    self.flow.contexts[prop.id])
+            tally = next(tallies)
             verdict = self.rule.decide(prop, tally)
             self.agenda_log.append(AgendaRow(
                 self.model.steps, prop.id, prop.strategic, prop.origin, True, verdict.action,
                 tally.object, tally.reserve, verdict.by_cio_rijk))
             self.apply(prop, tally, verdict)
 
+    def tally(self, agenda: list[Proposal], reviewed_by: dict[int, list[bool]]) -> list[Tally]:
+        """Every member's position on every ripe item of the agenda, counted per item (one
+        block of draws per meeting; the positions do not depend on the other verdicts)."""
+        required = self.p["maturity_required"]
+        ripe = [j for j, prop in enumerate(agenda) if prop.maturity >= required]
+        if not ripe:
+            return []
+        seats, members = self._all_seats, self.members
+        z, u = self.seats.draws(len(ripe), len(members))
+        delegated = [getattr(c, "delegated", False) for c in members]
+        by_seat = [reviewed_by.get(c.index) if c.index is not None else None for c in members]
+        contexts = self.flow.contexts
+        out = []
+        for row, j in enumerate(ripe):
+            prop = agenda[j]
+            reviewed = [True if rb is None else rb[j] for rb in by_seat]
+            out.append(self.seats.tally(prop, contexts[prop.id], seats, reviewed, delegated,
+                                        z[row], u[row]))
+        return out
+
     def prepare(self, agenda: list[Proposal]) -> dict[int, list[bool]]:
         """Each departmental CIO prepares (or sends a delegate); per item, was it reviewed."""
         step, hours = self.model.steps, self.p["meeting_hours"]
         reviewed_by = {}
+        adviser_items = [item.domain in ADVISER_DOMAINS for item in agenda]
         for cio in self.departments:
-            reviewed_by[cio.index] = cio.prepare(agenda, hours)
+            reviewed_by[cio.index] = cio.prepare(agenda, hours, adviser_items)
             self.attendance.append(AttendanceRow(step, cio.code, cio.fulltime, cio.delegated))
         return reviewed_by
 
@@ -110,7 +147,7 @@ class CIOBeraad(Forum):
             flow.close(prop, State.STALLED, self.name)
         elif action == Action.DEFER:
             flow.transition(prop, State.READY)      # keeps its place in the queue
-            self.queue.append(prop)
+            self._enqueue(prop)
         else:                                  # rework after an objection: compromise
             dilute(prop, self.p["dilution"])
             if prop.ambition < self.p["min_ambition"]:

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 import mesa
 
 from ..proposals import Proposal
-from ..types import Action, ForumName, State
-from .base import Forum, count_positions, dilute
+from ..types import Action, ForumName, State, Tally
+from .base import Forum, dilute
 
 if TYPE_CHECKING:
     from ..agents import DepartmentalCIO
     from ..flow import Flow
     from ..regimes import DecisionRule
+    from .tally import Seats
 
 
 class WorkingGroup(Forum):
@@ -23,8 +24,9 @@ class WorkingGroup(Forum):
     name = ForumName.WORKING_GROUP
 
     def __init__(self, model: mesa.Model, flow: Flow, departments: list[DepartmentalCIO],
-                 rule: DecisionRule):
+                 rule: DecisionRule, seats: Seats):
         super().__init__(model, flow)
+        self.seats = seats
         self.departments = departments
         self.rule = rule
         self.interval = model.p["working_group"]["interval_weeks"]
@@ -40,10 +42,8 @@ class WorkingGroup(Forum):
             return
         batch, self.queue = self.queue, []
         flow = self.flow
-        for prop in batch:
-            members = [self.departments[i] for i in prop.affected]
+        for prop, tally in zip(batch, self.tally(batch), strict=True):
             prop.rounds += 1
-            tally = count_positions(prop, members, [True] * len(members), flow.contexts[prop.id])
             action = self.rule.decide(prop, tally).action
             if action == Action.ADOPT:
                 flow.close(prop, State.ADOPTED, self.name)
@@ -55,3 +55,20 @@ class WorkingGroup(Forum):
                 if action == Action.REWORK:
                     dilute(prop, self.dilution)
                 self.queue.append(prop)
+
+    def tally(self, batch: list[Proposal]) -> list[Tally]:
+        """The affected departments' positions on every item of the meeting (one block of
+        draws per meeting, one row per item over all departments; a department's draw is
+        used only where it is affected). A CIO who sent a delegate to the last CIO-beraad
+        is taken to delegate here too."""
+        z, u = self.seats.draws(len(batch), len(self.departments))
+        contexts = self.flow.contexts
+        out = []
+        for prop, zr, ur in zip(batch, z, u, strict=True):
+            members = [self.departments[i] for i in prop.affected]
+            seats = [d.seat for d in members]
+            out.append(self.seats.tally(prop, contexts[prop.id], seats, [True] * len(seats),
+                                        [d.delegated for d in members],
+                                        [zr[i] for i in prop.affected],
+                                        [ur[i] for i in prop.affected]))
+        return out
