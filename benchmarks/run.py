@@ -1,23 +1,26 @@
-"""Performance benchmark: one run, batches, Mesa's own batch runner, scaling and memory.
+"""Performance benchmark: run cost, batch runners, the client, memory and the CLI.
 
 Run from the repository root::
 
-    python benchmarks/run.py            # full version (a few minutes on 2 cores)
-    python benchmarks/run.py --quick    # smaller version (fewer repetitions and runs)
+    python benchmarks/run.py            # default (about 3 minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer repetitions and smaller batches
     python benchmarks/run.py --json out.json
 
-Everything is measured in one invocation so that the ratios compare like with like on the
-same machine and load. Each target prints PASS or FAIL; this is a report, not a test.
-See benchmarks/README.md for the figures and what they mean.
+Everything is measured in one invocation, alternating the things compared, so that ratios
+compare like with like under the same load. CPU time is the figure to trust on a shared
+machine; wall time is printed beside it. Each target prints PASS or FAIL (a figure projected
+from measured rates says so); this is a report, not a test. See benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import multiprocessing
 import os
 import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,44 +35,36 @@ import numpy as np
 
 import cio_sim
 from cio_sim import run_batch
+from cio_sim.batch.executors import START_METHOD
 from cio_sim.batch.seeds import run_seed
 
+HERE = Path(__file__).resolve().parent
 SCENARIO = "consensus_2021"
 SEED = 1
-ARRIVAL_KEYS = ("arrivals.departmental_per_year", "arrivals.incident_per_year",
-                "arrivals.parliamentary_per_year", "arrivals.cio_rijk_per_year")
+WEEKS_PER_YEAR = 52
 
-# name -> (description, limit, comparison); checked at the end of a run.
+# key -> (description, limit); every target is "value <= limit".
 TARGETS = {
-    "single_run": ("one 5-year run, median wall time", 0.100, "<="),
-    "efficiency": ("2-worker parallel efficiency rps2 / (2 x rps1)", 0.8, ">="),
-    "vs_mesa": ("our runs/s / mesa.batch_run runs/s (2 processes)", 2.0, ">="),
-    "proposal_scaling": ("time(x8 proposals) / time(x1)", 8 * 1.1, "<="),
-    "memory": ("peak memory, 1,000-run batch / 100-run batch", 1.2, "<="),
+    "consensus_cpu": ("one 5-year consensus_2021 run, median CPU (ms)", 10.0),
+    "preset_cpu": ("slowest preset, 5-year run, median CPU (ms)", 15.0),
+    "client_cpu": ("client CPU per run in a batch, summary only (ms)", 0.3),
+    "study_100k": ("100k-run summary-only study on 2 cores, wall (min, projected)", 15.0),
+    "years_ratio": ("20-year run CPU / 5-year run CPU", 4.2),
+    "memory_ratio": ("peak memory, 100k-run / 1k-run summary-only batch", 1.2),
+    "cli_help": ("`cio-sim --help`, wall (s)", 0.5),
+    "cli_run": ("`cio-sim run consensus_2021 -n 1 --no-report`, wall (s)", 1.5),
 }
 
 SIZES = {
-    "full": {"single": 30, "batch": 200, "scale_reps": 7, "mem": (100, 1000)},
-    "quick": {"single": 10, "batch": 60, "scale_reps": 3, "mem": (20, 200)},
+    "full": {"reps": 15, "years_reps": 9, "batch": 100, "client_real": 200,
+             "client_stand": 10_000, "mem": (1_000, 100_000), "cli_reps": 3},
+    "quick": {"reps": 7, "years_reps": 5, "batch": 40, "client_real": 60,
+              "client_stand": 2_000, "mem": (1_000, 20_000), "cli_reps": 2},
 }
 
 
-# ---------------------------------------------------------------------------- helpers
-
-def _median_time(fn, reps: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``fn(i)`` over ``reps`` calls (after one warm-up)."""
-    fn(10_000)
-    wall, cpu = [], []
-    for i in range(reps):
-        t, c = time.perf_counter(), time.process_time()
-        fn(i)
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return statistics.median(wall), statistics.median(cpu)
-
-
-def _one_run(scenario: cio_sim.Scenario, seed: int) -> dict[str, Any]:
-    return cio_sim.CIOModel(scenario, seed=seed).run().summary()
+def _print(text: str = "") -> None:
+    print(text, flush=True)
 
 
 def _loadavg() -> str:
@@ -79,124 +74,11 @@ def _loadavg() -> str:
         return "n/a"
 
 
-def _print(text: str = "") -> None:
-    print(text, flush=True)
+def _med(xs: list[float]) -> float:
+    return statistics.median(xs)
 
 
-# ---------------------------------------------------------------------------- 1. one run
-
-def bench_single(reps: int) -> dict[str, Any]:
-    sc = cio_sim.load_scenario(SCENARIO)
-    horizon = sc.get("horizon_weeks")
-    wall, cpu = _median_time(lambda i: _one_run(sc, i), reps)
-    return {"reps": reps, "median_s": wall, "median_cpu_s": cpu, "weeks": horizon,
-            "per_week_s": wall / horizon}
-
-
-# ---------------------------------------------------------------------------- 2. our batches
-
-def _our_batch(n: int, workers: int) -> tuple[float, float, list[float]]:
-    gc.collect()
-    with TreeSampler(os.getpid()) as cpu:
-        t = time.perf_counter()
-        result = run_batch(SCENARIO, replications=n, seed=SEED, workers=workers)
-        runs = result.runs
-        dt = time.perf_counter() - t
-    if len(runs) != n:
-        raise RuntimeError(f"run_batch returned {len(runs)} runs, expected {n}")
-    return dt, cpu.cpu_seconds, runs["decisions_per_year"].head(5).tolist()
-
-
-# ---------------------------------------------------------------------------- 3. mesa.batch_run
-
-def _final_summary(model: MesaBatchModel) -> dict[str, Any] | None:
-    return None if model.running else model.summary()
-
-
-class MesaBatchModel(cio_sim.CIOModel):
-    """CIOModel as ``mesa.batch_run`` expects it: a ``datacollector`` filled every step.
-
-    batch_run builds the model as ``model_cls(**kwargs)`` and reads
-    ``datacollector.model_vars[name][model.steps - 1]``; CIOModel has no datacollector, so
-    this subclass adds one whose only reporter is the end-of-run summary.
-    """
-
-    def __init__(self, scenario: Any = SCENARIO, seed: Any = None, **kwargs: Any):
-        super().__init__(scenario, seed=seed, **kwargs)
-        self.datacollector = mesa.DataCollector(model_reporters={"summary": _final_summary})
-
-    def step(self) -> None:
-        super().step()
-        self.datacollector.collect(self)
-
-
-def _mesa_batch(n: int, processes: int) -> tuple[float, float, list[float]]:
-    sc = cio_sim.load_scenario(SCENARIO)
-    seeds = [run_seed(SEED, i) for i in range(n)]       # the seeds run_batch gives run i
-    gc.collect()
-    with TreeSampler(os.getpid()) as cpu:
-        t = time.perf_counter()
-        rows = mesa.batch_run(MesaBatchModel, parameters={"scenario": sc, "seed": seeds},
-                              number_processes=processes, iterations=1,
-                              max_steps=sc.get("horizon_weeks"), display_progress=False)
-        dt = time.perf_counter() - t
-    if len(rows) != n:
-        raise RuntimeError(f"mesa.batch_run returned {len(rows)} rows, expected {n}")
-    by_run = sorted(rows, key=lambda r: r["RunId"])
-    return dt, cpu.cpu_seconds, [r["summary"]["decisions_per_year"] for r in by_run[:5]]
-
-
-def bench_batches(n: int) -> dict[str, Any]:
-    """Ours and mesa.batch_run, interleaved per process count so each pair shares the load."""
-    ours: dict[str, Any] = {"runs": n}
-    other: dict[str, Any] = {"runs": n}
-    for p in (1, 2):
-        for fn, out in ((_our_batch, ours), (_mesa_batch, other)):
-            dt, cpu, check = fn(n, p)
-            out[f"p{p}_s"], out[f"p{p}_rps"] = dt, n / dt
-            out[f"p{p}_cpu_ms_per_run"] = cpu / n * 1e3
-            out[f"check_{p}"] = check
-        other[f"ratio_{p}"] = ours[f"p{p}_rps"] / other[f"p{p}_rps"]
-    ours["efficiency"] = ours["p2_rps"] / (2 * ours["p1_rps"])
-    other["efficiency"] = other["p2_rps"] / (2 * other["p1_rps"])
-    checks = [ours["check_1"], ours["check_2"], other["check_1"], other["check_2"]]
-    other["same_results"] = all(np.allclose(c, checks[0], equal_nan=True) for c in checks)
-    return {"ours": ours, "mesa": other}
-
-
-# ---------------------------------------------------------------------------- 4. scaling
-
-def _scaled_cost(overrides: dict[str, Any], reps: int) -> tuple[float, float]:
-    sc = cio_sim.load_scenario(SCENARIO, overrides or None)
-    submitted = []
-
-    def one(i: int) -> None:
-        submitted.append(_one_run(sc, i)["submitted"])
-
-    wall, _ = _median_time(one, reps)
-    return wall, statistics.median(submitted[1:])
-
-
-def bench_scaling(reps: int) -> dict[str, Any]:
-    base = cio_sim.load_scenario(SCENARIO)
-    rows = []
-    t1 = None
-    for factor in (1, 2, 4, 8):
-        ov = {k: base.get(k) * factor for k in ARRIVAL_KEYS}
-        wall, subm = _scaled_cost(ov, reps)
-        t1 = t1 or wall
-        rows.append({"axis": "proposals", "factor": factor, "median_s": wall,
-                     "ratio": wall / t1, "submitted": subm})
-    t1 = None
-    for factor, extra in ((1, 0), (2, 12), (4, 36)):
-        wall, subm = _scaled_cost({"extra_departments": extra}, reps)
-        t1 = t1 or wall
-        rows.append({"axis": "departments", "factor": factor, "median_s": wall,
-                     "ratio": wall / t1, "submitted": subm})
-    return {"reps": reps, "rows": rows}
-
-
-# ---------------------------------------------------------------------------- 5. memory
+# ---------------------------------------------------------------------------- process trees
 
 def _tree(root: int) -> set[int]:
     """``root`` and all its descendants (Linux /proc; empty elsewhere)."""
@@ -291,66 +173,176 @@ class TreeSampler:
         self.peak_pss = max(self.peak_pss, pss)
 
 
-def _child_batch(n: int, workers: int, out: str) -> None:
-    """In a fresh process: one batch streaming into ``out``; prints own and children's maxrss."""
-    import resource
 
-    result = run_batch(SCENARIO, replications=n, seed=SEED, workers=workers, out=out)
-    stored = result.manifest.get("runs_stored")
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    print(json.dumps({"stored": stored, "self_maxrss": me, "children_maxrss": kids}))
+# ---------------------------------------------------------------------------- mesa.batch_run
+
+#: The start method Mesa sets when it is imported (mesa.batchrunner forces it).
+MESA_DEFAULT_START = multiprocessing.get_start_method()
 
 
-def _measure_batch_memory(n: int, workers: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="cio-bench-") as tmp:
-        cmd = [sys.executable, __file__, "--child-batch", str(n), str(workers),
-               str(Path(tmp) / "out")]
+def _final_summary(model: MesaBatchModel) -> dict[str, Any] | None:
+    return None if model.running else model.summary()
+
+
+class MesaBatchModel(cio_sim.CIOModel):
+    """CIOModel as ``mesa.batch_run`` expects it: a ``datacollector`` filled every step.
+
+    batch_run builds the model as ``model_cls(**kwargs)`` and reads
+    ``datacollector.model_vars[name][model.steps - 1]``; CIOModel has no datacollector, so
+    this subclass adds one whose only reporter is the end-of-run summary.
+    """
+
+    def __init__(self, scenario: Any = SCENARIO, seed: Any = None, **kwargs: Any):
+        super().__init__(scenario, seed=seed, **kwargs)
+        self.datacollector = mesa.DataCollector(model_reporters={"summary": _final_summary})
+
+    def step(self) -> None:
+        super().step()
+        self.datacollector.collect(self)
+
+
+
+# ---------------------------------------------------------------------------- 1. one run
+
+def _timed_run(scenario: cio_sim.Scenario, seed: int) -> tuple[float, float, int]:
+    """CPU and wall seconds of construct + run + summary, and the state changes made."""
+    t, c = time.perf_counter(), time.process_time()
+    model = cio_sim.CIOModel(scenario, seed=seed).run()
+    model.summary()
+    return time.process_time() - c, time.perf_counter() - t, len(model.events)
+
+
+def bench_presets(reps: int) -> dict[str, dict[str, float]]:
+    """Every bundled scenario, 5 years, the presets alternating within each repetition."""
+    names = cio_sim.bundled_names()
+    scenarios = {n: cio_sim.load_scenario(n) for n in names}
+    for sc in scenarios.values():
+        _timed_run(sc, 10_000)                      # warm-up
+    raw: dict[str, list[tuple[float, float, int]]] = {n: [] for n in names}
+    for i in range(reps):
+        for n in names:
+            raw[n].append(_timed_run(scenarios[n], i))
+    out = {}
+    for n, rows in raw.items():
+        cpu, wall, events = (_med([r[k] for r in rows]) for k in range(3))
+        out[n] = {"cpu_ms": cpu * 1e3, "wall_ms": wall * 1e3, "state_changes": events,
+                  "us_per_state_change": cpu / events * 1e6,
+                  "weeks": scenarios[n].get("horizon_weeks")}
+    return out
+
+
+def bench_years(reps: int) -> dict[str, float]:
+    """The consensus run at 5 and at 20 years, alternating."""
+    base = cio_sim.load_scenario(SCENARIO)
+    short = cio_sim.load_scenario(SCENARIO, {"horizon_weeks": 5 * WEEKS_PER_YEAR})
+    long_ = cio_sim.load_scenario(SCENARIO, {"horizon_weeks": 20 * WEEKS_PER_YEAR})
+    del base
+    rows: dict[int, list[tuple[float, float, int]]] = {5: [], 20: []}
+    _timed_run(long_, 10_000)
+    for i in range(reps):
+        rows[5].append(_timed_run(short, i))
+        rows[20].append(_timed_run(long_, i))
+    out: dict[str, float] = {}
+    for years, r in rows.items():
+        cpu, wall, events = (_med([x[k] for x in r]) for k in range(3))
+        out[f"cpu_ms_{years}"] = cpu * 1e3
+        out[f"wall_ms_{years}"] = wall * 1e3
+        out[f"cpu_ms_per_year_{years}"] = cpu * 1e3 / years
+        out[f"state_changes_{years}"] = events
+        out[f"us_per_state_change_{years}"] = cpu / events * 1e6
+    out["ratio"] = out["cpu_ms_20"] / out["cpu_ms_5"]
+    out["paired_ratio"] = _med([b[0] / a[0] for a, b in zip(rows[5], rows[20], strict=True)])
+    return out
+
+
+# ---------------------------------------------------------------------------- 2. batch runners
+
+def _our_batch(n: int, workers: int) -> tuple[float, float, list[float]]:
+    with TreeSampler(os.getpid()) as cpu:
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        with TreeSampler(proc.pid, memory=True) as sampler:
-            stdout, _ = proc.communicate()
-        if proc.returncode:
-            raise RuntimeError(f"memory child failed ({proc.returncode})")
-        child = json.loads(stdout.strip().splitlines()[-1])
-    return {"runs": n, "workers": workers, "seconds": time.perf_counter() - t,
-            "peak_tree_rss": sampler.peak_rss, "peak_tree_pss": sampler.peak_pss, **child}
+        result = run_batch(SCENARIO, replications=n, seed=SEED, workers=workers, weekly=False)
+        runs = result.runs
+        dt = time.perf_counter() - t
+    return dt, cpu.cpu_seconds, runs["decisions_per_year"].head(5).tolist()
 
 
-def bench_memory(sizes: tuple[int, int], workers: int = 2) -> dict[str, Any]:
-    small = _measure_batch_memory(sizes[0], workers)
-    large = _measure_batch_memory(sizes[1], workers)
-    return {"small": small, "large": large,
-            "ratio_pss": large["peak_tree_pss"] / small["peak_tree_pss"],
-            "ratio_rss": large["peak_tree_rss"] / small["peak_tree_rss"],
-            "ratio_main": large["self_maxrss"] / small["self_maxrss"]}
+def _mesa_batch(n: int, workers: int, start_method: str) -> tuple[float, float, list[float]]:
+    sc = cio_sim.load_scenario(SCENARIO)
+    seeds = [run_seed(SEED, i) for i in range(n)]       # the seeds run_batch gives run i
+    multiprocessing.set_start_method(start_method, force=True)
+    try:
+        with TreeSampler(os.getpid()) as cpu:
+            t = time.perf_counter()
+            rows = mesa.batch_run(MesaBatchModel, parameters={"scenario": sc, "seed": seeds},
+                                  number_processes=workers, iterations=1,
+                                  max_steps=sc.get("horizon_weeks"), display_progress=False)
+            dt = time.perf_counter() - t
+    finally:
+        multiprocessing.set_start_method(MESA_DEFAULT_START, force=True)
+    by_run = sorted(rows, key=lambda r: r["RunId"])
+    return dt, cpu.cpu_seconds, [r["summary"]["decisions_per_year"] for r in by_run[:5]]
+
+
+def bench_runners(n: int, workers: int = 2) -> dict[str, Any]:
+    """Ours (summary only), mesa.batch_run with fork and with Mesa's default start method."""
+    cases = {f"ours ({START_METHOD})": lambda: _our_batch(n, workers),
+             "mesa.batch_run (fork)": lambda: _mesa_batch(n, workers, "fork"),
+             f"mesa.batch_run ({MESA_DEFAULT_START}, Mesa's default)":
+                 lambda: _mesa_batch(n, workers, MESA_DEFAULT_START)}
+    out: dict[str, Any] = {"runs": n, "workers": workers, "rows": {}}
+    checks = []
+    for label, fn in cases.items():
+        wall, cpu, check = fn()
+        out["rows"][label] = {"wall_s": wall, "cpu_s": cpu, "runs_per_s": n / wall,
+                              "cpu_ms_per_run": cpu / n * 1e3}
+        checks.append(check)
+    out["same_results"] = all(np.allclose(c, checks[0], equal_nan=True) for c in checks)
+    return out
+
+
+# ---------------------------------------------------------------------------- 3. client, memory
+
+def _batch_child(runs: int, stand_in: bool, folder: bool = True) -> dict[str, float]:
+    """One summary-only batch in a fresh process (benchmarks/batch_path.py): the client's own
+    CPU and peak RSS, and the CPU of the whole process tree (workers included)."""
+    cmd = [sys.executable, str(HERE / "batch_path.py"), "--child", str(runs)]
+    cmd += ["--stand-in"] if stand_in else []
+    cmd += ["--folder"] if folder else []
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    with TreeSampler(proc.pid) as tree:
+        stdout, _ = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"batch child failed ({proc.returncode})")
+    res = json.loads(stdout.strip().splitlines()[-1])
+    res["tree_cpu_s"] = tree.cpu_seconds
+    res["worker_cpu_ms_per_run"] = max(0.0, tree.cpu_seconds - res["cpu_s"]) / runs * 1e3
+    return res
+
+
+# ---------------------------------------------------------------------------- 4. CLI
+
+def _cli(args: list[str], reps: int) -> dict[str, float]:
+    exe = shutil.which("cio-sim")
+    cmd = [exe, *args] if exe else [sys.executable, "-m", "cio_sim.cli", *args]
+    walls, cpus = [], []
+    for _ in range(reps):
+        with tempfile.TemporaryDirectory(prefix="cio-bench-cli-") as tmp:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=tmp, check=True, capture_output=True)   # own folder each
+            walls.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {"wall_s": _med(walls), "cpu_s": _med(cpus)}
 
 
 # ---------------------------------------------------------------------------- report
 
-def _check(name: str, value: float) -> tuple[str, str]:
-    desc, limit, op = TARGETS[name]
-    ok = value <= limit if op == "<=" else value >= limit
-    return ("PASS" if ok else "FAIL"), f"{desc}: {value:.3g} (target {op} {limit:g})"
-
-
-def _mb(x: float) -> str:
-    return f"{x / 2**20:7.1f} MB"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer repetitions and runs")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller batches")
     ap.add_argument("--json", metavar="PATH", help="also write all figures as JSON")
-    ap.add_argument("--skip-memory", action="store_true", help="leave out section 5")
-    ap.add_argument("--child-batch", nargs=3, metavar=("N", "WORKERS", "OUT"),
-                    help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.child_batch:
-        n, w, out = args.child_batch
-        _child_batch(int(n), int(w), out)
-        return 0
-
     size = SIZES["quick" if args.quick else "full"]
     t_start = time.perf_counter()
     res: dict[str, Any] = {"machine": {
@@ -362,66 +354,106 @@ def main(argv: list[str] | None = None) -> int:
     m = res["machine"]
     _print(f"cio-sim benchmark ({m['mode']}): {m['cpus']} CPUs, {m['platform']}, "
            f"Python {m['python']}, Mesa {m['mesa']}, numpy {m['numpy']}")
-    _print(f"load average at start: {m['loadavg_start']}")
+    _print(f"load average at start: {m['loadavg_start']}  (CPU figures are the ones to compare "
+           "on a shared machine)")
 
-    _print(f"\n1. One 5-year {SCENARIO} run (construct + run + summary)")
-    s = res["single"] = bench_single(size["single"])
-    _print(f"   median over {s['reps']} runs: {s['median_s'] * 1e3:.1f} ms wall "
-           f"({s['median_cpu_s'] * 1e3:.1f} ms CPU), {s['per_week_s'] * 1e6:.0f} us per "
-           f"simulated week ({s['weeks']} weeks)")
+    _print(f"\n1. One 5-year run per bundled scenario (construct + run + summary), median of "
+           f"{size['reps']}")
+    presets = res["presets"] = bench_presets(size["reps"])
+    _print(f"   {'scenario':<28} {'CPU ms':>7} {'wall ms':>8} {'state changes':>14} "
+           f"{'CPU us/change':>14}")
+    for n, r in presets.items():
+        _print(f"   {n:<28} {r['cpu_ms']:7.1f} {r['wall_ms']:8.1f} {r['state_changes']:14.0f} "
+               f"{r['us_per_state_change']:14.1f}")
+
+    _print(f"\n2. Cost per simulated year: {SCENARIO} at 5 and 20 years, median of "
+           f"{size['years_reps']}")
+    y = res["years"] = bench_years(size["years_reps"])
+    for years in (5, 20):
+        _print(f"   {years:>2} years: {y[f'cpu_ms_{years}']:7.1f} ms CPU "
+               f"({y[f'wall_ms_{years}']:7.1f} ms wall), {y[f'cpu_ms_per_year_{years}']:5.2f} ms "
+               f"CPU per year, {y[f'state_changes_{years}']:6.0f} state changes, "
+               f"{y[f'us_per_state_change_{years}']:5.1f} us CPU per change")
+    _print(f"   ratio 20y / 5y: {y['ratio']:.2f} (paired median {y['paired_ratio']:.2f}; "
+           "4.0 is linear)")
 
     n = size["batch"]
-    _print(f"\n2./3. Batch of {n} replications: cio_sim.run_batch (ours) and mesa.batch_run "
-           "(same model, scenario and seeds), run alternately")
-    batches = bench_batches(n)
-    o, mb = res["ours"], res["mesa"] = batches["ours"], batches["mesa"]
-    _print("   runner   processes   wall s   runs/s   CPU ms/run (all processes)   ours/mesa")
-    for p in (1, 2):
-        for name, r in (("ours", o), ("mesa", mb)):
-            ratio = f"{mb[f'ratio_{p}']:9.2f}" if name == "mesa" else ""
-            _print(f"   {name:<8} {p:^9}  {r[f'p{p}_s']:7.2f}  {r[f'p{p}_rps']:7.1f}   "
-                   f"{r[f'p{p}_cpu_ms_per_run']:14.1f}              {ratio}")
-    _print(f"   parallel efficiency rps2 / (2 x rps1): ours {o['efficiency']:.2f}, "
-           f"mesa {mb['efficiency']:.2f}")
-    _print(f"   same results in both runners (first 5 runs): "
-           f"{'yes' if mb['same_results'] else 'NO'}")
+    _print(f"\n3. A batch of {n} runs on 2 processes: run_batch (summary only) and "
+           "mesa.batch_run, same model, scenario and seeds")
+    rr = res["runners"] = bench_runners(n)
+    ours = next(iter(rr["rows"].values()))
+    _print(f"   {'runner':<40} {'wall s':>7} {'runs/s':>7} {'CPU ms/run':>11} "
+           f"{'ours/this (runs/s)':>19} {'this/ours (CPU)':>16}")
+    for label, r in rr["rows"].items():
+        _print(f"   {label:<40} {r['wall_s']:7.2f} {r['runs_per_s']:7.1f} "
+               f"{r['cpu_ms_per_run']:11.1f} {ours['runs_per_s'] / r['runs_per_s']:19.2f} "
+               f"{r['cpu_ms_per_run'] / ours['cpu_ms_per_run']:16.2f}")
+    _print("   CPU is summed over the process tree (workers included, start-up included); "
+           f"same results in every runner: {'yes' if rr['same_results'] else 'NO'}")
 
-    _print(f"\n4. Cost of one run as its work grows (median of {size['scale_reps']} runs)")
-    sc = res["scaling"] = bench_scaling(size["scale_reps"])
-    _print("   axis         factor   median   ratio to x1   proposals submitted")
-    for r in sc["rows"]:
-        _print(f"   {r['axis']:<12} x{r['factor']:<6} {r['median_s'] * 1e3:7.1f} ms  "
-               f"{r['ratio']:9.2f}   {r['submitted']:10.0f}")
-    x8 = next(r for r in sc["rows"] if r["axis"] == "proposals" and r["factor"] == 8)
+    _print("\n4. The client (the process that plans, receives and stores runs), summary only, "
+           "2 local workers, fresh process each")
+    real = res["client_real"] = _batch_child(size["client_real"], stand_in=False)
+    stand = res["client_stand_in"] = _batch_child(size["client_stand"], stand_in=True)
+    for label, r in (("real model", real), ("stand-in model (near-zero run cost)", stand)):
+        _print(f"   {label:<38} {r['runs']:>7} runs: client {r['cpu_ms_per_run']:.3f} ms CPU "
+               f"per run; workers {r['worker_cpu_ms_per_run']:.2f} ms CPU per run; "
+               f"{r['wall_s']:.1f} s wall")
+    client_ms = real["cpu_ms_per_run"]
 
-    if not args.skip_memory:
-        small, large = size["mem"]
-        _print(f"\n5. Peak memory of a batch streaming to a store (2 workers, fresh process "
-               f"each): {large} vs {small} runs")
-        mem = res["memory"] = bench_memory(size["mem"])
-        _print("   runs    seconds   tree PSS     tree RSS     main maxrss  "
-               "largest child maxrss")
-        for k in ("small", "large"):
-            r = mem[k]
-            _print(f"   {r['runs']:<6} {r['seconds']:8.1f}  {_mb(r['peak_tree_pss'])}  "
-                   f"{_mb(r['peak_tree_rss'])}  {_mb(r['self_maxrss'])}  "
-                   f"{_mb(r['children_maxrss'])}")
-        _print(f"   ratio {large}/{small}: tree PSS {mem['ratio_pss']:.2f}, tree RSS "
-               f"{mem['ratio_rss']:.2f}, main process {mem['ratio_main']:.2f}")
+    small, large = size["mem"]
+    _print(f"\n5. Peak memory of the client, summary only (stand-in model): {large} vs "
+           f"{small} runs")
+    mem_s = _batch_child(small, stand_in=True)
+    mem_l = _batch_child(large, stand_in=True)
+    mem_ratio = mem_l["peak_mb"] / mem_s["peak_mb"]
+    res["memory"] = {"small": mem_s, "large": mem_l, "ratio": mem_ratio}
+    _print(f"   {small:>7} runs: {mem_s['peak_mb']:6.1f} MB peak RSS, {mem_s['wall_s']:6.1f} s "
+           f"wall\n   {large:>7} runs: {mem_l['peak_mb']:6.1f} MB peak RSS, "
+           f"{mem_l['wall_s']:6.1f} s wall\n   ratio {mem_ratio:.3f}")
+
+    _print("\n6. Projection from measured rates (not measured end to end)")
+    run_ms = presets[SCENARIO]["cpu_ms"]
+    overhead_ms = stand["worker_cpu_ms_per_run"]     # per run in the workers besides the model
+    worker_ms = run_ms + overhead_ms
+    _print(f"   per run: model {run_ms:.1f} ms CPU + worker overhead {overhead_ms:.2f} ms "
+           f"(task, encoding, transfer) + client {client_ms:.3f} ms")
+    study = 100_000 * (worker_ms + client_ms) / 2 / 1e3 / 60      # 2 cores shared by all
+    res["projection"] = {"worker_ms": worker_ms, "client_ms": client_ms,
+                         "study_100k_2cores_min": study, "clusters": {}}
+    _print(f"   100k runs on 2 cores (workers and client share them): {study:.1f} min")
+    sobol = 1_290_000
+    for workers in (2, 16, 64, 100):
+        rate = min(workers / worker_ms, 1.0 / client_ms) * 1e3       # runs per second
+        hours = sobol / rate / 3600
+        bound = "client-bound" if 1.0 / client_ms < workers / worker_ms else "worker-bound"
+        res["projection"]["clusters"][workers] = {"runs_per_s": rate, "sobol_hours": hours}
+        _print(f"   {workers:>3} workers: {rate:8.0f} runs/s ({bound}); a 1.29M-run Sobol "
+               f"study in {hours:6.2f} h")
+
+    _print(f"\n7. Time to first result of the CLI, median of {size['cli_reps']} (fresh "
+           "process each)")
+    cli_help = _cli(["--help"], size["cli_reps"])
+    cli_run = _cli(["run", SCENARIO, "-n", "1", "--no-report"], size["cli_reps"])
+    res["cli"] = {"help": cli_help, "run": cli_run}
+    for label, r in (("cio-sim --help", cli_help),
+                     (f"cio-sim run {SCENARIO} -n 1 --no-report", cli_run)):
+        _print(f"   {label:<46} {r['wall_s']:5.2f} s wall, {r['cpu_s']:5.2f} s CPU")
 
     m["loadavg_end"] = _loadavg()
     m["seconds"] = time.perf_counter() - t_start
-    _print(f"\nTargets (load average at end: {m['loadavg_end']}; "
-           f"total {m['seconds']:.0f} s)")
-    checks = [("single_run", s["median_s"]), ("efficiency", o["efficiency"]),
-              ("vs_mesa", mb["ratio_2"]), ("proposal_scaling", x8["ratio"])]
-    if "memory" in res:
-        checks.append(("memory", res["memory"]["ratio_pss"]))
+    _print(f"\nTargets (load average at end: {m['loadavg_end']}; total {m['seconds']:.0f} s)")
+    checks = {"consensus_cpu": presets[SCENARIO]["cpu_ms"],
+              "preset_cpu": max(r["cpu_ms"] for r in presets.values()),
+              "client_cpu": client_ms, "study_100k": study, "years_ratio": y["ratio"],
+              "memory_ratio": mem_ratio, "cli_help": cli_help["wall_s"],
+              "cli_run": cli_run["wall_s"]}
     res["targets"] = {}
-    for name, value in checks:
-        verdict, text = _check(name, value)
-        res["targets"][name] = {"verdict": verdict, "value": value}
-        _print(f"   {verdict}  {text}")
+    for key, value in checks.items():
+        desc, limit = TARGETS[key]
+        verdict = "PASS" if value <= limit else "FAIL"
+        res["targets"][key] = {"verdict": verdict, "value": value, "limit": limit}
+        _print(f"   {verdict}  {desc}: {value:.3g} (target <= {limit:g})")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1, default=str))
     return 0
