@@ -4,14 +4,26 @@ The forums they meet in are in `cio_sim.forums`."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 import numpy as np
 
 from .params import ADVISER_DOMAINS, PORTFOLIO_HOLDERS, THEMES
 from .proposals import Proposal
-from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT
+from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
+
+WEEKS_PER_YEAR = 52
+
+
+class OverrideRow(NamedTuple):
+    """One use of the fallback (doorzettingsmacht or the Minister of BZK)."""
+
+    step: int
+    proposal_id: int
+    domain: str
+    objections: int
+    reserves: int
 
 if TYPE_CHECKING:
     from .regimes import Prioritisation
@@ -160,6 +172,14 @@ class DepartmentalCIO(Member):
                 return RESERVE          # the delegate cannot commit the department
         return pos
 
+    def written_position(self, proposal: Proposal, context: float, z: float) -> int:
+        """The CIO's own position given in writing after a delegate's reserve: reviewed,
+        never a reserve (`z`: the noise draw)."""
+        if proposal.weapon_systems and self.code == "DEF":
+            return ABSTAIN
+        return Member.position(self, proposal, self.stake(proposal, self.index), context,
+                               True, z)
+
     def willingness(self, proposal: Proposal, context: float) -> float:
         """Chance the department implements a kader of its own accord (logistic in utility)."""
         u = self.utility(proposal, 1.0, context)
@@ -187,8 +207,11 @@ class CIORijk(mesa.Agent):
         self._threshold = cr["override_threshold"]
         self._fit_regard = cr["fit_regard"]
         self._fit_weight = model.p["positions"]["fit_weight"]
+        self._budget = model.p["regime"]["override_budget_per_year"]
         self.disrupted_until = -1
         self.turnovers = 0
+        self.overrides_by_year: dict[int, int] = {}
+        self.override_log: list[OverrideRow] = []
 
     @property
     def has_jaaragenda(self) -> bool:
@@ -233,5 +256,21 @@ class CIORijk(mesa.Agent):
         return proposal.ambition * (value - self._fit_regard * fit)
 
     def judge(self, proposal: Proposal) -> bool:
-        """Doorzettingsmacht: adopt when CIO Rijk's view of the Rijksbreed benefit is positive."""
+        """Doorzettingsmacht: worth overriding when CIO Rijk's view of the Rijksbreed value
+        exceeds its threshold (`cio_rijk.override_threshold`)."""
         return self.rijksbreed_value(proposal) > self._threshold
+
+    def _year(self) -> int:
+        return max(0, self.model.steps - 1) // WEEKS_PER_YEAR
+
+    def may_override(self) -> bool:
+        """Whether this year's budget of overrides (`regime.override_budget_per_year`) has
+        room left: each use costs political capital (assumption; BLOG:L52 'vangnet')."""
+        return self.overrides_by_year.get(self._year(), 0) < self._budget
+
+    def record_override(self, proposal: Proposal, tally: Tally) -> None:
+        """Count one use of the fallback against this year's budget and log it."""
+        year = self._year()
+        self.overrides_by_year[year] = self.overrides_by_year.get(year, 0) + 1
+        self.override_log.append(OverrideRow(self.model.steps, proposal.id, proposal.domain,
+                                             tally.object, tally.reserve))

@@ -15,6 +15,7 @@ import numpy as np
 
 from .params import COMPLEXITIES, THEME_DOMAINS, THEMES
 from .proposals import Traits
+from .types import ItemKind
 
 WEEKS_PER_YEAR = 52
 WEEKS_PER_QUARTER = 13
@@ -73,6 +74,16 @@ class ArrivalGenerator:
         return COMPLEXITIES[2] if u < self.pp["p_simple"] + self.pp["p_complex"] \
             else COMPLEXITIES[1]
 
+    def _kind(self, origin: str) -> str:
+        """What the item is, by the shares in `proposals` (one draw)."""
+        u, pp = self.rng.random(), self.pp
+        if origin == "incident":
+            return ItemKind.INCIDENT_RESPONSE if u < pp["p_incident_response"] \
+                else ItemKind.KADER
+        if u < pp["p_study"]:
+            return ItemKind.STUDY
+        return ItemKind.FINANCIAL if u < pp["p_study"] + pp["p_financial"] else ItemKind.KADER
+
     def several(self, origin: str, first: int | None) -> tuple[int, ...]:
         others = [i for i in range(self.n) if i != first]
         k = 1 + int(self.rng.binomial(len(others) - 1, SPREAD[origin])) if others else 0
@@ -98,7 +109,9 @@ class ArrivalGenerator:
             affected = tuple(range(self.n))
         else:
             affected = self.several(origin, None)
-        fin_org = bool(rng.random() < pp["p_fin_org"])
+        kind = self._kind(origin)
+        # A financial decision has financial consequences by definition.
+        fin_org = bool(rng.random() < pp["p_fin_org"]) or kind == ItemKind.FINANCIAL
         # Keyword arguments are evaluated in order: this is the order of the draws.
         traits = Traits(
             origin=origin, theme=theme, domain=domain, affected=affected,
@@ -109,7 +122,7 @@ class ArrivalGenerator:
             prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
             maturity=_beta(rng, pp["maturity_incident_mean"] if origin == "incident"
                            else pp["maturity_mean"]),
-            weapon_systems=bool(rng.random() < pp["p_weapon_systems"]),
+            weapon_systems=bool(rng.random() < pp["p_weapon_systems"]), kind=kind,
         )
         return ArrivalSpec(week, traits, self._context())
 
@@ -127,6 +140,8 @@ class ArrivalGenerator:
             prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
             maturity=_beta(rng, pp["maturity_mean"]),
             weapon_systems=False, label=row["id"],
+            # Scope 'central': BZK's own roadmap tasks (e.g. CIO-cafés), not kaders (RK).
+            kind=ItemKind.CENTRAL_TASK if scope == "central" else ItemKind.KADER,
         )
         return ArrivalSpec(week, traits, self._context())
 

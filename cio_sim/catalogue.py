@@ -102,6 +102,9 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("stalled", "Stalled", "items", L, False, "items parked without a decision"),
     Metric("withdrawn", "Withdrawn", "items", N, False, "items withdrawn by their authors"),
     Metric("rejected", "Rejected", "items", N, False, "items rejected"),
+    Metric("handled_locally_per_year", "Handled locally", "per year", N, False,
+           "keuzematrix q1/q2 items handled by a department or community, apart from "
+           "CIO-system decisions (ADR:L607)"),
     Metric("compliance_actual", "Compliance, actual", "share of due pairs", H, True,
            "share of due (kader, department) pairs implemented, over the regime's own kaders"),
     Metric("compliance_actual_shared", "Compliance, actual, shared kaders",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .params import DOMAINS
 from .proposals import Proposal, quadrant_of
-from .types import STATES, ForumName, State
+from .types import STATES, ForumName, ItemKind, State
 
 if TYPE_CHECKING:
     import numpy as np
@@ -131,12 +131,23 @@ class Flow:
         self.transition(prop, State.ESCALATED)
         self.forums[ForumName.ICBR].admit(prop)
 
+    def close_locally(self, prop: Proposal, forum: ForumName) -> None:
+        """Keuzematrix q1/q2: handled outside the CIO-system, or on to the ICBR when the
+        item has financial or organisational consequences (ADR:L994)."""
+        if self.escalation.needs_icbr(prop):
+            prop.forum = forum
+            self.escalate(prop)
+        else:
+            self.close(prop, State.HANDLED_LOCALLY, forum)
+
     def close(self, prop: Proposal, outcome: State, forum: ForumName) -> None:
-        """Final decision; a kader adopted by a deciding forum opens its compliance processes."""
+        """Final decision; a kader adopted by a deciding forum opens its compliance processes
+        (only kaders bind and are implemented, N26:L15)."""
         prop.forum = forum
         prop.decided_step = self._clock()
         self.transition(prop, outcome)
-        if outcome == State.ADOPTED and forum in KADER_FORUMS and self.ledger is not None:
+        if (outcome == State.ADOPTED and forum in KADER_FORUMS and prop.kind == ItemKind.KADER
+                and self.ledger is not None):
             self.ledger.register(prop, self.instruments.for_kader(prop), prop.decided_step)
 
 

@@ -43,7 +43,8 @@ def proposals_frame(model: CIOModel) -> pd.DataFrame:
             "id": p.id, "label": p.label, "origin": p.origin, "theme": p.theme,
             "domain": p.domain, "complexity": p.complexity, "n_affected": p.n_affected,
             "affected": ",".join(codes[i] for i in p.affected), "impact": p.impact,
-            "quadrant": p.quadrant, "fin_org": p.fin_org, "strategic": p.strategic,
+            "quadrant": p.quadrant, "kind": p.kind, "fin_org": p.fin_org,
+            "strategic": p.strategic, "from_working_group": p.from_working_group,
             "state": p.state, "forum": p.forum, "submitted_step": p.submitted_step,
             "decided_step": decided,
             "lead_time_weeks": (decided - p.submitted_step) if decided is not None else None,
@@ -56,7 +57,8 @@ def proposals_frame(model: CIOModel) -> pd.DataFrame:
             "feedback_given": p.feedback_given, "feedback_retained": p.feedback_retained,
         })
     cols = ["id", "label", "origin", "theme", "domain", "complexity", "n_affected", "affected",
-            "impact", "quadrant", "fin_org", "strategic", "state", "forum", "submitted_step",
+            "impact", "quadrant", "kind", "fin_org", "strategic", "from_working_group", "state",
+            "forum", "submitted_step",
             "decided_step", "lead_time_weeks", "agenda_appearances", "rounds", "reworks",
             "voorportaal_visits", "maturity", "ambition", "prescriptiveness", "escalated_icbr",
             "bypassed_icbr", "overridden", "overridden_departments", "feedback_given",
@@ -180,7 +182,8 @@ def summary(model: CIOModel) -> dict[str, float]:
     adopted = [p for p in props if p.state == ADOPTED]
     lead = np.array([p.decided_step - p.submitted_step for p in decided], dtype=float)
     undecided = np.array([model.steps - p.submitted_step for p in props
-                          if p.state not in (ADOPTED, REJECTED)], dtype=float)
+                          if p.state not in (ADOPTED, REJECTED, State.HANDLED_LOCALLY)],
+                         dtype=float)
     ttd = time_to_decision(lead, undecided)
     overridden = [p for p in props if p.overridden]
     agenda = model.agenda_log                  # types.AgendaRow
@@ -204,6 +207,7 @@ def summary(model: CIOModel) -> dict[str, float]:
         "stalled": model.state_counts[State.STALLED],
         "withdrawn": model.state_counts[State.WITHDRAWN],
         "rejected": model.state_counts[State.REJECTED],
+        "handled_locally_per_year": model.state_counts[State.HANDLED_LOCALLY] / years,
         "compliance_actual": comp["actual"],
         "compliance_reported": comp["reported"],
         "explained_share": comp["explained"],

@@ -34,6 +34,7 @@ from .registry import (
     ESCALATIONS,
     INSTRUMENTS,
     PRIORITISATIONS,
+    RESERVE_SETTLEMENTS,
     ROUTINGS,
     VOORPORTAAL_SET_PARTS,
 )
@@ -134,7 +135,8 @@ class CIOModel(mesa.Model):
             rule=DECISION_RULES[regime["decision_rule"]](self),
             escalation=flow.escalation,
             prioritisation=PRIORITISATIONS[p["cio_beraad"]["prioritisation"]](self),
-            seats=self.seats)
+            seats=self.seats,
+            settlement=RESERVE_SETTLEMENTS[p["cio_beraad"]["reserve_settlement"]](self))
         self.icbr = ICBR(self, flow, self.psg_cios)
         self.working_group = WorkingGroup(
             self, flow, self.departments,

@@ -206,19 +206,36 @@ SCHEMA: dict[str, Any] = {
                                      "how a keuzematrix working group decides"),
         "routing": choice("uniform", registry.ROUTINGS, "ADR:L948, L583-608",
                           "which forum handles a proposal"),
-        "instruments": choice("uniform", registry.INSTRUMENTS, "ADR:L599-603",
-                              "kader instrument: one for all, or by complexity"),
+        "instruments": choice("uniform", registry.INSTRUMENTS, "ADR:L599-603; B21:L1263",
+                              "kader instrument: one for all, CISO Rijk's comply-or-explain "
+                              "for security, or by complexity"),
         "kader_force": choice("voluntary", registry.KADER_FORCES, "ADR:L994; N26:L15",
                               "voluntary kaders vs binding kaders checked by CIO Rijk"),
         "escalation": choice("financial_org", registry.ESCALATIONS,
-                             "ADR:L3423; ADR:L579", "what the CIO-beraad escalates to the ICBR"),
+                             "ADR:L3423, L994; ADR:L579",
+                             "which items go to the ICBR (in every quadrant)"),
         "voorportalen": choice("2021", registry.VOORPORTAAL_SET_PARTS,
-                               "B21:L389-410; ADR:L3421", "the voorportaal set"),
+                               "B21:L389-410; ADR:L976, L3421", "the voorportaal set"),
         "advisers": Param(False, "N26:L11",
                           "CPO, CDO and CTO advisers under each departmental CIO"),
         "override_rounds": positive(2, A("sources give no number of rounds before CIO Rijk "
-                                         "decides"), "decision rounds before doorzettingsmacht",
+                                         "may decide; consensus must have been tried "
+                                         "(BLOG:L52)"),
+                                    "decision rounds before the fallback may decide",
                                     "rounds", high=20, low=1),
+        "override_scope": choice("all", ("all", "adr_themes"),
+                                 A("N26:L15 names no limit; ADR:L3507 limits decisive action "
+                                   "to security, interoperability and efficiency"),
+                                 "topics the fallback may decide: all, or the ADR:L3507 themes"),
+        "override_budget_per_year": positive(6, A("sources give no number; a 'vangnet' "
+                                                  "(BLOG:L52) costs political capital, so a "
+                                                  "few uses a year"),
+                                             "most overrides per calendar year", "overrides",
+                                             high=52),
+        "minister_weeks": positive(13, A("the ministerial route (ADR:L3507) takes about a "
+                                         "quarter"),
+                                   "weeks the Minister of BZK's decision takes", "weeks",
+                                   high=104, low=1),
         "advisory_members": Param(True, "ADR:L966-970",
                                   "the 5 uitvoeringsorganisatie CIOs, whose assent is sought"),
     },
@@ -248,6 +265,17 @@ SCHEMA: dict[str, Any] = {
                            "chance a stochastic item has financial/organisational consequences"),
         "p_outside_digitalisation": share(0.3, A("sources give no share"),
                                           "share of F/O items that fall outside digitalisation"),
+        "p_study": share(0.25, A("sources give no shares; minutes list kaders, studies and "
+                                 "finance (adr_extract §6 #5)"),
+                         "share of non-incident stochastic items that are a study or advice"),
+        "p_financial": share(0.2, A("sources give no shares; the ICBR holds the money "
+                                    "(ADR:L994)"),
+                             "share of non-incident stochastic items that are a financial "
+                             "decision (the rest are kaders or norms)"),
+        "p_incident_response": share(0.7, A("most incident items ask for a response, a few "
+                                            "lead to a new norm"),
+                                     "share of incident items that are an incident response "
+                                     "(the rest are kaders)"),
         "p_simple": share(0.15, A("roadmap: 7 of 57 milestones simple (§4.2)"),
                           "chance a stochastic item is simple"),
         "p_complex": share(0.3, A("roadmap: 16 of 57 milestones complex (§4.2)"),
@@ -301,6 +329,14 @@ SCHEMA: dict[str, Any] = {
                               "ambition under which an item is withdrawn"),
         "rediscussion_gain": share(0.3, A("a plenary discussion ripens a paper somewhat"),
                                    "maturity gained when an unripe item is re-discussed"),
+        "reserve_settlement": choice("written_procedure", registry.RESERVE_SETTLEMENTS,
+                                     A("sources do not say how a delegate's reserve is "
+                                       "settled; a written round is common practice "
+                                       "(ADR:L966)"),
+                                     "how a round with reserves and no objection is settled"),
+        "written_weeks": positive(2, A("a written round takes two weeks"),
+                                  "weeks until reserving CIOs answer in writing", "weeks",
+                                  high=52, low=1),
         "rework_weeks": positive(6, A("rewriting a paper takes about six weeks"),
                                  "time to rework a paper", "weeks", high=104, low=1),
     },
@@ -394,10 +430,12 @@ SCHEMA: dict[str, Any] = {
                      "items", high=100, low=1),
             positive(1, "ADR:L984 ('vervolgens doorgeleid')",
                      "treatments before forwarding anyway", "treatments", high=20, low=1)),
-        "CPO-raad": _voorportaal(0.45, "ADR:L980 ('in opbouw'; value assumption)", 6, 3),
-        "CDO-raad": _voorportaal(0.45, "ADR:L980 ('in opbouw'; value assumption)", 6, 3),
-        "architectuurraad": _voorportaal(0.4, "ADR:L3429 (being started; value assumption)",
-                                         6, 3),
+        "CPO-raad": _voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
+                                         "L3421)"), 6, 3),
+        "CDO-raad": _voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
+                                         "L3421)"), 6, 3),
+        "architectuurraad": _voorportaal(0.4, A("no assessment; being set up in 2024 "
+                                                "(ADR:L976, L3421)"), 6, 3),
         "pass_maturity": share(0.6, A("a voorportaal forwards a paper it judges ripe"),
                                "maturity at which a voorportaal forwards an item"),
     },
@@ -416,16 +454,22 @@ SCHEMA: dict[str, Any] = {
         "interval_weeks": positive(6, A("working groups meet about every six weeks"),
                                    "weeks between working-group meetings", "weeks", high=52,
                                    low=1),
+        "meeting_hours": positive(2.0, A("a working-group meeting per item takes two hours"),
+                                  "CIO hours one working-group meeting on an item costs each "
+                                  "affected department", "hours", high=24),
+        "maturity_gain": share(0.3, A("a working group ripens a paper as a plenary does"),
+                               "maturity an unripe paper gains per working-group meeting"),
         "max_rounds": positive(3, A("a small group gives up sooner"),
                                "rounds before a working group drops an item", "rounds",
                                high=50, low=1),
     },
     "department_forum": {
         "decision_weeks": positive(8, A("a departmental decision takes two months"),
-                                   "time to decide a departmental item", "weeks", high=104,
+                                   "mean time to handle a q1/q2 item", "weeks", high=104,
                                    low=1),
-        "adoption_prob": share(0.85, A("departments mostly act on their own items"),
-                               "chance a department adopts its own item"),
+        "weeks_shape": positive(2.0, A("handling times vary: gamma with cv 0.7"),
+                                "gamma shape of the time to handle a q1/q2 item", "shape",
+                                high=100, low=0.5),
     },
     "compliance": {
         "start_weeks": positive(13.0, A("a quarter before implementation starts"),
@@ -448,7 +492,8 @@ SCHEMA: dict[str, Any] = {
                                      high=10),
         "clout_penalty": positive(0.8, "ADR:L465 (size assumption)",
                                   "extra duration for a CIO with no clout", "factor", high=10),
-        "enforcement": share(0.6, "N26:L15 (value assumption)",
+        "enforcement": share(0.6, A("sources give no effect size; N26:L15 gives CIO Rijk "
+                                    "the power to check binding kaders"),
                              "share of unwilling departments a binding, checked kader moves"),
         "monitoring_pull": share(0.3, A("being looked at speeds the start"),
                                  "shorter start delay per unit of monitoring intensity"),
@@ -463,9 +508,10 @@ SCHEMA: dict[str, Any] = {
         "pc_interval_weeks": positive(26, A("P&C cycle: voorjaarsnota and jaarverslag"),
                                       "weeks between P&C monitoring moments", "weeks",
                                       high=104, low=1),
-        "override_resentment": share(1.0, A("sources silent; 1 = no extra penalty, so any "
-                                            "gap comes from fit alone"),
-                                     "willingness multiplier for an overridden department"),
+        "override_resentment": share(0.8, A("sources give no size; a mandate is 'geen "
+                                            "garantie' for implementation (ADR:L573)"),
+                                     "willingness multiplier for an overridden department "
+                                     "(the cost of an override to it)"),
     },
     "clout": {
         "base": share(0.3, A("every CIO has some standing"), "clout of a CIO with no assets"),
@@ -575,6 +621,8 @@ RULES: tuple[Rule, ...] = (
             "theme priorities are drawn uniformly between them"),
     share_sum("proposals.p_simple", "proposals.p_complex",
               reason="an item is simple, complex or else complicated"),
+    share_sum("proposals.p_study", "proposals.p_financial",
+              reason="an item is a study, a financial decision or else a kader"),
     at_least_if("departments.*.time_share", "departments.*.fulltime", 0.5,
                 "a fulltime CIO spends at least half of the working time on the role"),
 )

@@ -36,6 +36,7 @@ class Traits:
     maturity: float                    # at submission; voorportalen mature the proposal's
     weapon_systems: bool
     label: str = ""                    # roadmap milestone id, when planned
+    kind: str = "kader"                # an ItemKind: only kaders bind (N26:L15)
 
 
 @dataclass(eq=False)
@@ -69,6 +70,7 @@ class Proposal:
     feedback_retained: float = 0.0
     voorportaal_visits: int = 0
     ready_step: int = -1
+    from_working_group: bool = False   # keuzematrix q3: agreed in a working group, reported back
 
     def __post_init__(self) -> None:
         traits = self.traits

@@ -83,6 +83,8 @@ KADER_FORCES = Registry("kader force")
 ESCALATIONS = Registry("escalation")
 PRIORITISATIONS = Registry("agenda prioritisation")
 VOORPORTAAL_SET_PARTS = Registry("voorportaal set")
+RESERVE_SETTLEMENTS = Registry("reserve settlement")
 
 REGISTRIES: tuple[Registry, ...] = (DECISION_RULES, ROUTINGS, INSTRUMENTS, KADER_FORCES,
-                                    ESCALATIONS, PRIORITISATIONS, VOORPORTAAL_SET_PARTS)
+                                    ESCALATIONS, PRIORITISATIONS, VOORPORTAAL_SET_PARTS,
+                                    RESERVE_SETTLEMENTS)

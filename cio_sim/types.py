@@ -26,6 +26,7 @@ class State(StrEnum):
     IN_WORKING_GROUP = "in_working_group"
     IN_DEPARTMENT = "in_department"    # keuzematrix: handled or experimented with departmentally
     ADOPTED = "adopted"
+    HANDLED_LOCALLY = "handled_locally"  # keuzematrix q1/q2: closed outside the CIO-system
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     STALLED = "stalled"
@@ -35,7 +36,7 @@ OPEN_STATES: tuple[State, ...] = (
     State.SUBMITTED, State.IN_VOORPORTAAL, State.REWORK, State.READY, State.ON_AGENDA,
     State.ESCALATED, State.IN_WORKING_GROUP, State.IN_DEPARTMENT)
 CLOSED_STATES: tuple[State, ...] = (State.ADOPTED, State.REJECTED, State.WITHDRAWN,
-                                    State.STALLED)
+                                    State.STALLED, State.HANDLED_LOCALLY)
 STATES: tuple[State, ...] = OPEN_STATES + CLOSED_STATES
 
 
@@ -47,6 +48,17 @@ class Action(StrEnum):
     REWORK = "rework"      # compromise: dilute and try again
     DEFER = "defer"        # no objection but no consensus yet: keep the place in the queue
     STALL = "stall"        # parked after too many rounds
+
+
+class ItemKind(StrEnum):
+    """What an item is (DESIGN §3; stylized fact #5: kaders, studies, finance). Only kaders
+    bind and open compliance processes (N26:L15)."""
+
+    KADER = "kader"                      # a kader or norm the affected departments implement
+    STUDY = "study"                      # a study or advice
+    FINANCIAL = "financial"              # a financial decision
+    INCIDENT_RESPONSE = "incident_response"
+    CENTRAL_TASK = "central_task"        # CIO Rijk's own work (roadmap scope 'central')
 
 
 class ForumName(StrEnum):
@@ -87,13 +99,16 @@ class Tally:
 class Verdict:
     """A decision rule's answer for one item.
 
-    `by_cio_rijk`: CIO Rijk decided under doorzettingsmacht (the agenda's `override` column);
+    `by_cio_rijk`: a fallback authority (CIO Rijk, or the Minister of BZK when `delay_weeks`
+    is set) decided over a remaining objection (the agenda's `override` column);
     `over_objections`: adopted although members objected or reserved (their kaders are
-    implemented as overridden)."""
+    implemented as overridden); `delay_weeks`: the decision takes effect this many weeks
+    later (the ministerial route)."""
 
     action: Action
     by_cio_rijk: bool = False
     over_objections: bool = False
+    delay_weeks: int = 0
 
 
 class AgendaRow(NamedTuple):

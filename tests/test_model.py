@@ -137,10 +137,11 @@ def test_step_by_step_equals_run() -> None:
 
 
 def test_five_year_consensus_run_is_plausible(run_preset) -> None:
-    """Decisions happen, some items stall, compliance lies strictly between 0 and 1."""
+    """Decisions happen, some items end without one (stalled or withdrawn), compliance lies
+    strictly between 0 and 1."""
     s = run_preset("consensus_2021", seed=7).summary()
     assert s["decisions_per_year"] > 5
-    assert s["stalled"] > 0
+    assert s["stalled"] + s["withdrawn"] > 0
     assert 0 < s["compliance_actual"] < 1
     assert 0 < s["compliance_reported"] < 1
     assert 0 < s["strategic_agenda_share"] < 1

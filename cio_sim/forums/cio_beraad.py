@@ -9,13 +9,24 @@ import mesa
 
 from ..params import ADVISER_DOMAINS
 from ..proposals import Proposal
-from ..types import Action, AgendaRow, AttendanceRow, ForumName, State, Tally, Verdict
+from ..types import (
+    ABSTAIN,
+    OBJECT,
+    SUPPORT,
+    Action,
+    AgendaRow,
+    AttendanceRow,
+    ForumName,
+    State,
+    Tally,
+    Verdict,
+)
 from .base import Forum, dilute
 
 if TYPE_CHECKING:
     from ..agents import AdvisoryCIO, CIORijk, DepartmentalCIO
     from ..flow import Flow
-    from ..regimes import DecisionRule, Escalation, Prioritisation
+    from ..regimes import DecisionRule, Escalation, Prioritisation, ReserveSettlement
     from .tally import Seats
 
 REDISCUSSED = "rediscussed"    # agenda outcome of an unripe item
@@ -30,7 +41,7 @@ class CIOBeraad(Forum):
     def __init__(self, model: mesa.Model, flow: Flow, cio_rijk: CIORijk,
                  departments: list[DepartmentalCIO], advisory: list[AdvisoryCIO],
                  rule: DecisionRule, escalation: Escalation, prioritisation: Prioritisation,
-                 seats: Seats):
+                 seats: Seats, settlement: ReserveSettlement):
         super().__init__(model, flow)
         self.seats = seats
         self._all_seats = [m.seat for m in [*departments, *advisory]]
@@ -41,6 +52,7 @@ class CIOBeraad(Forum):
         self.rule = rule
         self.escalation = escalation
         self.prioritisation = prioritisation
+        self.settlement = settlement
         self.p: dict[str, Any] = model.p["cio_beraad"]
         self.queue: list[Proposal] = []
         self.agenda_log: list[AgendaRow] = []
@@ -132,25 +144,58 @@ class CIOBeraad(Forum):
         flow, action = self.flow, verdict.action
         if action == Action.ADOPT:
             if verdict.by_cio_rijk:
-                prop.overridden = True
-            if verdict.over_objections:
-                prop.overridden_departments = tuple(sorted({*tally.objectors,
-                                                            *tally.reservers}))
-            if self.escalation.needs_icbr(prop):
-                flow.escalate(prop)
+                self.cio_rijk.record_override(prop, tally)
+            if verdict.delay_weeks:            # the ministerial route: decided later
+                flow.transition(prop, State.ESCALATED)
+                flow.schedule(verdict.delay_weeks, self._adopt, (prop, tally, verdict))
             else:
-                flow.close(prop, State.ADOPTED, self.name)
+                self._adopt((prop, tally, verdict))
         elif action == Action.REJECT:
-            prop.overridden = verdict.by_cio_rijk
             flow.close(prop, State.REJECTED, self.name)
         elif action == Action.STALL:
             flow.close(prop, State.STALLED, self.name)
         elif action == Action.DEFER:
-            flow.transition(prop, State.READY)      # keeps its place in the queue
-            self._enqueue(prop)
+            weeks = self.settlement.written_weeks(prop) if tally.reserve else None
+            if weeks is None and prop.rounds >= self.rule.max_rounds:
+                flow.close(prop, State.STALLED, self.name)
+            elif weeks is None:
+                flow.transition(prop, State.READY)      # keeps its place in the queue
+                self._enqueue(prop)
+            else:                              # a written procedure settles the reserve
+                flow.schedule(weeks, self._written_round, (prop, tally))
         else:                                  # rework after an objection: compromise
             dilute(prop, self.p["dilution"])
             if prop.ambition < self.p["min_ambition"]:
                 flow.close(prop, State.WITHDRAWN, self.name)
             else:
                 flow.send_to_rework(prop, None)
+
+    def _adopt(self, item: tuple[Proposal, Tally, Verdict]) -> None:
+        prop, tally, verdict = item
+        if verdict.by_cio_rijk:
+            prop.overridden = True
+        if verdict.over_objections:
+            prop.overridden_departments = tuple(sorted({*tally.objectors, *tally.reservers}))
+        if self.escalation.needs_icbr(prop):
+            self.flow.escalate(prop)
+        else:
+            self.flow.close(prop, State.ADOPTED, self.name)
+
+    def _written_round(self, item: tuple[Proposal, Tally]) -> None:
+        """The CIOs whose delegates reserved answer in writing; the rule decides on the
+        completed tally (no new round)."""
+        prop, tally = item
+        context = self.flow.contexts[prop.id]
+        counts = {SUPPORT: tally.support, ABSTAIN: tally.abstain, OBJECT: tally.object}
+        objectors = list(tally.objectors)
+        z, _ = self.seats.draws(1, len(tally.reservers))
+        for idx, zj in zip(tally.reservers, z[0], strict=True):
+            cio = self.departments[idx]
+            pos = cio.written_position(prop, context[cio.seat], zj)
+            counts[pos] += 1
+            if pos == OBJECT:
+                objectors.append(idx)
+        written = Tally(counts[SUPPORT], counts[ABSTAIN], 0, counts[OBJECT],
+                        tuple(sorted(objectors)), ())
+        verdict = self.rule.decide(prop, written)
+        self.apply(prop, written, verdict)      # not an agenda slot: no agenda row

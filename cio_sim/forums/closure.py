@@ -18,23 +18,30 @@ if TYPE_CHECKING:
 
 
 class DepartmentalClosure(Forum):
-    """q1: the department decides on its own after `department_forum.decision_weeks`."""
+    """q1: "het vraagstuk departementaal aanpakken; Rijksbrede behandeling ... niet nodig"
+    (ADR:L607). The department handles the item after a drawn time; it closes as handled
+    locally, apart from CIO-system decisions, unless it has financial or organisational
+    consequences, which go to the ICBR in every quadrant (ADR:L994)."""
 
     name = ForumName.DEPARTMENT
 
     def __init__(self, model: mesa.Model, flow: Flow):
         super().__init__(model, flow)
         df = model.p["department_forum"]
-        self.weeks = df["decision_weeks"]
-        self.adoption_prob = df["adoption_prob"]
+        self.mean_weeks = df["decision_weeks"]
+        self.shape = df["weeks_shape"]
 
     def admit(self, proposal: Proposal) -> None:
         self.flow.transition(proposal, State.IN_DEPARTMENT)
-        self.flow.schedule(self.weeks, self.decide, proposal)
+        self.flow.schedule(self.draw_weeks(), self.decide, proposal)
+
+    def draw_weeks(self) -> int:
+        """Weeks until the item is handled: gamma with the forum's mean and shape."""
+        weeks = self.model.rng.gamma(self.shape, self.mean_weeks / self.shape)
+        return max(1, round(float(weeks)))
 
     def decide(self, proposal: Proposal) -> None:
-        ok = self.model.rng.random() < self.adoption_prob
-        self.flow.close(proposal, State.ADOPTED if ok else State.REJECTED, self.name)
+        self.flow.close_locally(proposal, self.name)
 
 
 class ScaleUp:
@@ -66,21 +73,17 @@ class ScaleUp:
         return dataclasses.replace(spec, traits=traits)
 
 
-class CommunityClosure(Forum):
-    """q2: a community of departments experiments; the item closes as adopted after
-    `department_forum.decision_weeks` and may be scaled up."""
+class CommunityClosure(DepartmentalClosure):
+    """q2: "deel ervaringen ... ruimte om te experimenteren" (ADR:L607): a community shares
+    and experiments, after a drawn time the item closes as handled locally (not a kader)
+    and may be scaled up; F/O items go to the ICBR (ADR:L994)."""
 
     name = ForumName.COMMUNITY
 
     def __init__(self, model: mesa.Model, flow: Flow, scale_up: ScaleUp):
         super().__init__(model, flow)
-        self.weeks = model.p["department_forum"]["decision_weeks"]
         self.scale_up = scale_up
 
-    def admit(self, proposal: Proposal) -> None:
-        self.flow.transition(proposal, State.IN_DEPARTMENT)
-        self.flow.schedule(self.weeks, self.decide, proposal)
-
     def decide(self, proposal: Proposal) -> None:
-        self.flow.close(proposal, State.ADOPTED, self.name)
+        self.flow.close_locally(proposal, self.name)
         self.scale_up.consider(proposal)

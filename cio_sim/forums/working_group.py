@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 
 
 class WorkingGroup(Forum):
-    """The affected departments meet every `working_group.interval_weeks` and decide each
-    item by the regime's working-group rule (`regime.working_group_rule`)."""
+    """q3: "Relevant voor CIO-beraad. Maak werkgroepen en koppel regelmatig de inhoudelijke
+    voortgang terug in het CIO Beraad" (ADR:L607). The affected departments meet every
+    `working_group.interval_weeks`; each meeting costs their CIOs attention. An unripe paper
+    is worked on first; a ripe one is decided by `regime.working_group_rule`, and what the
+    group agrees goes back to the CIO-beraad, which confirms it by its own rule."""
 
     name = ForumName.WORKING_GROUP
 
@@ -29,7 +32,11 @@ class WorkingGroup(Forum):
         self.seats = seats
         self.departments = departments
         self.rule = rule
-        self.interval = model.p["working_group"]["interval_weeks"]
+        wg = model.p["working_group"]
+        self.interval = wg["interval_weeks"]
+        self.hours = wg["meeting_hours"]
+        self.gain = wg["maturity_gain"]
+        self.ripe = model.p["cio_beraad"]["maturity_required"]
         self.dilution = model.p["cio_beraad"]["dilution"]
         self.queue: list[Proposal] = []
 
@@ -42,11 +49,24 @@ class WorkingGroup(Forum):
             return
         batch, self.queue = self.queue, []
         flow = self.flow
-        for prop, tally in zip(batch, self.tally(batch), strict=True):
+        ripe = []
+        for prop in batch:
+            members = [self.departments[i] for i in prop.affected]
+            for cio in members:
+                cio.spend(self.hours)          # the group's meeting comes out of the budget
+            flow.record_meeting(self.hours * len(members))
+            if prop.maturity < self.ripe:      # the group works the paper out first
+                prop.maturity += self.gain * (1.0 - prop.maturity)
+                self.queue.append(prop)
+            else:
+                ripe.append(prop)
+        for prop, tally in zip(ripe, self.tally(ripe), strict=True):
             prop.rounds += 1
             action = self.rule.decide(prop, tally).action
-            if action == Action.ADOPT:
-                flow.close(prop, State.ADOPTED, self.name)
+            if action == Action.ADOPT:         # report back: the CIO-beraad confirms
+                prop.from_working_group = True
+                prop.rounds = 0
+                flow.forums[ForumName.CIO_BERAAD].admit(prop)
             elif action == Action.REJECT:
                 flow.close(prop, State.REJECTED, self.name)
             elif action == Action.STALL:
@@ -61,6 +81,8 @@ class WorkingGroup(Forum):
         draws per meeting, one row per item over all departments; a department's draw is
         used only where it is affected). A CIO who sent a delegate to the last CIO-beraad
         is taken to delegate here too."""
+        if not batch:
+            return []
         z, u = self.seats.draws(len(batch), len(self.departments))
         contexts = self.flow.contexts
         out = []

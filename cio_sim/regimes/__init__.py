@@ -9,7 +9,8 @@ One kind of part per module, each an abstract base with a registry (`cio_sim.reg
   instrument an adopted item gets;
 - escalation (`regime.escalation`): which items go on to the ICBR;
 - agenda prioritisation (`cio_beraad.prioritisation`): how CIO Rijk fills the agenda;
-- voorportaal set (`regime.voorportalen`).
+- voorportaal set (`regime.voorportalen`);
+- reserve settlement (`cio_beraad.reserve_settlement`): how a delegate's reserve is settled.
 
 A new part is one subclass decorated with `@register_part`; the schema accepts its name.
 """
@@ -22,6 +23,7 @@ from ..registry import (
     INSTRUMENTS,
     KADER_FORCES,
     PRIORITISATIONS,
+    RESERVE_SETTLEMENTS,
     ROUTINGS,
     VOORPORTAAL_SET_PARTS,
     Registry,
@@ -38,6 +40,8 @@ from .decision import (
     Consensus,
     DecisionRule,
     Doorzettingsmacht,
+    Fallback,
+    MinisterBZK,
     NoObjection,
 )
 from .escalation import Escalation, FinancialOrg, OutsideDigitalisation
@@ -50,12 +54,14 @@ from .instruments import (
     WORKING_AGREEMENT,
     Binding,
     ByComplexity,
+    CisoSecurity,
     Instrument,
     Instruments,
     KaderForce,
     UniformInstruments,
     Voluntary,
 )
+from .reserves import NextRound, ReserveSettlement, WrittenProcedure
 from .routing import KeuzematrixRouting, Routing, UniformRouting
 from .voorportalen import Set2021, Set2026, VoorportaalSet
 
@@ -66,6 +72,7 @@ PARTS: dict[str, Registry] = {
     "regime.kader_force": KADER_FORCES, "regime.escalation": ESCALATIONS,
     "regime.voorportalen": VOORPORTAAL_SET_PARTS,
     "cio_beraad.prioritisation": PRIORITISATIONS,
+    "cio_beraad.reserve_settlement": RESERVE_SETTLEMENTS,
 }
 
 
@@ -76,13 +83,14 @@ def describe_parts() -> dict[str, dict[str, str]]:
 
 
 __all__ = [
-    "ADOPT", "COMPLY_AND_EXPLAIN", "DECISION_RULES", "DEFER", "ESCALATIONS",
-    "GUIDING_PRINCIPLES", "INSTRUMENTS", "KADER_FORCES", "NORMATIVE_BINDING", "NORMATIVE_PC",
-    "NORMATIVE_VOLUNTARY", "PARTS", "PRIORITISATIONS", "REJECT", "REWORK", "ROUTINGS", "STALL",
-    "VOORPORTAAL_SET_PARTS", "WORKING_AGREEMENT", "Binding", "ByComplexity", "Consensus",
-    "DecisionRule", "Doorzettingsmacht", "Escalation", "Fifo", "FinancialOrg", "Instrument",
-    "Instruments", "KaderForce", "KeuzematrixRouting", "NoObjection", "OutsideDigitalisation",
-    "Prioritisation", "RegimePart", "Registry", "Routing", "Set2021", "Set2026",
-    "StrategicFirst", "Tally", "UniformInstruments", "UniformRouting", "Urgency", "Verdict",
-    "Voluntary", "VoorportaalSet", "describe_parts", "register_part",
+    "ADOPT", "COMPLY_AND_EXPLAIN", "DECISION_RULES", "DEFER", "ESCALATIONS", "GUIDING_PRINCIPLES",
+    "INSTRUMENTS", "KADER_FORCES", "NORMATIVE_BINDING", "NORMATIVE_PC", "NORMATIVE_VOLUNTARY",
+    "PARTS", "PRIORITISATIONS", "REJECT", "RESERVE_SETTLEMENTS", "REWORK", "ROUTINGS", "STALL",
+    "VOORPORTAAL_SET_PARTS", "WORKING_AGREEMENT", "Binding", "ByComplexity", "CisoSecurity",
+    "Consensus", "DecisionRule", "Doorzettingsmacht", "Escalation", "Fallback", "Fifo",
+    "FinancialOrg", "Instrument", "Instruments", "KaderForce", "KeuzematrixRouting", "MinisterBZK",
+    "NextRound", "NoObjection", "OutsideDigitalisation", "Prioritisation", "RegimePart",
+    "Registry", "ReserveSettlement", "Routing", "Set2021", "Set2026", "StrategicFirst", "Tally",
+    "UniformInstruments", "UniformRouting", "Urgency", "Verdict", "Voluntary", "VoorportaalSet",
+    "WrittenProcedure", "describe_parts", "register_part",
 ]

@@ -35,11 +35,16 @@ class DecisionRule(RegimePart):
         verdict."""
 
     def _without_consensus(self, proposal: Proposal, tally: Tally) -> Verdict:
+        """No consensus: reject on a clear majority against; only reserves: defer (the forum
+        settles the reserve, `cio_beraad.reserve_settlement`); else stall after the last
+        round, or compromise."""
         if tally.object and tally.object >= self.rejection_share * tally.members:
             return Verdict(REJECT)
+        if not tally.object:
+            return Verdict(DEFER)
         if proposal.rounds >= self.max_rounds:
             return Verdict(STALL)
-        return Verdict(REWORK if tally.object else DEFER)
+        return Verdict(REWORK)
 
 
 DECISION_RULES.base = DecisionRule
@@ -57,23 +62,65 @@ class Consensus(DecisionRule):
         return self._without_consensus(proposal, tally)
 
 
-@register_part
-class Doorzettingsmacht(DecisionRule):
-    """2026: consensus first; after `override_rounds` rounds CIO Rijk decides (N26:L15)."""
+#: Domains of the themes ADR:L3507 names for decisive action: "veiligheid, interoperabiliteit
+#: en efficiency" (assumption: interoperability = architecture, data, networks; efficiency =
+#: shared voorzieningen and technology).
+ADR_THEME_DOMAINS = frozenset({"security", "architecture", "data", "networks", "voorzieningen",
+                               "technology"})
+OVERRIDE_SCOPES: dict[str, frozenset[str] | None] = {"all": None,
+                                                     "adr_themes": ADR_THEME_DOMAINS}
 
-    name = "doorzettingsmacht"
+
+class Fallback(DecisionRule):
+    """Consensus first; when a real objection remains after `regime.override_rounds` rounds,
+    on a topic within `regime.override_scope`, and the yearly budget of overrides is not used
+    up, a fallback authority may decide. It adopts only when CIO Rijk's view of the Rijksbreed
+    value exceeds `cio_rijk.override_threshold`; otherwise it leaves the item to the consensus
+    practice. A delegate's reserve never triggers it."""
+
+    delay_weeks: ClassVar[int] = 0
 
     def __init__(self, model: Any, max_rounds: int | None = None):
         super().__init__(model, max_rounds)
-        self.override_rounds = model.p["regime"]["override_rounds"]
+        r = model.p["regime"]
+        self.override_rounds = r["override_rounds"]
+        self.scope = OVERRIDE_SCOPES[r["override_scope"]]
+
+    def in_scope(self, proposal: Proposal) -> bool:
+        return self.scope is None or proposal.domain in self.scope
 
     def decide(self, proposal: Proposal, tally: Tally) -> Verdict:
         if tally.consensus:
             return Verdict(ADOPT)
-        if proposal.rounds >= self.override_rounds:
-            adopt = self.model.cio_rijk.judge(proposal)
-            return Verdict(ADOPT if adopt else REJECT, by_cio_rijk=True, over_objections=adopt)
-        return Verdict(REWORK if tally.object else DEFER)
+        cio_rijk = self.model.cio_rijk
+        if (tally.object and proposal.rounds >= self.override_rounds
+                and self.in_scope(proposal) and cio_rijk.may_override()
+                and cio_rijk.judge(proposal)):
+            return Verdict(ADOPT, by_cio_rijk=True, over_objections=True,
+                           delay_weeks=self.delay_weeks)
+        return self._without_consensus(proposal, tally)
+
+
+@register_part
+class Doorzettingsmacht(Fallback):
+    """2026: consensus first; CIO Rijk may decide when a real objection remains, "niet als
+    dictatuur maar als vangnet" (N26:L15; BLOG:L52). Rounds, scope, budget and threshold are
+    assumptions (the sources give no procedure)."""
+
+    name = "doorzettingsmacht"
+
+
+@register_part
+class MinisterBZK(Fallback):
+    """Consensus first; when that is not possible the Minister of BZK decides on grounds of
+    coordinating responsibility (ADR:L3507): the same conditions as doorzettingsmacht, by the
+    slower ministerial route (`regime.minister_weeks`)."""
+
+    name = "minister_bzk"
+
+    def __init__(self, model: Any, max_rounds: int | None = None):
+        super().__init__(model, max_rounds)
+        self.delay_weeks = model.p["regime"]["minister_weeks"]
 
 
 @register_part

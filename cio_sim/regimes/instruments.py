@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 from ..proposals import Proposal
 from ..registry import INSTRUMENTS, KADER_FORCES
-from ..types import ForumName
 from .base import RegimePart, register_part
 
 
@@ -93,9 +92,23 @@ class UniformInstruments(Instruments):
     name = "uniform"
 
     def for_kader(self, proposal: Proposal) -> Instrument:
-        if proposal.forum == ForumName.WORKING_GROUP:
+        if proposal.from_working_group:
             return WORKING_AGREEMENT
         return self.force
+
+
+@register_part
+class CisoSecurity(UniformInstruments):
+    """2021: as `uniform`, but a voluntary security kader follows CISO Rijk's 'pas toe of
+    leg uit' (B21:L1263): comply or explain the deviation."""
+
+    name = "ciso_security"
+
+    def for_kader(self, proposal: Proposal) -> Instrument:
+        if proposal.domain == "security" and not proposal.from_working_group \
+                and not self.force.binding:
+            return COMPLY_AND_EXPLAIN
+        return super().for_kader(proposal)
 
 
 @register_part
@@ -107,6 +120,6 @@ class ByComplexity(Instruments):
         "simple": NORMATIVE_PC, "complicated": COMPLY_AND_EXPLAIN, "complex": GUIDING_PRINCIPLES}
 
     def for_kader(self, proposal: Proposal) -> Instrument:
-        if proposal.forum == ForumName.WORKING_GROUP:
+        if proposal.from_working_group:
             return WORKING_AGREEMENT
         return self.BY[proposal.complexity]

@@ -47,6 +47,7 @@ class Set2021(TableSet):
 
 @register_part
 class Set2026(TableSet):
-    """2026: the 2021 set plus CPO-raad, CDO-raad and architectuurraad (ADR:L3421)."""
+    """The 2021 set plus CPO-raad, CDO-raad and architectuurraad, being set up in 2024
+    (ADR:L976, L3421): not a 2026 novelty, but part of the set from then on."""
 
     name = "2026"

@@ -35,12 +35,13 @@ def test_verdict_fields_are_applied_separately() -> None:
     cb = model.cio_beraad
     tally = Tally(10, 2, 1, 4, (0, 3), (5,))
     rejected = admitted(model, fin_org=False)
-    cb.apply(rejected, tally, Verdict(Action.REJECT, by_cio_rijk=True))
-    assert rejected.overridden and rejected.overridden_departments == ()
+    cb.apply(rejected, tally, Verdict(Action.REJECT))
+    assert not rejected.overridden and rejected.overridden_departments == ()
     assert rejected.state == State.REJECTED and rejected.forum == ForumName.CIO_BERAAD
     adopted = admitted(model, fin_org=False)
     cb.apply(adopted, tally, Verdict(Action.ADOPT, by_cio_rijk=True, over_objections=True))
     assert adopted.overridden and adopted.overridden_departments == (0, 3, 5)
+    assert [r.proposal_id for r in model.cio_rijk.override_log] == [adopted.id]
     plain = admitted(model, fin_org=False)
     cb.apply(plain, tally, Verdict(Action.ADOPT, over_objections=True))
     assert not plain.overridden and plain.overridden_departments == (0, 3, 5)
@@ -71,14 +72,18 @@ def test_the_working_group_decides_by_its_named_rule() -> None:
     easy = admitted(model, prescriptiveness=0.0, affected=(0, 1))
     model.working_group.admit(easy)
     model.working_group.step()
-    assert easy.state == State.ADOPTED and easy.forum == ForumName.WORKING_GROUP
+    # Agreed: reported back to the CIO-beraad, which confirms it (ADR:L607).
+    assert easy.state == State.READY and easy.from_working_group
+    assert easy in model.cio_beraad.queue
 
 
 def test_departmental_and_community_closures_use_the_calendar() -> None:
     model = fresh("keuzematrix")
-    weeks = model.p["department_forum"]["decision_weeks"]
-    dept = admitted(model, affected=(0,), impact=0.1)
+    dept = admitted(model, affected=(0,), impact=0.1, fin_org=False)
     model.flow.forums[ForumName.COMMUNITY].admit(dept)
     assert dept.state == State.IN_DEPARTMENT
-    model.flow.run_calendar(model.steps + weeks)
-    assert dept.state == State.ADOPTED and dept.forum == ForumName.COMMUNITY
+    due = [step for step, items in model.flow.calendar.items()
+           if any(item is dept for _, item in items)]
+    assert len(due) == 1
+    model.flow.run_calendar(due[0])
+    assert dept.state == State.HANDLED_LOCALLY and dept.forum == ForumName.COMMUNITY

@@ -1,0 +1,157 @@
+"""One test per regime rule of the sources (issue: regimes faithful to the sources): the
+fallback's conditions, scope and cost; the keuzematrix quadrants; the ICBR for F/O items;
+binding force and compliance only for kaders. Runs are 3-5 simulated years (about 1 s each)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import cio_sim
+from cio_sim.regimes.decision import ADR_THEME_DOMAINS
+from cio_sim.types import ItemKind, State
+
+SEEDS = (0, 1)
+
+
+@pytest.fixture(scope="module")
+def dz_runs():
+    return [cio_sim.CIOModel("doorzettingsmacht_2026", seed=s).run() for s in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def km_runs():
+    return [cio_sim.CIOModel("keuzematrix", seed=s).run() for s in SEEDS]
+
+
+def test_no_override_without_an_objection(dz_runs) -> None:
+    log = [row for m in dz_runs for row in m.cio_rijk.override_log]
+    assert len(log) > 0
+    assert all(row.objections > 0 for row in log)
+
+
+def test_no_override_before_consensus_was_tried(dz_runs) -> None:
+    for m in dz_runs:
+        rounds = m.p["regime"]["override_rounds"]
+        props = m.proposals().set_index("id")
+        ids = [row.proposal_id for row in m.cio_rijk.override_log]
+        assert (props.loc[ids, "rounds"] >= rounds).all()
+
+
+def test_no_override_outside_its_scope() -> None:
+    logs = []
+    for s in SEEDS:
+        m = cio_sim.CIOModel("doorzettingsmacht_2026", seed=s, overrides={
+            "regime.override_scope": "adr_themes", "regime.override_budget_per_year": 52})
+        m.run()
+        logs += m.cio_rijk.override_log
+    assert len(logs) > 0
+    assert {row.domain for row in logs} <= ADR_THEME_DOMAINS
+
+
+def test_overrides_stay_within_the_yearly_budget() -> None:
+    for budget in (1, 3):
+        m = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={
+            "regime.override_budget_per_year": budget}).run()
+        per_year = m.cio_rijk.overrides_by_year
+        assert per_year and max(per_year.values()) <= budget
+    none = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={
+        "regime.override_budget_per_year": 0}).run()
+    assert none.summary()["overrides"] == 0
+
+
+def test_an_override_costs_the_overridden_department_its_resentment(dz_runs) -> None:
+    m = dz_runs[0]
+    c = m.p["compliance"]
+    over = [q for q in m.ledger.pairs if q.overridden]
+    assert over
+    for q in over:
+        prop = m.proposals_by_id[q.proposal_id]
+        cio = m.departments[q.dept_index]
+        w = cio.willingness(prop, m.context_of(prop, q.dept_index)) * c["override_resentment"]
+        w += (1.0 - w) * c["enforcement"]               # 2026 kaders are binding
+        assert math.isclose(q.willingness, w, rel_tol=1e-12)
+
+
+def test_the_minister_route_is_slower_than_cio_rijk() -> None:
+    m = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={
+        "regime.decision_rule": "minister_bzk"}).run()
+    weeks = m.p["regime"]["minister_weeks"]
+    assert m.cio_rijk.override_log
+    for row in m.cio_rijk.override_log:
+        decided = m.proposals_by_id[row.proposal_id].decided_step
+        assert decided == -1 or decided >= row.step + weeks           # -1: still open
+
+
+def test_q1_items_never_reach_the_cio_beraad_nor_count_as_adoptions(km_runs) -> None:
+    for m in km_runs:
+        props = m.proposals().set_index("id")
+        q1 = props[props["quadrant"] == "q1"]
+        assert len(q1) > 0
+        assert not set(q1.index) & set(m.agenda()["proposal_id"])
+        local = q1[~q1["fin_org"] & q1["state"].isin(["adopted", "handled_locally",
+                                                       "rejected"])]
+        assert (local["state"] == State.HANDLED_LOCALLY).all()
+        # F/O q1 items are ICBR decisions (ADR:L994), never CIO-beraad ones.
+        assert (q1.loc[q1["state"] == "adopted", "forum"] == "icbr").all()
+        s = m.summary()
+        years = m.steps / 52
+        n_adopted = int((props["state"] == "adopted").sum())
+        assert math.isclose(s["adopted_per_year"] * years, n_adopted)
+        assert s["handled_locally_per_year"] > 0
+
+
+def test_q1_and_q2_handling_times_are_drawn(km_runs) -> None:
+    props = km_runs[0].proposals()
+    local = props[props["state"] == "handled_locally"]
+    assert local["lead_time_weeks"].nunique() > 5
+
+
+def test_q3_items_come_back_to_the_cio_beraad(km_runs) -> None:
+    back = 0
+    for m in km_runs:
+        props = m.proposals().set_index("id")
+        q3 = props[props["quadrant"] == "q3"]
+        adopted = q3[q3["state"] == "adopted"]
+        assert len(adopted) > 0
+        assert adopted["from_working_group"].all()
+        assert (adopted["agenda_appearances"] > 0).all()
+        back += int(q3["from_working_group"].sum())
+    assert back > 0
+
+
+@pytest.mark.parametrize("scenario", ["consensus_2021", "doorzettingsmacht_2026",
+                                      "keuzematrix", "keuzematrix_doorzettingsmacht"])
+def test_no_fo_item_is_adopted_without_the_icbr(scenario) -> None:
+    props = cio_sim.CIOModel(scenario, seed=3, overrides={"horizon_weeks": 156}).run() \
+        .proposals()
+    fo = props[props["fin_org"] & (props["state"] == "adopted")]
+    assert len(fo) > 0
+    assert (fo["forum"] == "icbr").all() and fo["escalated_icbr"].all()
+
+
+def test_only_kaders_create_compliance_pairs(dz_runs, km_runs) -> None:
+    for m in [*dz_runs, *km_runs]:
+        props = m.proposals().set_index("id")
+        kinds = props.loc[m.compliance()["proposal_id"], "kind"]
+        assert len(kinds) > 0 and (kinds == ItemKind.KADER).all()
+        adopted_other = props[(props["state"] == "adopted")
+                              & (props["kind"] != ItemKind.KADER)]
+        assert len(adopted_other) > 0                  # adopted, but no pairs
+
+
+def test_central_roadmap_tasks_are_cio_rijks_own_work(dz_runs) -> None:
+    props = dz_runs[0].proposals()
+    central = props[props["kind"] == ItemKind.CENTRAL_TASK]
+    assert len(central) == 19
+    assert not set(central["id"]) & set(dz_runs[0].compliance()["proposal_id"])
+
+
+def test_a_delegates_reserve_is_settled_in_writing_not_a_veto() -> None:
+    ms = {s: cio_sim.CIOModel("consensus_2021", seed=0, overrides={
+        "cio_beraad.reserve_settlement": s, "horizon_weeks": 156}).run()
+        for s in ("next_round", "written_procedure")}
+    veto, written = (ms[k].summary() for k in ("next_round", "written_procedure"))
+    assert written["overrides"] == 0
+    assert written["adopted_per_year"] > veto["adopted_per_year"]
