@@ -1,5 +1,7 @@
 """Each regime part's defining property, as a unit and in whole runs."""
 
+import functools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -49,10 +51,16 @@ def test_consensus_never_adopts_over_an_objection_or_reserve(tally, rounds) -> N
         assert verdict.action in (REJECT, REWORK, DEFER, STALL)
 
 
+@functools.cache
+def _doorzetting_rule() -> regimes.Doorzettingsmacht:
+    m = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={
+        "horizon_weeks": 1, "regime.override_budget_per_year": 52})
+    return regimes.Doorzettingsmacht(m)
+
+
 @given(tally=tallies, rounds=st.integers(1, 10))
 def test_doorzettingsmacht_overrides_only_a_real_objection(tally, rounds) -> None:
-    m = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={"horizon_weeks": 1})
-    rule = regimes.Doorzettingsmacht(m)
+    rule = _doorzetting_rule()
     verdict = rule.decide(make_proposal(rounds=rounds), tally)
     if tally.consensus:
         assert verdict.action == ADOPT and not verdict.by_cio_rijk

@@ -106,8 +106,8 @@ def test_p06_incidents_crowd_out_strategy(runs: dict[str, pd.DataFrame]) -> None
     Measure: exogenous_agenda_share (slots on incident and parliamentary items) and
     strategic_agenda_share; contrast: arrivals.incident_per_year doubled (8 -> 16), same seeds.
     Test: one-sided paired Wilcoxon, alpha = 0.01, that the exogenous share rises and the
-    strategic share falls with the doubled incident rate; paired Wilcoxon that at baseline
-    the agenda share of exogenous items exceeds their share of arrivals (they jump the queue).
+    strategic share falls with the doubled incident rate (that the baseline agenda share
+    exceeds the arrival share is no longer reproduced: test_p06b).
     Floor: baseline median exogenous agenda share >= 0.35; median rise >= 0.10.
     """
     base, inc = runs["base"], runs["incidents_x2"]
@@ -116,6 +116,14 @@ def test_p06_incidents_crowd_out_strategy(runs: dict[str, pd.DataFrame]) -> None
     p, _ = wilcoxon_greater(base["strategic_agenda_share"], inc["strategic_agenda_share"])
     assert p < ALPHA, f"strategic share does not fall (p={p:.3g})"
     assert base["exogenous_agenda_share"].median() >= 0.35
+
+
+@pytest.mark.xfail(strict=True, reason="no longer reproduced since delegates' reserves are "
+                   "settled in writing: the queue is short, so urgent items no longer jump "
+                   "it at baseline (docs/validation.md, #6)")
+def test_p06b_exogenous_items_jump_the_queue_at_baseline(base: pd.DataFrame) -> None:
+    """#6 (ADR:L2237): at baseline the agenda share of incident and parliamentary items
+    exceeds their share of arrivals. Test: paired one-sided Wilcoxon, alpha = 0.01."""
     p, _ = wilcoxon_greater(base["exogenous_agenda_share"], base["exogenous_arrival_share"])
     assert p < ALPHA
 
@@ -230,6 +238,9 @@ def test_p24_icbr_bypasses_the_cio_beraad(base: pd.DataFrame) -> None:
     assert base["lead_time_bypassed"].median() <= 0.25 * base["lead_time_via_cio_beraad"].median()
 
 
+@pytest.mark.xfail(strict=True, reason="no longer reproduced since delegates' reserves are "
+                   "settled in writing: the backlog grows in about 19 of 30 runs, not "
+                   "significantly (docs/validation.md, #27)")
 def test_p27_overload_backlog_grows(base: pd.DataFrame) -> None:
     """#27 (ADR:L956): too many balls in the air; the pipeline outgrows the capacity.
 
