@@ -239,7 +239,7 @@ def test_p24_icbr_bypasses_the_cio_beraad(base: pd.DataFrame) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="no longer reproduced since delegates' reserves are "
-                   "settled in writing: the backlog grows in about 19 of 30 runs, not "
+                   "settled in writing: the backlog grows in about 18 of 30 runs, not "
                    "significantly (docs/validation.md, #27)")
 def test_p27_overload_backlog_grows(base: pd.DataFrame) -> None:
     """#27 (ADR:L956): too many balls in the air; the pipeline outgrows the capacity.
