@@ -17,27 +17,10 @@ import warnings
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import NoReturn
-
-import pandas as pd
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .batch import (
-    BatchError,
-    StoreError,
-    StoreWriteError,
-    backends,
-    execute,
-    load_experiment,
-    load_results,
-    plan_batch,
-    plan_compare,
-    plan_sweep,
-    repair_store,
-)
-from .batch import Cell as _Cell
-from .batch.runner import first_error
-from .batch.store import HEADLINE_METRICS, BatchResult
+from .batch import backends
 from .regimes import describe_parts
 from .scenario import (
     CostWarning,
@@ -48,6 +31,53 @@ from .scenario import (
     load_scenario,
     read_toml_file,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .batch import (
+        BatchError,
+        BatchResult,
+        StoreError,
+        StoreWriteError,
+        execute,
+        load_experiment,
+        load_results,
+        plan_batch,
+        plan_compare,
+        plan_sweep,
+        repair_store,
+    )
+    from .batch import Cell as _Cell
+    from .batch.runner import first_error
+    from .batch.store import HEADLINE_METRICS
+
+
+def _import_heavy() -> None:
+    """Import pandas and the batch runner and store (and with them the model and Mesa) on
+    first use, so that `cio-sim --help` answers without them (about 1.5 s of CPU)."""
+    global pd, BatchError, BatchResult, StoreError, StoreWriteError, execute
+    global load_experiment, load_results, plan_batch, plan_compare, plan_sweep
+    global repair_store, _Cell, first_error, HEADLINE_METRICS
+    import pandas as pd
+
+    from .batch import (
+        BatchError,
+        BatchResult,
+        StoreError,
+        StoreWriteError,
+        execute,
+        load_experiment,
+        load_results,
+        plan_batch,
+        plan_compare,
+        plan_sweep,
+        repair_store,
+    )
+    from .batch import Cell as _Cell
+    from .batch.runner import first_error
+    from .batch.store import HEADLINE_METRICS
+
 
 PROG = "cio-sim"
 EXIT_USAGE = 2
@@ -105,7 +135,8 @@ def _fmt(x: float, digits: int = 4) -> str:
     return f"{x:.{digits}g}"
 
 
-def _summary_lines(result: BatchResult, metrics: Sequence[str] = HEADLINE_METRICS) -> list[str]:
+def _summary_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+    metrics = HEADLINE_METRICS if metrics is None else metrics
     table = result.summary_table([m for m in metrics if m in result.runs.columns])
     if table.empty:
         return ["(no successful runs)"]
@@ -522,6 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    _import_heavy()
     if getattr(args, "backend", "local") is None:
         args.backend = "dask" if args.scheduler else "local"
     if getattr(args, "scheduler", None) and args.backend != "dask":

@@ -7,24 +7,37 @@ Dask behind one protocol, a registry for new backends), :mod:`.runner` (plan, re
 and :mod:`.experiments` (sweep files).
 """
 
-from .executors import EXECUTORS, Executor, ExecutorError, get_executor, register_executor
-from .experiments import Experiment, load_experiment
-from .repair import Repair, repair_store
-from .runner import (
-    BatchError,
-    Cell,
-    Plan,
-    backends,
-    compare,
-    execute,
-    plan_batch,
-    plan_compare,
-    plan_sweep,
-    run_batch,
-    run_sweep,
-)
-from .seeds import parse_seed_id, run_seed, seed_id
-from .store import BatchResult, StoreError, StoreWriteError, load_results
+import importlib
+from typing import Any
+
+# Names and the module that defines them, imported on first use: the runner needs the model
+# (Mesa) and the store pandas, which `cio-sim --help` does not (it only lists the backends).
+_WHERE = {
+    **dict.fromkeys(("EXECUTORS", "Executor", "ExecutorError", "get_executor",
+                     "register_executor"), ".executors"),
+    **dict.fromkeys(("Experiment", "load_experiment"), ".experiments"),
+    **dict.fromkeys(("Repair", "repair_store"), ".repair"),
+    **dict.fromkeys(("BatchError", "Cell", "Plan", "compare", "execute", "plan_batch",
+                     "plan_compare", "plan_sweep", "run_batch", "run_sweep"), ".runner"),
+    **dict.fromkeys(("parse_seed_id", "run_seed", "seed_id"), ".seeds"),
+    **dict.fromkeys(("BatchResult", "StoreError", "StoreWriteError", "load_results"),
+                    ".store"),
+}
+
+
+def backends() -> tuple[str, ...]:
+    """Names of the registered backends (without importing the runner)."""
+    from .executors import EXECUTORS
+    return tuple(EXECUTORS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["EXECUTORS", "BatchError", "BatchResult", "Cell", "Executor", "ExecutorError",
            "Experiment", "Plan", "Repair", "StoreError", "StoreWriteError", "backends",
