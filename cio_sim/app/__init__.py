@@ -1,0 +1,43 @@
+"""Interactive exploration in the browser (``cio-sim app``; needs the ``[app]`` extra).
+
+The page (:mod:`cio_sim.app.page`) runs on Solara with Mesa's visualisation controller;
+:mod:`cio_sim.app.session` holds the runs, :mod:`cio_sim.app.adapter` is the only module that
+reads model state, :mod:`cio_sim.app.figures` draws the charts and
+:mod:`cio_sim.app.controls` describes the controls from the parameter schema.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+PAGE = "cio_sim.app.page"
+REQUIRED = ("solara", "mesa.visualization")
+
+
+def missing() -> list[str]:
+    """Packages of the ``[app]`` extra that cannot be imported here."""
+    out = []
+    for name in REQUIRED:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ImportError:
+            found = False
+        if not found:
+            out.append(name)
+    return out
+
+
+def server_command(host: str, port: int) -> list[str]:
+    """The command that serves the page (Solara's server, production mode, no browser)."""
+    return [sys.executable, "-m", "solara", "run", PAGE, "--host", host, "--port", str(port),
+            "--production", "--no-open", "--log-level", "warning"]
+
+
+def server_env(scenario: str, compare: str | None, seed: int) -> dict[str, str]:
+    """Environment for the server: the initial settings, and Solara's telemetry off."""
+    env = dict(os.environ)
+    env.update({"CIO_SIM_APP_SCENARIO": scenario, "CIO_SIM_APP_COMPARE": compare or "",
+                "CIO_SIM_APP_SEED": str(seed), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+    return env

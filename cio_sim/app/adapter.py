@@ -1,0 +1,185 @@
+"""The one place where the app reads a running model's state.
+
+Every view of the app asks these functions, never the model's attributes, so that a change
+in the model core's internals is absorbed here. Everything returned is plain data (numbers,
+strings, DataFrames) taken at the model's current week.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..proposals import CLOSED_STATES, OPEN_STATES
+
+if TYPE_CHECKING:
+    from ..model import CIOModel
+
+#: Forum names as shown, in the order an item meets them.
+CIO_BERAAD_WAITING = "CIO-beraad waiting list"
+ICBR = "ICBR"
+WORKING_GROUPS = "working groups"
+DEPARTMENTS = "departmental / pilot"
+REWORK = "in rework (authors)"
+
+FORUM_LABELS = {"cio_beraad": "CIO-beraad", "icbr": "ICBR", "working_group": "working group",
+                "department": "department", "community": "community (experiment)"}
+
+STATE_LABELS = {
+    "submitted": "submitted",
+    "in_voorportaal": "in a voorportaal",
+    "rework": "back with the authors for rework",
+    "ready": "on the CIO-beraad waiting list",
+    "on_agenda": "on the CIO-beraad agenda",
+    "escalated": "escalated to the ICBR",
+    "in_working_group": "in a working group",
+    "in_department": "decided departmentally / experiment",
+    "adopted": "adopted",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn by its sponsor",
+    "stalled": "stalled (parked)",
+}
+
+
+def week(model: CIOModel) -> int:
+    """Weeks simulated so far."""
+    return int(model.steps)
+
+
+def horizon(model: CIOModel) -> int:
+    return int(model.horizon)
+
+
+def start_year(model: CIOModel) -> int:
+    return int(model.p["start_year"])
+
+
+def voorportalen(model: CIOModel) -> list[str]:
+    """The voorportalen of the run's regime, vooroverleg last."""
+    names = [n for n in model.voorportalen if n != "vooroverleg"]
+    return [*names, "vooroverleg"] if "vooroverleg" in model.voorportalen else names
+
+
+def queues(model: CIOModel) -> dict[str, int]:
+    """Items waiting now, per forum: each voorportaal, the CIO-beraad waiting list, the ICBR,
+    the working groups, departmental handling, and rework with the authors."""
+    out = {name: len(model.voorportalen[name].queue) for name in voorportalen(model)}
+    out[CIO_BERAAD_WAITING] = len(model.ready)
+    out[ICBR] = len(model.icbr.queue)
+    out[WORKING_GROUPS] = len(model.working_group)
+    out[DEPARTMENTS] = int(model.state_counts["in_department"])
+    out[REWORK] = int(model.state_counts["rework"])
+    return out
+
+
+def routes(model: CIOModel) -> dict[str, tuple[str, ...]]:
+    """Voorportalen an item of each domain passes before the vooroverleg."""
+    return {domain: tuple(route) for domain, route in model.routes.items()}
+
+
+def counts(model: CIOModel) -> dict[str, int]:
+    """Proposals per lifecycle state now, plus 'backlog' (open) and 'closed'."""
+    out = {state: int(n) for state, n in model.state_counts.items()}
+    out["backlog"] = sum(out[s] for s in OPEN_STATES)
+    out["closed"] = sum(out[s] for s in CLOSED_STATES)
+    return out
+
+
+def series(model: CIOModel) -> pd.DataFrame:
+    """One row per simulated week: backlog, cumulative decisions (adopted + rejected),
+    adopted, and compliance (actual and self-reported, over kaders past their deadline)."""
+    ts = model.timeseries()
+    cols = ["step", "backlog", "decisions", "adopted", "rejected", "compliance_actual",
+            "compliance_reported"]
+    return ts[cols].rename(columns={"step": "week"}).reset_index(drop=True)
+
+
+def agenda(model: CIOModel) -> pd.DataFrame:
+    """Every CIO-beraad agenda slot used, with a 'kind' for the agenda composition:
+    'strategic', 'incident / Kamer', 'other decided' or 'unripe, re-discussed'."""
+    df = model.agenda().rename(columns={"step": "week"})
+    exogenous = df["origin"].isin(("incident", "parliamentary"))
+    kind = pd.Series("other decided", index=df.index, dtype=object)
+    kind[exogenous] = "incident / Kamer"
+    kind[df["strategic"].astype(bool)] = "strategic"
+    kind[~df["ripe"].astype(bool)] = "unripe, re-discussed"
+    return df.assign(kind=kind)
+
+
+def attendance(model: CIOModel) -> pd.DataFrame:
+    """Per department: CIO-beraad meetings held, of which with a delegate, and the share."""
+    rows = pd.DataFrame(model.attendance, columns=["week", "department", "fulltime",
+                                                   "delegated"])
+    order = [c.code for c in model.departments]
+    if rows.empty:
+        return pd.DataFrame({"department": order, "fulltime": [c.fulltime for c in
+                                                               model.departments],
+                             "meetings": 0, "delegated": 0, "share": float("nan")})
+    g = rows.groupby("department", sort=False).agg(fulltime=("fulltime", "first"),
+                                                   meetings=("delegated", "size"),
+                                                   delegated=("delegated", "sum"))
+    g = g.reindex(order).reset_index()
+    g["delegated"] = g["delegated"].astype(int)
+    g["share"] = g["delegated"] / g["meetings"]
+    return g
+
+
+def proposals(model: CIOModel) -> pd.DataFrame:
+    """One row per proposal so far (id, origin, domain, quadrant, state, forum, weeks)."""
+    df = model.proposals()
+    cols = ["id", "label", "origin", "domain", "complexity", "quadrant", "affected",
+            "strategic", "fin_org", "state", "forum", "submitted_step", "decided_step",
+            "agenda_appearances", "reworks", "ambition"]
+    return df[cols]
+
+
+def history(model: CIOModel, proposal_id: int) -> pd.DataFrame:
+    """A proposal's path through the forums: one row per event, in order, with the week,
+    the state it entered, where that is, and what a CIO-beraad meeting concluded."""
+    prop = model.proposals_by_id.get(int(proposal_id))
+    if prop is None:
+        return pd.DataFrame(columns=["week", "event", "where", "detail"])
+    ev = model.event_log()
+    ev = ev[ev["proposal_id"] == prop.id]
+    slots = model.agenda()
+    slots = slots[slots["proposal_id"] == prop.id].to_dict("records")
+    route = list(model.routes.get(prop.domain, ()))
+    rows = []
+    for rec in ev.itertuples(index=False):
+        state = rec.to_state
+        where, detail = "", ""
+        if state == "submitted":
+            where = f"{prop.origin} item, domain {prop.domain}, quadrant {prop.quadrant}"
+        elif state == "in_voorportaal":
+            where = (" → ".join([*route, "vooroverleg"]) if rec.from_state == "submitted"
+                     else "back to the voorportaal that sent it, or the vooroverleg")
+        elif state == "ready":
+            where = "CIO-beraad waiting list"
+        elif state == "on_agenda":
+            where = "CIO-beraad"
+            slot = next((s for s in slots if s["step"] == rec.step), None)
+            if slot is not None:
+                detail = ("unripe: re-discussed, back for rework" if not slot["ripe"] else
+                          f"{slot['outcome']}; {slot['objections']} objection(s), "
+                          f"{slot['reserves']} reserve(s)"
+                          + ("; decided by CIO Rijk (doorzettingsmacht)"
+                             if slot["override"] else ""))
+        elif state == "escalated":
+            where = "ICBR" + (" (bypassing the CIO-beraad)" if prop.bypassed_icbr else "")
+        elif state == "in_working_group":
+            where = "working group of the affected departments"
+        elif state == "in_department":
+            where = "department / community"
+        elif state in CLOSED_STATES:
+            where = FORUM_LABELS.get(prop.forum, prop.forum)
+        elif state == "rework":
+            where = "authors"
+        rows.append({"week": int(rec.step), "event": STATE_LABELS.get(state, state),
+                     "where": where, "detail": detail})
+    return pd.DataFrame(rows, columns=["week", "event", "where", "detail"])
+
+
+def summary(model: CIOModel) -> dict[str, float]:
+    """Headline metrics of the run so far."""
+    return model.summary()

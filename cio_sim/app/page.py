@@ -1,0 +1,373 @@
+"""The browser page of ``cio-sim app``: controls, Mesa's step/play/reset, and live views.
+
+Stepping uses Mesa's SolaraViz controller (``ModelController``) and its update counter, so
+step, play and reset behave as in any Mesa visualisation. The page around it is Solara:
+SolaraViz's parameter panel cannot show units and provenance, does not re-run the model when
+a value changes, and lays views out in a fixed half-width grid.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+import pandas as pd
+import solara
+from mesa.visualization.solara_viz import ModelController
+from mesa.visualization.utils import force_update, update_counter
+
+from ..scenario import Scenario, ScenarioError, bundled_names, load_scenario
+from . import adapter, figures
+from .controls import Control, all_controls, fmt
+from .session import Exploration, Settings
+
+TITLE = "cio-sim: explore the CIO-stelsel week by week"
+VIEWS = ("Forums and flow", "Compliance, agenda, attendance", "Proposals", "Parameters")
+
+#: Headline metrics of the summary table: (key, label, which direction is better).
+HEADLINES: tuple[tuple[str, str, str], ...] = (
+    ("submitted", "proposals submitted so far", "—"),
+    ("decisions_per_year", "decisions per year", "higher"),
+    ("adopted_per_year", "adopted per year", "higher"),
+    ("median_lead_time_weeks", "median lead time [weeks]", "lower"),
+    ("backlog_end", "backlog now [items]", "lower"),
+    ("compliance_actual", "compliance, actual [share]", "higher"),
+    ("over_reporting", "over-reporting: reported − actual [share]", "lower"),
+    ("strategic_agenda_share", "strategic share of the agenda", "higher"),
+    ("rediscussion_share", "agenda spent re-discussing unripe papers", "lower"),
+    ("delegate_attendance_share", "seats filled by a delegate", "lower"),
+    ("ambition_retained", "ambition retained in adopted items", "higher"),
+    ("icbr_escalations", "ICBR escalations [items]", "—"),
+    ("overrides", "doorzettingsmacht overrides [items]", "—"),
+)
+
+
+@functools.cache
+def _base(name: str) -> Scenario:
+    """A scenario as loaded from its file (files do not change while the page is served)."""
+    return load_scenario(name)
+
+
+def initial_settings() -> Settings:
+    """Settings from the command line (passed by ``cio-sim app`` in the environment)."""
+    return Settings(scenario=os.environ.get("CIO_SIM_APP_SCENARIO", "consensus_2021"),
+                    seed=int(os.environ.get("CIO_SIM_APP_SEED", "1")),
+                    compare=os.environ.get("CIO_SIM_APP_COMPARE") or None)
+
+
+def _headline_rows(exploration: Exploration) -> pd.DataFrame:
+    cols: dict[str, list[str]] = {"metric": [h[1] for h in HEADLINES]}
+    values = []
+    for run in exploration.runs:
+        s = dict(adapter.summary(run.model))
+        s["over_reporting"] = s["compliance_reported"] - s["compliance_actual"]
+        values.append([float(s[k]) for k, _, _ in HEADLINES])
+        cols[run.label] = [fmt(round(v, 3)) if v == v else "n/a" for v in values[-1]]
+    if exploration.paired:
+        cols["B − A"] = [fmt(round(b - a, 3)) if a == a and b == b else "n/a"
+                         for a, b in zip(*values, strict=True)]
+    cols["better"] = [h[2] for h in HEADLINES]
+    return pd.DataFrame(cols)
+
+
+TABLE_STYLE = ("<style>.cio-table{border-collapse:collapse;font-size:0.85rem}"
+               ".cio-table th,.cio-table td{border-bottom:1px solid #ddd;padding:3px 8px;"
+               "text-align:left}.cio-table th{background:#f3f3f3}</style>")
+
+
+@solara.component
+def Table(df: pd.DataFrame, classes: list[str] | None = None) -> None:
+    """A plain HTML table (escaped); Solara's Markdown would pull mermaid and KaTeX in."""
+    html = df.to_html(index=False, escape=True, classes="cio-table", border=0, na_rep="")
+    solara.HTML(tag="div", unsafe_innerHTML=TABLE_STYLE + html, classes=classes or [])
+
+
+@solara.component
+def Note(text: str, bold: bool = False) -> None:
+    solara.Text(text, style={"font-size": "0.95rem", "font-weight": "600" if bold else "400",
+                             "margin": "6px 0"})
+
+
+# ---------------------------------------------------------------------------- views
+
+@solara.component
+def Figure(fig: Any) -> None:
+    solara.FigureMatplotlib(fig, format="png")
+
+
+@solara.component
+def ForumView(exploration: Exploration) -> None:
+    update_counter.get()
+    with solara.Columns([1] * len(exploration.runs), classes=["view-forums"]):
+        for run, colour in zip(exploration.runs, figures.RUN_COLOURS, strict=False):
+            Figure(figures.forum_diagram(adapter.queues(run.model), run.label, colour,
+                                         week=adapter.week(run.model)))
+
+
+@solara.component
+def FlowView(exploration: Exploration) -> None:
+    update_counter.get()
+    m = exploration.runs[0].model
+    runs = [(r.label, adapter.series(r.model)) for r in exploration.runs]
+    with solara.Column(classes=["view-flow"]):
+        Figure(figures.flow(runs, adapter.start_year(m), exploration.horizon))
+    if exploration.paired:
+        with solara.Column(classes=["view-paired"]):
+            Figure(figures.paired_difference(runs[0][1], runs[1][1], adapter.start_year(m),
+                                             exploration.horizon))
+
+
+@solara.component
+def HeadlineView(exploration: Exploration) -> None:
+    update_counter.get()
+    Note(f"Headline figures at week {exploration.week} (the last column says which "
+         "direction is better)", bold=True)
+    Table(_headline_rows(exploration), classes=["headline-table"])
+
+
+@solara.component
+def ComplianceView(exploration: Exploration) -> None:
+    update_counter.get()
+    m = exploration.runs[0].model
+    runs = [(r.label, adapter.series(r.model)) for r in exploration.runs]
+    Figure(figures.compliance(runs, adapter.start_year(m), exploration.horizon))
+    solara.Text("Compliance counts kaders whose implementation deadline has passed; "
+                "before the first deadline there is nothing to show.",
+                style={"font-size": "0.8rem", "color": "#555"})
+
+
+@solara.component
+def AgendaView(exploration: Exploration) -> None:
+    update_counter.get()
+    m = exploration.runs[0].model
+    Figure(figures.agenda([(r.label, adapter.agenda(r.model)) for r in exploration.runs],
+                          adapter.start_year(m)))
+
+
+@solara.component
+def AttendanceView(exploration: Exploration) -> None:
+    update_counter.get()
+    Figure(figures.attendance([(r.label, adapter.attendance(r.model))
+                               for r in exploration.runs]))
+
+
+PROPOSAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "id"), ("origin", "origin"), ("domain", "domain"), ("quadrant", "quadrant"),
+    ("state", "state now"), ("forum", "decided in"), ("submitted_step", "submitted [week]"),
+    ("decided_step", "decided [week]"), ("agenda_appearances", "on agenda [times]"),
+    ("reworks", "reworks"), ("ambition", "ambition left"),
+)
+ROWS_PER_PAGE = 12
+
+
+def _cell_text(key: str, value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if key == "forum":
+        return adapter.FORUM_LABELS.get(value, value)
+    if key == "state":
+        return adapter.STATE_LABELS.get(value, value)
+    if key == "ambition":
+        return f"{float(value):.2f}"
+    return str(value)
+
+
+@solara.component
+def ProposalRow(rec: dict, on_pick: Any, selected: bool) -> Any:
+    cells = [solara.v.Html(tag="td", children=[_cell_text(k, rec[k])])
+             for k, _ in PROPOSAL_COLUMNS]
+    row = solara.v.Html(tag="tr", children=cells, class_="proposal-row",
+                        style_="cursor:pointer;" + ("background:#e3ecf7;" if selected else ""))
+    solara.v.use_event(row, "click", lambda *_: on_pick(int(rec["id"])))
+    return row
+
+
+@solara.component
+def ProposalView(exploration: Exploration) -> None:
+    update_counter.get()
+    run_index, set_run_index = solara.use_state(0)
+    selected, set_selected = solara.use_state(None)
+    page_no, set_page_no = solara.use_state(0)
+    run = exploration.runs[min(run_index, len(exploration.runs) - 1)]
+    if exploration.paired:
+        solara.ToggleButtonsSingle(value=run.label, values=[r.label for r in exploration.runs],
+                                   on_value=lambda v: set_run_index(
+                                       [r.label for r in exploration.runs].index(v)))
+    df = adapter.proposals(run.model).iloc[::-1]
+    pages = max(1, -(-len(df) // ROWS_PER_PAGE))
+    page_no = min(page_no, pages - 1)
+    shown = df.iloc[page_no * ROWS_PER_PAGE:(page_no + 1) * ROWS_PER_PAGE]
+    Note(f"{len(df)} proposals so far, newest first. Click a row to see its path through "
+         "the forums.", bold=True)
+    head = solara.v.Html(tag="thead", children=[solara.v.Html(tag="tr", children=[
+        solara.v.Html(tag="th", children=[label]) for _, label in PROPOSAL_COLUMNS])])
+    body = solara.v.Html(tag="tbody", children=[
+        ProposalRow(rec, set_selected, rec["id"] == selected)
+        for rec in shown.to_dict("records")])
+    solara.HTML(tag="div", unsafe_innerHTML=TABLE_STYLE)
+    solara.v.Html(tag="table", children=[head, body], class_="cio-table proposal-table")
+    with solara.Row():
+        solara.Button("newer", text=True, disabled=page_no == 0,
+                      on_click=lambda: set_page_no(page_no - 1))
+        solara.Text(f"page {page_no + 1} of {pages}")
+        solara.Button("older", text=True, disabled=page_no >= pages - 1,
+                      on_click=lambda: set_page_no(page_no + 1))
+    if selected is not None:
+        hist = adapter.history(run.model, selected)
+        with solara.Card(f"Proposal {selected}: its path through the forums ({run.label})",
+                         classes=["proposal-history"]):
+            if hist.empty:
+                solara.Text(f"No proposal {selected} (yet) in this run.")
+            else:
+                Table(hist)
+
+
+@solara.component
+def ParameterView(exploration: Exploration) -> None:
+    for run in exploration.runs:
+        table = run.scenario.parameter_table()
+        changed = table[table["set_by"] != "default"][
+            ["key", "value", "unit", "set_by", "provenance"]]
+        Note(f"{run.label}: {len(changed)} value(s) differ from the schema defaults",
+             bold=True)
+        Table(changed.astype(str))
+
+
+# ---------------------------------------------------------------------------- controls
+
+@solara.component
+def ControlWidget(ctl: Control, settings: Settings, on_value: Any) -> None:
+    base = _base(settings.scenario)
+    value = settings.changed.get(ctl.key, base.get(ctl.key))
+
+    def set_value(v: Any) -> None:
+        on_value(ctl.key, v)
+
+    with solara.Column(gap="0px", classes=["cio-control", "ctl-" + ctl.key.replace(".", "-")],
+                       style={"margin-bottom": "14px"}):
+        shown = f"{ctl.label}: {fmt(value)}" if ctl.widget in ("int", "float") else ctl.label
+        solara.Text(shown, style={"font-size": "0.85rem", "font-weight": "500"})
+        if ctl.widget == "select":
+            solara.Select("", value=value, values=list(ctl.param.choices or ()),
+                          on_value=set_value, dense=True)
+        elif ctl.widget == "checkbox":
+            solara.Checkbox(label="yes" if value else "no", value=value, on_value=set_value)
+        elif ctl.widget == "int":
+            solara.SliderInt("", value=int(value), min=int(ctl.low), max=int(ctl.high),
+                             step=1, on_value=set_value, thumb_label=True)
+        else:
+            solara.SliderFloat("", value=float(value), min=ctl.low, max=ctl.high,
+                               step=ctl.step, on_value=set_value, thumb_label=True)
+        solara.Text(ctl.note(base, value), style={"font-size": "0.72rem", "color": "#666",
+                                                  "line-height": "1.15"})
+
+
+@solara.component
+def Page() -> None:
+    initial = solara.use_memo(initial_settings, [])
+    settings = solara.use_reactive(initial)
+    model = solara.use_reactive(solara.use_memo(lambda: Exploration(initial), []))
+    model_params = solara.use_reactive({"settings": initial})
+    play_interval = solara.use_reactive(150)
+    render_interval = solara.use_reactive(1)
+    error = solara.use_reactive("")
+    view = solara.use_reactive(VIEWS[0])
+
+    def apply(new: Settings) -> None:
+        """Re-run the model with new settings up to the week shown now."""
+        try:
+            fresh = Exploration(new).advance_to(model.value.week)
+        except ScenarioError as exc:
+            error.set(" ".join(str(exc).split()))
+            return
+        error.set("")
+        settings.set(new)
+        model_params.set({"settings": new})
+        model.set(fresh)
+        force_update()
+
+    def on_control(key: str, value: Any) -> None:
+        apply(settings.value.with_value(key, value))
+
+    exploration = model.value
+    solara.Title(TITLE)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Run"), solara.Column(gap="6px"):
+            ModelController(model, model_parameters=model_params,
+                            play_interval=play_interval, render_interval=render_interval)
+            WeekLabel(exploration)
+            StepSize(render_interval)
+            solara.InputInt("seed (both runs use it)", value=settings.value.seed,
+                            on_value=lambda s: apply(settings.value.replace(seed=int(s))))
+        with solara.Card("Scenario and side-by-side"), solara.Column(gap="6px"):
+            names = bundled_names()
+            solara.Select("base scenario (run A)", value=settings.value.scenario,
+                          values=names,
+                          on_value=lambda s: apply(settings.value.replace(scenario=s)))
+            solara.Checkbox(label="side by side: run a second regime (B) on the same seed",
+                            value=settings.value.compare is not None,
+                            on_value=lambda on: apply(settings.value.replace(
+                                compare=_default_other(settings.value.scenario) if on
+                                else None)))
+            if settings.value.compare is not None:
+                solara.Select("regime of run B (from this scenario)",
+                              value=settings.value.compare, values=names,
+                              on_value=lambda s: apply(settings.value.replace(compare=s)))
+                solara.Text("Run B has run A's assumptions and changes, with this "
+                            "scenario's regime parts.", style={"font-size": "0.75rem"})
+            if settings.value.overrides:
+                solara.Button(f"undo {len(settings.value.overrides)} change(s)",
+                              text=True, on_click=lambda: apply(
+                                  settings.value.replace(overrides=())))
+        for group, controls in all_controls().items():
+            with solara.Details(group, expand=group == "Regime parts"), \
+                    solara.Column(gap="2px"):
+                for ctl in controls:
+                    ControlWidget(ctl, settings.value, on_control)
+
+    if error.value:
+        solara.Error(error.value)
+    solara.ToggleButtonsSingle(value=view, values=list(VIEWS), classes=["view-switch"])
+    if view.value == VIEWS[0]:
+        ForumView(exploration)
+        with solara.Columns([3, 2]):
+            FlowView(exploration)
+            HeadlineView(exploration)
+    elif view.value == VIEWS[1]:
+        with solara.Columns([1, 1]):
+            ComplianceView(exploration)
+            AgendaView(exploration)
+        with solara.Columns([1, 1]):
+            AttendanceView(exploration)
+            HeadlineView(exploration)
+    elif view.value == VIEWS[2]:
+        ProposalView(exploration)
+    else:
+        ParameterView(exploration)
+
+
+@solara.component
+def StepSize(weeks: solara.Reactive[int]) -> None:
+    solara.Text(f"weeks per Step (and per frame when playing): {weeks.value}",
+                style={"font-size": "0.85rem"})
+    with solara.Column(classes=["weeks-per-step"]):
+        solara.SliderInt("", value=weeks, min=1, max=26, thumb_label=True)
+
+
+@solara.component
+def WeekLabel(exploration: Exploration) -> None:
+    update_counter.get()
+    m = exploration.runs[0].model
+    year = adapter.start_year(m) + max(exploration.week - 1, 0) // figures.WEEKS_PER_YEAR
+    solara.Text(f"Week {exploration.week} of {exploration.horizon} ({year})",
+                classes=["week-label"], style={"font-size": "1.1rem", "font-weight": "600"})
+
+
+def _default_other(scenario: str) -> str:
+    """A sensible second regime to compare with."""
+    return "doorzettingsmacht_2026" if scenario != "doorzettingsmacht_2026" else \
+        "consensus_2021"

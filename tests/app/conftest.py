@@ -1,0 +1,155 @@
+"""Fixtures for the browser tests: the app server on a free port and headless Chromium.
+
+The browser tests skip, with the reason, when the ``[app]`` extra, Playwright or Chromium is
+missing; under CI (``CI`` set) they fail instead, so CI never passes without running them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+START_TIMEOUT = 90.0
+
+
+def _chromium() -> str | None:
+    path = os.environ.get("CIO_SIM_CHROMIUM")
+    if path:
+        return path
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    from cio_sim import app
+
+    if app.missing():
+        return ("the [app] extra is not installed (missing: " + ", ".join(app.missing())
+                + "); pip install -e '.[app]'")
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed; pip install -e '.[dev]'"
+    if _chromium() is None:
+        return "no Chromium found (apt-get install chromium, or set CIO_SIM_CHROMIUM)"
+    return None
+
+
+def _need_browser() -> None:
+    reason = _missing()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: $CIO_SIM_SCREENSHOTS, else a folder in pytest's tmp dir."""
+    target = os.environ.get("CIO_SIM_SCREENSHOTS")
+    path = Path(target) if target else tmp_path_factory.mktemp("app-screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """`cio-sim app` serving on a free localhost port, stopped after the session."""
+    _need_browser()
+    port = _free_port()
+    cmd = [sys.executable, "-m", "cio_sim.cli", "app", "--host", "127.0.0.1",
+           "--port", str(port)]
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        while True:
+            if server.poll() is not None:
+                out = server.stdout.read().decode(errors="replace") if server.stdout else ""
+                pytest.fail(f"the app server exited with {server.returncode}:\n{out[-3000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app server did not answer on {url} in {START_TIMEOUT:.0f} s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        if server.stdout:
+            server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageProbe:
+    """A browser page on the app that records console errors, page errors and failed
+    requests."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+
+    def open(self, url: str) -> PageProbe:
+        self.page.goto(url)
+        self.page.get_by_text("Week 0 of").wait_for(timeout=60_000)
+        return self
+
+
+@pytest.fixture
+def app_page(browser, app_url: str) -> Iterator[PageProbe]:
+    """A fresh page (its own Solara session) on the app, loaded at week 0."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        yield PageProbe(page).open(app_url)
+    finally:
+        context.close()

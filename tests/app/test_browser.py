@@ -1,0 +1,104 @@
+"""The app in a real headless browser: loads cleanly, steps, re-runs on a control change,
+shows two runs side by side, and a proposal's path when clicked (about a minute in all)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _step(probe, clicks: int = 1) -> None:
+    """Set 'weeks per Step' to its maximum (26) and press Step `clicks` times."""
+    page = probe.page
+    slider = page.locator(".weeks-per-step [role=slider]")
+    slider.focus()
+    slider.press("End")
+    page.locator(".weeks-per-step [aria-valuenow='26']").wait_for()
+    weeks = 26
+    start = _week(probe)
+    for k in range(clicks):
+        page.get_by_role("button", name="Step").click()
+        page.get_by_text(f"Week {start + weeks * (k + 1)} of").wait_for()
+
+
+def _week(probe) -> int:
+    text = probe.page.locator(".week-label").inner_text()
+    return int(text.split()[1])
+
+
+def _cell(probe, metric: str, column: int = 2) -> str:
+    row = probe.page.locator(".headline-table tr", has_text=metric)
+    return row.locator(f"td:nth-child({column})").inner_text()
+
+
+def _image(probe, view: str, index: int = 0) -> str:
+    img = probe.page.locator(f".{view} img").nth(index)
+    img.wait_for()
+    return img.get_attribute("src") or ""
+
+
+def test_page_loads_without_console_errors(app_page, screenshot_dir):
+    page = app_page.page
+    page.locator(".view-forums img").first.wait_for()
+    page.locator(".headline-table").wait_for()
+    assert page.get_by_text("how the CIO-beraad decides").is_visible()
+    assert page.get_by_text("source: ADR:L968-970").first.is_visible()   # provenance shown
+    page.wait_for_timeout(500)
+    page.screenshot(path=screenshot_dir / "01-loaded.png")
+    assert app_page.errors == []
+
+
+def test_stepping_advances_the_charts(app_page, screenshot_dir):
+    before = (_image(app_page, "view-flow"), _image(app_page, "view-forums"))
+    _step(app_page)
+    app_page.page.get_by_text("Headline figures at week 26").wait_for()
+    after = (_image(app_page, "view-flow"), _image(app_page, "view-forums"))
+    assert after[0] != before[0] and after[1] != before[1]
+    assert int(_cell(app_page, "proposals submitted so far")) > 0
+    app_page.page.screenshot(path=screenshot_dir / "02-stepped.png")
+    assert app_page.errors == []
+
+
+def test_changing_a_control_reruns_the_model(app_page, screenshot_dir):
+    page = app_page.page
+    _step(app_page)
+    backlog = _cell(app_page, "backlog now")
+    page.locator(".ctl-regime-routing .v-select").click()
+    page.get_by_role("option", name="keuzematrix").click()
+    page.locator(".headline-table", has_text="with 1 change(s)").wait_for()
+    assert _week(app_page) == 26                      # re-run up to the week shown
+    assert _cell(app_page, "backlog now") != backlog
+    assert page.get_by_text("changed here").first.is_visible()
+    page.screenshot(path=screenshot_dir / "03-control-changed.png")
+    assert app_page.errors == []
+
+
+def test_side_by_side_shows_two_runs(app_page, screenshot_dir):
+    page = app_page.page
+    page.get_by_text("side by side: run a second regime").click()
+    page.locator(".view-paired img").wait_for()
+    _step(app_page, clicks=4)
+    header = page.locator(".headline-table th").all_inner_texts()
+    assert any(h.startswith("A: consensus_2021") for h in header)
+    assert any(h.startswith("B: regime of doorzettingsmacht_2026") for h in header)
+    assert "B − A" in header
+    assert page.locator(".view-forums img").count() == 2
+    page.wait_for_timeout(500)
+    page.screenshot(path=screenshot_dir / "04-side-by-side.png")
+    assert app_page.errors == []
+
+
+def test_clicking_a_proposal_shows_its_path(app_page, screenshot_dir):
+    page = app_page.page
+    _step(app_page)
+    page.get_by_role("button", name="Proposals").click()
+    row = page.locator(".proposal-table tbody tr").first
+    pid = row.locator("td").first.inner_text()
+    row.click()
+    card = page.locator(".proposal-history")
+    card.wait_for()
+    assert f"Proposal {pid}" in card.inner_text()
+    assert "submitted" in card.inner_text()
+    page.screenshot(path=screenshot_dir / "05-proposal.png")
+    assert app_page.errors == []
