@@ -63,12 +63,22 @@ def _headline_rows(exploration: Exploration) -> pd.DataFrame:
         s = dict(adapter.summary(run.model))
         s["over_reporting"] = s["compliance_reported"] - s["compliance_actual"]
         values.append([float(s[k]) for k, _, _ in HEADLINES])
-        cols[run.label] = [fmt(round(v, 3)) if v == v else "n/a" for v in values[-1]]
+        cols[run.label[0]] = [fmt(round(v, 3)) if v == v else "n/a" for v in values[-1]]
     if exploration.paired:
         cols["B − A"] = [fmt(round(b - a, 3)) if a == a and b == b else "n/a"
                          for a, b in zip(*values, strict=True)]
-    cols["better"] = [h[2] for h in HEADLINES]
+        cols["better"] = [_verdict(a, b, h[2])
+                                   for a, b, h in zip(*values, HEADLINES, strict=True)]
+    else:
+        cols["better"] = [h[2] for h in HEADLINES]
     return pd.DataFrame(cols)
+
+
+def _verdict(a: float, b: float, better: str) -> str:
+    """'B' or 'A' by the metric's direction (rounded to 3 digits), or '—'."""
+    if better not in ("higher", "lower") or a != a or b != b or round(b - a, 3) == 0:
+        return "—" if better not in ("higher", "lower") else "same"
+    return "B" if (b > a) == (better == "higher") else "A"
 
 
 TABLE_STYLE = ("<style>.cio-table{border-collapse:collapse;font-size:0.85rem}"
@@ -121,8 +131,12 @@ def FlowView(exploration: Exploration) -> None:
 @solara.component
 def HeadlineView(exploration: Exploration) -> None:
     update_counter.get()
-    Note(f"Headline figures at week {exploration.week} (the last column says which "
-         "direction is better)", bold=True)
+    Note(f"Headline figures at week {exploration.week}", bold=True)
+    solara.Text(" · ".join(r.label for r in exploration.runs)
+                + (". B − A is the paired difference on the same seed; 'better' says which "
+                   "run does better on that figure." if exploration.paired else
+                   ". 'better' says which direction is better."),
+                classes=["headline-legend"], style={"font-size": "0.8rem"})
     Table(_headline_rows(exploration), classes=["headline-table"])
 
 

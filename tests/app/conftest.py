@@ -143,13 +143,20 @@ class PageProbe:
         return self
 
 
-@pytest.fixture
-def app_page(browser, app_url: str) -> Iterator[PageProbe]:
-    """A fresh page (its own Solara session) on the app, loaded at week 0."""
+@pytest.fixture(scope="session")
+def browser_context(browser) -> Iterator:
+    """One context for all pages, so the front-end files are fetched and parsed once."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def app_page(browser_context, app_url: str) -> Iterator[PageProbe]:
+    """A fresh page (its own Solara kernel and model) on the app, loaded at week 0."""
+    page = browser_context.new_page()
     page.set_default_timeout(60_000)
     try:
         yield PageProbe(page).open(app_url)
     finally:
-        context.close()
+        page.close()

@@ -1,0 +1,57 @@
+"""The adapter's views agree with the model's own outputs and with each other."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cio_sim import CIOModel
+from cio_sim.app import adapter
+
+
+@pytest.fixture(scope="module")
+def model():
+    return CIOModel("doorzettingsmacht_2026", seed=2, overrides={"horizon_weeks": 156}).run()
+
+
+@settings(max_examples=12, deadline=None)
+@given(preset=st.sampled_from(["consensus_2021", "doorzettingsmacht_2026", "keuzematrix"]),
+       seed=st.integers(0, 50), weeks=st.integers(1, 120))
+def test_every_open_item_waits_in_exactly_one_forum(preset, seed, weeks):
+    m = CIOModel(preset, seed=seed).run(weeks)
+    assert sum(adapter.queues(m).values()) == adapter.counts(m)["backlog"]
+
+
+def test_series_matches_the_state_counts(model):
+    s = adapter.series(model)
+    assert len(s) == adapter.week(model) == 156
+    assert s["backlog"].iloc[-1] == adapter.counts(model)["backlog"]
+    assert s["decisions"].is_monotonic_increasing
+    assert s["compliance_actual"].dropna().between(0, 1).all()
+
+
+def test_agenda_kinds_and_attendance_match_the_summary(model):
+    summary = adapter.summary(model)
+    ag = adapter.agenda(model)
+    assert set(ag["kind"]) <= {"strategic", "other decided", "incident / Kamer",
+                               "unripe, re-discussed"}
+    assert (ag["kind"] == "strategic").mean() == pytest.approx(
+        summary["strategic_agenda_share"])
+    att = adapter.attendance(model)
+    assert list(att["department"])[:12] == ["AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW",
+                                             "JenV", "LNV", "OCW", "SZW", "VWS"]
+    assert att["delegated"].sum() / att["meetings"].sum() == pytest.approx(
+        summary["delegate_attendance_share"])
+
+
+def test_history_follows_the_event_log(model):
+    props = adapter.proposals(model)
+    decided = props[props["state"].isin(["adopted", "rejected"])].iloc[0]
+    hist = adapter.history(model, int(decided["id"]))
+    log = model.event_log()
+    assert len(hist) == (log["proposal_id"] == decided["id"]).sum()
+    assert hist["event"].iloc[0] == "submitted"
+    assert hist["event"].iloc[-1] == adapter.STATE_LABELS[decided["state"]]
+    assert hist["week"].is_monotonic_increasing
+    assert adapter.history(model, 10**6).empty

@@ -1,0 +1,52 @@
+"""Exploration: one or two runs stepped together, the second with another regime, same seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from cio_sim import CIOModel, load_scenario
+from cio_sim.app.session import REGIME_KEYS, Exploration, Settings, scenario_a, scenario_b
+
+
+def test_with_value_records_only_real_changes():
+    s = Settings().with_value("regime.routing", "keuzematrix")
+    assert s.changed == {"regime.routing": "keuzematrix"}
+    assert s.with_value("regime.routing", "uniform").changed == {}   # back to the scenario
+    assert s.replace(scenario="keuzematrix").changed == {}            # new base: no changes
+    assert s.replace(seed=5).changed == s.changed
+
+
+def test_run_a_is_the_plain_model_with_the_changes():
+    settings = Settings(seed=3).with_value("horizon_weeks", 60)
+    ex = Exploration(settings).advance_to(60)
+    direct = CIOModel(load_scenario("consensus_2021", {"horizon_weeks": 60}), seed=3).run()
+    assert ex.runs[0].model.summary() == pytest.approx(direct.summary(), nan_ok=True)
+    assert not ex.running and ex.week == 60
+
+
+def test_run_b_swaps_only_the_regime():
+    settings = Settings(compare="keuzematrix").with_value("arrivals.incident_per_year", 20.0)
+    a, b = scenario_a(settings), scenario_b(settings)
+    other = load_scenario("keuzematrix")
+    assert all(b.get(k) == other.get(k) for k in REGIME_KEYS)
+    assert b.get("arrivals.incident_per_year") == 20.0 == a.get("arrivals.incident_per_year")
+    assert scenario_b(Settings()) is None
+
+
+def test_side_by_side_runs_see_the_same_arrivals():
+    ex = Exploration(Settings(compare="doorzettingsmacht_2026").with_value("horizon_weeks", 52))
+    ex.advance_to(52)
+    cols = ["id", "origin", "domain", "submitted_step", "impact"]
+    a, b = (r.model.proposals()[cols] for r in ex.runs)
+    assert ex.paired and len(a) > 10
+    assert a.equals(b)
+    assert ex.runs[0].regime["regime.decision_rule"] == "consensus"
+    assert ex.runs[1].regime["regime.decision_rule"] == "doorzettingsmacht"
+
+
+def test_step_advances_every_run_one_week():
+    ex = Exploration(Settings(compare="keuzematrix"))
+    ex.step()
+    ex.step()
+    assert ex.week == 2 and [r.model.steps for r in ex.runs] == [2, 2]
+    assert ex.running
