@@ -7,10 +7,13 @@ strings, DataFrames) taken at the model's current week.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .. import catalogue
 from ..proposals import CLOSED_STATES, OPEN_STATES
 
 if TYPE_CHECKING:
@@ -183,3 +186,68 @@ def history(model: CIOModel, proposal_id: int) -> pd.DataFrame:
 def summary(model: CIOModel) -> dict[str, float]:
     """Headline metrics of the run so far."""
     return model.summary()
+
+
+#: Figures of the headline table, in order; labels, units and directions come from the
+#: metric catalogue. 'over_reporting' (self-reported minus actual compliance) is the app's own.
+HEADLINE_KEYS: tuple[str, ...] = (
+    "submitted", "decisions_per_year", "adopted_per_year", "time_to_decision_median_weeks",
+    "decided_within_52_weeks", "backlog_end", "compliance_actual", "compliance_reported",
+    "over_reporting", "strategic_agenda_share", "rediscussion_share",
+    "delegate_attendance_share", "ambition_retained", "icbr_escalations", "overrides",
+)
+#: Labels that read better while a run is under way ("at end" is "now" on the page).
+LABELS_NOW = {"submitted": "Proposals submitted so far [items]",
+              "backlog_end": "Backlog now [open items]"}
+OVER_REPORTING = ("Over-reporting: self-reported − actual compliance", "share of due pairs",
+                  catalogue.Better.LOWER)
+
+
+def _fmt(value: float) -> str:
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "never (< half decided)" if value > 0 else "-inf"
+    return f"{round(value, 3):g}"
+
+
+def headline_table(models: Sequence[CIOModel]) -> pd.DataFrame:
+    """Headline figures of one or two runs now: metric (label [unit]), one column per run
+    ('A', 'B'), and with two runs 'B − A' and which run is 'better'; with one run, which
+    direction is better. Keys a run does not report are left out."""
+    summaries = []
+    for m in models:
+        s = dict(summary(m))
+        s["over_reporting"] = s.get("compliance_reported", math.nan) - s.get(
+            "compliance_actual", math.nan)
+        summaries.append(s)
+    rows = []
+    for key in HEADLINE_KEYS:
+        if not all(key in s for s in summaries):
+            continue
+        if key == "over_reporting":
+            label, unit, better = OVER_REPORTING
+            text = f"{label} [{unit}]"
+        else:
+            text = LABELS_NOW.get(key) or catalogue.label(key)
+            better = catalogue.better(key)
+        values = [float(s[key]) for s in summaries]
+        row = {"metric": text}
+        row.update({"AB"[i]: _fmt(v) for i, v in enumerate(values)})
+        if len(values) == 2:
+            a, b = values
+            row["B − A"] = _fmt(b - a) if math.isfinite(a) and math.isfinite(b) else "n/a"
+            row["better"] = _which(a, b, better)
+        else:
+            row["better"] = "—" if better is catalogue.Better.NEITHER else f"{better}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _which(a: float, b: float, better: catalogue.Better) -> str:
+    """'A' or 'B' by the metric's direction; 'same' when equal to 3 digits; '—' for none."""
+    if better is catalogue.Better.NEITHER or math.isnan(a) or math.isnan(b):
+        return "—"
+    if a == b or (math.isfinite(a) and math.isfinite(b) and round(b - a, 3) == 0):
+        return "same"
+    return "B" if (b > a) == (better is catalogue.Better.HIGHER) else "A"

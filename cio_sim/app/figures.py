@@ -138,6 +138,9 @@ def compliance(runs: Sequence[tuple[str, pd.DataFrame]], start_year: int,
         ax.plot(s["week"], s["compliance_reported"], color=colour, ls="--",
                 label=f"{label}: self-reported")
     ax.set_ylim(0, 1.02)
+    if all(s["compliance_actual"].isna().all() for _, s in runs):
+        ax.text(0.5, 0.5, "no adopted kader has reached its implementation deadline yet",
+                transform=ax.transAxes, ha="center", fontsize=8, color="#555555")
     ax.set_ylabel("share of kaders past deadline\nimplemented", fontsize=8)
     ax.set_title("Compliance: actual (solid, higher is better) vs self-reported (dashed);\n"
                  "the gap is over-reporting (smaller is better)", fontsize=9, loc="left")
@@ -148,7 +151,7 @@ def compliance(runs: Sequence[tuple[str, pd.DataFrame]], start_year: int,
 
 def agenda(runs: Sequence[tuple[str, pd.DataFrame]], start_year: int) -> Figure:
     """CIO-beraad agenda slots per year by kind, one panel per run (more strategic is better)."""
-    fig = _figure(6.4, 3.0, top=0.82, wspace=0.08)
+    fig = _figure(6.4, 3.2, top=0.84, bottom=0.2, wspace=0.08)
     axes = np.atleast_1d(fig.subplots(1, len(runs), sharey=True, squeeze=False)[0])
     for ax, (label, df) in zip(axes, runs, strict=True):
         years = start_year + (df["week"] - 1) // WEEKS_PER_YEAR
@@ -165,7 +168,8 @@ def agenda(runs: Sequence[tuple[str, pd.DataFrame]], start_year: int) -> Figure:
     axes[0].set_ylabel("agenda slots used", fontsize=8)
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
-        axes[-1].legend(handles, labels, fontsize=7, loc="upper left")
+        fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=len(handles),
+                   frameon=False)
     fig.suptitle("CIO-beraad agenda per year by kind (more strategic, fewer unripe is better)",
                  fontsize=9, x=0.02, ha="left")
     return fig

@@ -25,24 +25,6 @@ from .session import Exploration, Settings
 TITLE = "cio-sim: explore the CIO-stelsel week by week"
 VIEWS = ("Forums and flow", "Compliance, agenda, attendance", "Proposals", "Parameters")
 
-#: Headline metrics of the summary table: (key, label, which direction is better).
-HEADLINES: tuple[tuple[str, str, str], ...] = (
-    ("submitted", "proposals submitted so far", "—"),
-    ("decisions_per_year", "decisions per year", "higher"),
-    ("adopted_per_year", "adopted per year", "higher"),
-    ("median_lead_time_weeks", "median lead time [weeks]", "lower"),
-    ("backlog_end", "backlog now [items]", "lower"),
-    ("compliance_actual", "compliance, actual [share]", "higher"),
-    ("over_reporting", "over-reporting: reported − actual [share]", "lower"),
-    ("strategic_agenda_share", "strategic share of the agenda", "higher"),
-    ("rediscussion_share", "agenda spent re-discussing unripe papers", "lower"),
-    ("delegate_attendance_share", "seats filled by a delegate", "lower"),
-    ("ambition_retained", "ambition retained in adopted items", "higher"),
-    ("icbr_escalations", "ICBR escalations [items]", "—"),
-    ("overrides", "doorzettingsmacht overrides [items]", "—"),
-)
-
-
 @functools.cache
 def _base(name: str) -> Scenario:
     """A scenario as loaded from its file (files do not change while the page is served)."""
@@ -54,31 +36,6 @@ def initial_settings() -> Settings:
     return Settings(scenario=os.environ.get("CIO_SIM_APP_SCENARIO", "consensus_2021"),
                     seed=int(os.environ.get("CIO_SIM_APP_SEED", "1")),
                     compare=os.environ.get("CIO_SIM_APP_COMPARE") or None)
-
-
-def _headline_rows(exploration: Exploration) -> pd.DataFrame:
-    cols: dict[str, list[str]] = {"metric": [h[1] for h in HEADLINES]}
-    values = []
-    for run in exploration.runs:
-        s = dict(adapter.summary(run.model))
-        s["over_reporting"] = s["compliance_reported"] - s["compliance_actual"]
-        values.append([float(s[k]) for k, _, _ in HEADLINES])
-        cols[run.label[0]] = [fmt(round(v, 3)) if v == v else "n/a" for v in values[-1]]
-    if exploration.paired:
-        cols["B − A"] = [fmt(round(b - a, 3)) if a == a and b == b else "n/a"
-                         for a, b in zip(*values, strict=True)]
-        cols["better"] = [_verdict(a, b, h[2])
-                                   for a, b, h in zip(*values, HEADLINES, strict=True)]
-    else:
-        cols["better"] = [h[2] for h in HEADLINES]
-    return pd.DataFrame(cols)
-
-
-def _verdict(a: float, b: float, better: str) -> str:
-    """'B' or 'A' by the metric's direction (rounded to 3 digits), or '—'."""
-    if better not in ("higher", "lower") or a != a or b != b or round(b - a, 3) == 0:
-        return "—" if better not in ("higher", "lower") else "same"
-    return "B" if (b > a) == (better == "higher") else "A"
 
 
 TABLE_STYLE = ("<style>.cio-table{border-collapse:collapse;font-size:0.85rem}"
@@ -137,7 +94,8 @@ def HeadlineView(exploration: Exploration) -> None:
                    "run does better on that figure." if exploration.paired else
                    ". 'better' says which direction is better."),
                 classes=["headline-legend"], style={"font-size": "0.8rem"})
-    Table(_headline_rows(exploration), classes=["headline-table"])
+    Table(adapter.headline_table([r.model for r in exploration.runs]),
+          classes=["headline-table"])
 
 
 @solara.component

@@ -55,3 +55,17 @@ def test_history_follows_the_event_log(model):
     assert hist["event"].iloc[-1] == adapter.STATE_LABELS[decided["state"]]
     assert hist["week"].is_monotonic_increasing
     assert adapter.history(model, 10**6).empty
+
+
+def test_headline_table_says_which_run_is_better(model):
+    other = CIOModel("consensus_2021", seed=2, overrides={"horizon_weeks": 156}).run()
+    single = adapter.headline_table([model])
+    assert list(single.columns) == ["metric", "A", "better"]
+    assert set(single["better"]) <= {"higher", "lower", "—"}
+    pair = adapter.headline_table([other, model])
+    assert list(pair.columns) == ["metric", "A", "B", "B − A", "better"]
+    backlog = pair[pair["metric"].str.startswith("Backlog now")].iloc[0]
+    a, b = int(backlog["A"]), int(backlog["B"])
+    assert a == adapter.counts(other)["backlog"] and b == adapter.counts(model)["backlog"]
+    assert backlog["better"] == ("B" if b < a else "A" if a < b else "same")
+    assert set(pair["better"]) <= {"A", "B", "same", "—"}

@@ -55,7 +55,7 @@ def test_stepping_advances_the_charts(app_page, screenshot_dir):
     app_page.page.get_by_text("Headline figures at week 26").wait_for()
     after = (_image(app_page, "view-flow"), _image(app_page, "view-forums"))
     assert after[0] != before[0] and after[1] != before[1]
-    assert int(_cell(app_page, "proposals submitted so far")) > 0
+    assert int(_cell(app_page, "Proposals submitted so far")) > 0
     app_page.page.screenshot(path=screenshot_dir / "02-stepped.png")
     assert app_page.errors == []
 
@@ -63,12 +63,12 @@ def test_stepping_advances_the_charts(app_page, screenshot_dir):
 def test_changing_a_control_reruns_the_model(app_page, screenshot_dir):
     page = app_page.page
     _step(app_page)
-    backlog = _cell(app_page, "backlog now")
+    backlog = _cell(app_page, "Backlog now")
     page.locator(".ctl-regime-routing .v-select").click()
     page.get_by_role("option", name="keuzematrix").click()
     page.locator(".headline-legend", has_text="with 1 change(s)").wait_for()
     assert _week(app_page) == 26                      # re-run up to the week shown
-    assert _cell(app_page, "backlog now") != backlog
+    assert _cell(app_page, "Backlog now") != backlog
     assert page.get_by_text("changed here").first.is_visible()
     page.screenshot(path=screenshot_dir / "03-control-changed.png")
     assert app_page.errors == []
