@@ -243,6 +243,7 @@ def Page() -> None:
     model_params = solara.use_reactive({"settings": initial})
     play_interval = solara.use_reactive(150)
     render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)    # Mesa's controller reads it while playing
     error = solara.use_reactive("")
     view = solara.use_reactive(VIEWS[0])
 
@@ -270,7 +271,8 @@ def Page() -> None:
     with solara.Sidebar(), solara.Column():
         with solara.Card("Run"), solara.Column(gap="6px"):
             ModelController(model, model_parameters=model_params,
-                            play_interval=play_interval, render_interval=render_interval)
+                            play_interval=play_interval, render_interval=render_interval,
+                            use_threads=use_threads)
             WeekLabel(exploration)
             StepSize(render_interval)
             solara.InputInt("seed (both runs use it)", value=settings.value.seed,

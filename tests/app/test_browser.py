@@ -8,6 +8,12 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+def expect(locator):
+    from playwright.sync_api import expect as _expect
+
+    return _expect(locator)
+
+
 def _step(probe, clicks: int = 1) -> None:
     """Set 'weeks per Step' to its maximum (26) and press Step `clicks` times."""
     page = probe.page
@@ -19,7 +25,9 @@ def _step(probe, clicks: int = 1) -> None:
     start = _week(probe)
     for k in range(clicks):
         page.get_by_role("button", name="Step").click()
-        page.get_by_text(f"Week {start + weeks * (k + 1)} of").wait_for()
+        week = start + weeks * (k + 1)
+        page.get_by_text(f"Week {week} of").wait_for()
+        page.get_by_text(f"Headline figures at week {week}").wait_for()
 
 
 def _week(probe) -> int:
@@ -57,6 +65,18 @@ def test_stepping_advances_the_charts(app_page, screenshot_dir):
     assert after[0] != before[0] and after[1] != before[1]
     assert int(_cell(app_page, "Proposals submitted so far")) > 0
     app_page.page.screenshot(path=screenshot_dir / "02-stepped.png")
+    assert app_page.errors == []
+
+
+def test_play_pause_and_reset(app_page):
+    page = app_page.page
+    page.get_by_role("button", name="▶").click()
+    page.get_by_text("Week 2 of").wait_for()
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()
+    assert page.get_by_text("error in").count() == 0      # Mesa's controller reports here
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Week 0 of").wait_for()
     assert app_page.errors == []
 
 
