@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import catalogue
-from ..proposals import CLOSED_STATES, OPEN_STATES
+from ..params import DOMAINS
+from ..types import CLOSED_STATES, OPEN_STATES
 
 if TYPE_CHECKING:
     from ..model import CIOModel
@@ -68,9 +69,9 @@ def queues(model: CIOModel) -> dict[str, int]:
     """Items waiting now, per forum: each voorportaal, the CIO-beraad waiting list, the ICBR,
     the working groups, departmental handling, and rework with the authors."""
     out = {name: len(model.voorportalen[name].queue) for name in voorportalen(model)}
-    out[CIO_BERAAD_WAITING] = len(model.ready)
+    out[CIO_BERAAD_WAITING] = len(model.cio_beraad.queue)
     out[ICBR] = len(model.icbr.queue)
-    out[WORKING_GROUPS] = len(model.working_group)
+    out[WORKING_GROUPS] = len(model.working_group.queue)
     out[DEPARTMENTS] = int(model.state_counts["in_department"])
     out[REWORK] = int(model.state_counts["rework"])
     return out
@@ -78,12 +79,12 @@ def queues(model: CIOModel) -> dict[str, int]:
 
 def routes(model: CIOModel) -> dict[str, tuple[str, ...]]:
     """Voorportalen an item of each domain passes before the vooroverleg."""
-    return {domain: tuple(route) for domain, route in model.routes.items()}
+    return {domain: tuple(model.voorportaal_set.route(domain)) for domain in DOMAINS}
 
 
 def counts(model: CIOModel) -> dict[str, int]:
     """Proposals per lifecycle state now, plus 'backlog' (open) and 'closed'."""
-    out = {state: int(n) for state, n in model.state_counts.items()}
+    out = {str(state): int(n) for state, n in model.state_counts.items()}
     out["backlog"] = sum(out[s] for s in OPEN_STATES)
     out["closed"] = sum(out[s] for s in CLOSED_STATES)
     return out
@@ -147,7 +148,7 @@ def history(model: CIOModel, proposal_id: int) -> pd.DataFrame:
     ev = ev[ev["proposal_id"] == prop.id]
     slots = model.agenda()
     slots = slots[slots["proposal_id"] == prop.id].to_dict("records")
-    route = list(model.routes.get(prop.domain, ()))
+    route = list(model.voorportaal_set.route(prop.domain))
     rows = []
     for rec in ev.itertuples(index=False):
         state = rec.to_state

@@ -16,6 +16,7 @@ from ..scenario import Scenario
 GROUPS: dict[str, tuple[str, ...]] = {
     "Regime parts": (
         "regime.decision_rule", "regime.override_rounds", "regime.routing",
+        "regime.working_group_rule",
         "regime.instruments", "regime.kader_force", "regime.escalation",
         "regime.voorportalen", "regime.advisers", "regime.advisory_members",
     ),
