@@ -152,11 +152,15 @@ def browser_context(browser) -> Iterator:
 
 
 @pytest.fixture
-def app_page(browser_context, app_url: str) -> Iterator[PageProbe]:
-    """A fresh page (its own Solara kernel and model) on the app, loaded at week 0."""
+def app_page(browser_context, app_url: str, screenshot_dir: Path,
+             request: pytest.FixtureRequest) -> Iterator[PageProbe]:
+    """A fresh page (its own Solara kernel and model) on the app, loaded at week 0. The
+    page as it was at the end of the test is kept as a screenshot (`last-<test>.png`)."""
     page = browser_context.new_page()
     page.set_default_timeout(60_000)
     try:
         yield PageProbe(page).open(app_url)
     finally:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=screenshot_dir / f"last-{request.node.name}.png")
         page.close()

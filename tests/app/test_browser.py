@@ -3,6 +3,8 @@ shows two runs side by side, and a proposal's path when clicked (about a minute 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -30,6 +32,14 @@ def _step(probe, clicks: int = 1) -> None:
         page.get_by_text(f"Headline figures at week {week}").wait_for()
 
 
+def _wait_until(condition, timeout: float = 60.0) -> None:
+    """Poll `condition` (a page state may pass between two of Playwright's waits)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
 def _week(probe) -> int:
     text = probe.page.locator(".week-label").inner_text()
     return int(text.split()[1])
@@ -50,8 +60,8 @@ def test_page_loads_without_console_errors(app_page, screenshot_dir):
     page = app_page.page
     page.locator(".view-forums img").first.wait_for()
     page.locator(".headline-table").wait_for()
-    assert page.get_by_text("how the CIO-beraad decides").is_visible()
-    assert page.get_by_text("source: ADR:L968-970").first.is_visible()   # provenance shown
+    page.get_by_text("how the CIO-beraad decides").wait_for()
+    page.get_by_text("source: ADR:L968-970").first.wait_for()   # provenance shown
     page.wait_for_timeout(500)
     page.screenshot(path=screenshot_dir / "01-loaded.png")
     assert app_page.errors == []
@@ -71,7 +81,7 @@ def test_stepping_advances_the_charts(app_page, screenshot_dir):
 def test_play_pause_and_reset(app_page):
     page = app_page.page
     page.get_by_role("button", name="▶").click()
-    page.get_by_text("Week 2 of").wait_for()
+    _wait_until(lambda: _week(app_page) >= 2)
     page.get_by_role("button", name="❚❚").click()
     expect(page.get_by_role("button", name="Step")).to_be_enabled()
     assert page.get_by_text("error in").count() == 0      # Mesa's controller reports here
@@ -89,7 +99,7 @@ def test_changing_a_control_reruns_the_model(app_page, screenshot_dir):
     page.locator(".headline-legend", has_text="with 1 change(s)").wait_for()
     assert _week(app_page) == 26                      # re-run up to the week shown
     assert _cell(app_page, "Backlog now") != backlog
-    assert page.get_by_text("changed here").first.is_visible()
+    page.get_by_text("changed here").first.wait_for()    # the control's note says so
     page.screenshot(path=screenshot_dir / "03-control-changed.png")
     assert app_page.errors == []
 
