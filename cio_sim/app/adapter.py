@@ -26,6 +26,8 @@ ICBR = "ICBR"
 WORKING_GROUPS = "working groups"
 DEPARTMENTS = "departmental / pilot"
 REWORK = "in rework (authors)"
+WRITTEN = "written procedure (reserves)"
+MINISTER = "ministerial route"
 
 FORUM_LABELS = {"cio_beraad": "CIO-beraad", "icbr": "ICBR", "working_group": "working group",
                 "department": "department", "community": "community (experiment)"}
@@ -40,6 +42,7 @@ STATE_LABELS = {
     "in_working_group": "in a working group",
     "in_department": "decided departmentally / experiment",
     "adopted": "adopted",
+    "handled_locally": "handled locally (outside the CIO-stelsel)",
     "rejected": "rejected",
     "withdrawn": "withdrawn by its sponsor",
     "stalled": "stalled (parked)",
@@ -67,13 +70,19 @@ def voorportalen(model: CIOModel) -> list[str]:
 
 def queues(model: CIOModel) -> dict[str, int]:
     """Items waiting now, per forum: each voorportaal, the CIO-beraad waiting list, the ICBR,
-    the working groups, departmental handling, and rework with the authors."""
+    the working groups, departmental handling, rework with the authors, reserves being
+    settled in writing after a meeting, and adoptions waiting on the ministerial route."""
+    counts = model.state_counts
     out = {name: len(model.voorportalen[name].queue) for name in voorportalen(model)}
     out[CIO_BERAAD_WAITING] = len(model.cio_beraad.queue)
     out[ICBR] = len(model.icbr.queue)
     out[WORKING_GROUPS] = len(model.working_group.queue)
-    out[DEPARTMENTS] = int(model.state_counts["in_department"])
-    out[REWORK] = int(model.state_counts["rework"])
+    out[DEPARTMENTS] = int(counts["in_department"])
+    out[REWORK] = int(counts["rework"])
+    # Between meetings an item stays 'on the agenda' only while a written procedure settles
+    # its reserves; 'escalated' items outside the ICBR's queue wait for the Minister.
+    out[WRITTEN] = int(counts["on_agenda"])
+    out[MINISTER] = int(counts["escalated"]) - len(model.icbr.queue)
     return out
 
 

@@ -57,6 +57,12 @@ def _arrow(ax, a: tuple[float, float], b: tuple[float, float], style: str = "-|>
                                  lw=1.0, connectionstyle=f"arc3,rad={rad}"))
 
 
+SIDE_TITLES = {adapter.DEPARTMENTS: "departmental\n/ pilot",
+               adapter.REWORK: "in rework\n(authors)",
+               adapter.WRITTEN: "reserves settled\nin writing",
+               adapter.MINISTER: "ministerial\nroute"}
+
+
 def forum_diagram(queues: Mapping[str, int], title: str, colour: str = RUN_COLOURS[0],
                   week: int | None = None) -> Figure:
     """The forums as boxes with the items waiting in each, arrows along an item's way:
@@ -67,7 +73,8 @@ def forum_diagram(queues: Mapping[str, int], title: str, colour: str = RUN_COLOU
     ax.set_ylim(0, 1)
     ax.axis("off")
     scale = max(10, *queues.values())
-    side = (adapter.WORKING_GROUPS, adapter.DEPARTMENTS, adapter.REWORK)
+    side = (adapter.WORKING_GROUPS, adapter.DEPARTMENTS, adapter.REWORK, adapter.WRITTEN,
+            adapter.MINISTER)
     main = (adapter.CIO_BERAAD_WAITING, adapter.ICBR)
     vps = [k for k in queues if k not in side and k not in main and k != "vooroverleg"]
     w, h = 0.2, 0.17
@@ -89,11 +96,15 @@ def forum_diagram(queues: Mapping[str, int], title: str, colour: str = RUN_COLOU
     ax.text(0.755, ymid + h + 0.1, "the CIO-beraad meets every few weeks:\ndecides, "
             "escalates, re-discusses or sends back", ha="center", fontsize=7,
             color="#555555")
-    ybot = 0.04
-    for i, name in enumerate(side):
-        _box(ax, 0.28 + i * 0.25, ybot, w, h, name, queues[name], scale, "#777777")
-    _arrow(ax, (0.66, ymid), (0.86, ybot + h), colour="#999999")
-    ax.text(0.78, 0.33, "sent back", fontsize=7, color="#777777")
+    ybot, ws = 0.04, 0.138
+    shown = [name for name in side if name in queues]
+    for i, name in enumerate(shown):
+        _box(ax, 0.27 + i * (ws + 0.008), ybot, ws, h, SIDE_TITLES.get(name, name),
+             queues[name], scale, "#777777")
+    if adapter.REWORK in shown:
+        x = 0.27 + shown.index(adapter.REWORK) * (ws + 0.008) + ws / 2
+        _arrow(ax, (0.63, ymid), (x, ybot + h), colour="#999999")
+        ax.text(x + 0.01, 0.33, "sent back", fontsize=7, color="#777777")
     when = f" — week {week}" if week is not None else ""
     ax.set_title(f"{title}{when}: items waiting per forum (fewer is better)", fontsize=9,
                  loc="left")
