@@ -6,39 +6,45 @@ Quick use::
     sc = cio_sim.load_scenario("consensus_2021")
     model = cio_sim.CIOModel(sc, seed=7).run()
     model.summary()
+
+The names below load their module on first use, so ``import cio_sim`` (and ``cio-sim --help``)
+stays fast: Mesa, pandas and SciPy are imported only when a model or batch needs them.
 """
+
+from __future__ import annotations
 
 import importlib
 from typing import Any
 
-from .params import SCHEMA, Param
-from .scenario import Scenario, ScenarioError, bundled_names, from_dict, load_scenario
-
 __version__ = "0.1.0"
 
-__all__ = [
-    "SCHEMA",
-    "CIOModel",
-    "Param",
-    "Scenario",
-    "ScenarioError",
-    "__version__",
-    "bundled_names",
-    "from_dict",
-    "load_scenario",
-]
+_LAZY = {
+    "CIOModel": ".model",
+    "SCHEMA": ".params",
+    "Param": ".params",
+    "Scenario": ".scenario",
+    "ScenarioError": ".scenario",
+    "bundled_names": ".scenario",
+    "from_dict": ".scenario",
+    "load_scenario": ".scenario",
+    "BatchResult": ".batch",
+    "compare": ".batch",
+    "load_results": ".batch",
+    "run_batch": ".batch",
+    "run_sweep": ".batch",
+}
 
-__all__ += ["BatchResult", "compare", "load_results", "run_batch", "run_sweep"]
-
-# Imported on first use: the model needs Mesa and the batch package pandas, which take
-# about a second to import; `cio-sim --help` and the scenario tools need neither.
-_LAZY = {"CIOModel": ".model", "BatchResult": ".batch", "compare": ".batch",
-         "load_results": ".batch", "run_batch": ".batch", "run_sweep": ".batch"}
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cio_sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,4 +1,5 @@
-"""The ``cio-sim`` command line: run, compare, sweep, validate, params, list, report, repair.
+"""The ``cio-sim`` command line: run, compare, sweep, validate, params, list, report, export,
+repair.
 
 User errors (bad scenario files, unknown keys, bad ``--set``, a results directory that does
 not match) print one line ``cio-sim: error: ...`` to stderr and exit with status 2, before
@@ -8,6 +9,8 @@ anything is written.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import math
 import os
 import shlex
@@ -15,72 +18,20 @@ import sys
 import textwrap
 import warnings
 from collections.abc import Sequence
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .batch import backends
-from .regimes import describe_parts
-from .scenario import (
-    CostWarning,
-    Scenario,
-    ScenarioError,
-    bundled_names,
-    folder_name,
-    load_scenario,
-    read_toml_file,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the heavy modules load only when a command needs them (fast --help)
     import pandas as pd
 
-    from .batch import (
-        BatchError,
-        BatchResult,
-        StoreError,
-        StoreWriteError,
-        execute,
-        load_experiment,
-        load_results,
-        plan_batch,
-        plan_compare,
-        plan_sweep,
-        repair_store,
-    )
-    from .batch import Cell as _Cell
-    from .batch.runner import first_error
-    from .batch.store import HEADLINE_METRICS
-
-
-def _import_heavy() -> None:
-    """Import pandas and the batch runner and store (and with them the model and Mesa) on
-    first use, so that `cio-sim --help` answers without them (about 1.5 s of CPU)."""
-    global pd, BatchError, BatchResult, StoreError, StoreWriteError, execute
-    global load_experiment, load_results, plan_batch, plan_compare, plan_sweep
-    global repair_store, _Cell, first_error, HEADLINE_METRICS
-    import pandas as pd
-
-    from .batch import (
-        BatchError,
-        BatchResult,
-        StoreError,
-        StoreWriteError,
-        execute,
-        load_experiment,
-        load_results,
-        plan_batch,
-        plan_compare,
-        plan_sweep,
-        repair_store,
-    )
-    from .batch import Cell as _Cell
-    from .batch.runner import first_error
-    from .batch.store import HEADLINE_METRICS
-
+    from .batch.store import BatchResult
+    from .scenario import Scenario
 
 PROG = "cio-sim"
 EXIT_USAGE = 2
+WIDTH = 100
 
 
 class CLIError(Exception):
@@ -91,10 +42,17 @@ class BatchFailed(Exception):
     """Every run of a batch failed (exit status 1, one line with the first error)."""
 
 
+def _note(text: str) -> None:
+    sys.stderr.write(f"{PROG}: {text}\n")
+    sys.stderr.flush()
+
+
 def _finish(result: BatchResult) -> None:
     """Print the batch's notes; raise BatchFailed when every run failed."""
+    from .batch.runner import first_error
+
     for note in result.notes:
-        sys.stderr.write(f"{PROG}: note: {note}\n")
+        _note(f"note: {note}")
     failed = first_error(result)
     if failed is not None:
         raise BatchFailed(failed)
@@ -129,29 +87,50 @@ _seed = _int_at_least(0)
 
 # ---------------------------------------------------------------------------- output
 
-def _fmt(x: float, digits: int = 4) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{x:.{digits}g}"
+def _left_table(frame: pd.DataFrame, cols: Sequence[str]) -> list[str]:
+    """Plain text table, left-aligned, last column unpadded."""
+    widths = [max(len(c), *(len(str(v)) for v in frame[c])) if len(frame) else len(c)
+              for c in cols]
+    rows = [list(cols), *frame[list(cols)].itertuples(index=False)]
+    return ["  ".join(str(v).ljust(w) for v, w in zip(row[:-1], widths[:-1], strict=True))
+            + "  " + str(row[-1]) for row in rows]
+
+
+def _headline(result: BatchResult, derived: bool = True) -> list[str]:
+    """Headline metrics present in the result (derived ones only where they add something:
+    like-for-like compliance needs several scenarios)."""
+    from . import catalogue
+
+    keys = catalogue.headline(result.metrics())
+    return keys if derived else [k for k in keys if not catalogue.lookup(k).derived]
 
 
 def _summary_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
-    metrics = HEADLINE_METRICS if metrics is None else metrics
-    table = result.summary_table([m for m in metrics if m in result.runs.columns])
+    """metric, better, mean ± 95% CI half-width (a word where there is no interval)."""
+    import pandas as pd
+
+    from . import catalogue
+    from .report import format_cell
+
+    table = result.summary_table(list(metrics) if metrics is not None else _headline(result))
     if table.empty:
         return ["(no successful runs)"]
-    width = max(len(m) for m in table["metric"])
-    lines = [f"{'metric':<{width}}  {'mean':>9}  95% CI"]
-    for row in table.itertuples():
-        ci = "n/a" if math.isnan(row.half_width) else f"[{_fmt(row.ci_low)}, {_fmt(row.ci_high)}]"
-        lines.append(f"{row.metric:<{width}}  {_fmt(row.mean):>9}  {ci}")
-    return lines
+    arrows = {"higher": "higher", "lower": "lower", "neither": ""}
+    flat = pd.DataFrame({
+        "metric": table["metric"],
+        "better": [arrows[str(catalogue.better(m))] for m in table["metric"]],
+        "mean ± 95% CI": [format_cell(r.mean, r.ci_low, r.ci_high, str(r.note or ""))
+                          for r in table.itertuples()]})
+    return _left_table(flat, list(flat.columns))
 
 
 def _comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+    """Metrics (rows) by scenario (columns): mean ± 95% CI half-width."""
+    import pandas as pd
+
     from .report import format_cell
 
-    table = result.comparison_table(metrics)
+    table = result.comparison_table(list(metrics) if metrics is not None else None)
     if table.empty:
         return ["(no successful runs)"]
     scen = list(dict.fromkeys(table.columns.get_level_values(0)))
@@ -160,6 +139,44 @@ def _comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None)
                         str(r[(s, "note")] or "")) for _, r in table.iterrows()]
         for s in scen}})
     return _left_table(flat, list(flat.columns))
+
+
+def _paired_lines(result: BatchResult, baseline: str | None,
+                  metrics: Sequence[str] | None) -> list[str]:
+    """Paired differences against the baseline: a block per scenario, a row per metric."""
+    import pandas as pd
+
+    from . import catalogue
+    from .report import format_paired_cell
+
+    paired = result.paired_table(baseline, list(metrics) if metrics is not None else None)
+    if paired.empty:
+        return []
+    base = paired["baseline"].iloc[0]
+    lines: list[str] = []
+    for scenario, frame in paired.groupby("scenario", sort=False):
+        lines += ["", *textwrap.wrap(f"{scenario} − {base}: paired over the same seeds; mean "
+                                     "difference [95% CI]; share of replications better / "
+                                     "worse", WIDTH)]
+        rows = []
+        for _, r in frame.iterrows():
+            cell = format_paired_cell(r)
+            diff, _, share = cell.partition("; better in ")
+            rows.append({"metric": r["metric"],
+                         "better": {"higher": "higher", "lower": "lower", "neither": ""}[
+                             str(catalogue.better(r["metric"]))],
+                         "difference": diff,
+                         "better / worse": share.replace(", worse in ", " / ")})
+        flat = pd.DataFrame(rows)
+        lines += _left_table(flat, list(flat.columns))
+    return lines
+
+
+def _caveat_lines(result: BatchResult) -> list[str]:
+    from .report import compliance_caveat
+
+    text = compliance_caveat(result.runs, result.design_keys)
+    return textwrap.wrap(text.replace("`", ""), WIDTH) if text else []
 
 
 def _errors_line(result: BatchResult) -> list[str]:
@@ -171,17 +188,61 @@ def _errors_line(result: BatchResult) -> list[str]:
             f"{first['replication']}): {first['error']}"]
 
 
-def _write_report(result: BatchResult, out: Path) -> Path | None:
-    """report.md with figures (cio_sim.report)."""
+def _report_after_batch(result: BatchResult, out: Path, skip: bool) -> Path | None:
+    """Write the report after a batch, unless asked not to, or unless the batch found nothing
+    to do and a report is already there (then say so)."""
+    if skip:
+        return None
+    nothing = any(n.startswith("nothing to do") for n in result.notes)
+    if nothing and (out / "report.md").exists():
+        _note(f"report unchanged: {out / 'report.md'} ('{PROG} report {out}' rewrites it)")
+        return out / "report.md"
+    return _write_report(result, out)
+
+
+def _write_report(result: BatchResult, out: Path) -> Path:
+    """report.md with figures (cio_sim.report), saying so first: figures take a while."""
+    _files_backend()
     from .report import write_report
 
+    _note(f"writing report: {out / 'report.md'} and figures/ ...")
     return Path(write_report(result, out))
+
+
+def _files_backend() -> None:
+    """The command line only writes figure files: use Agg unless pyplot is already set up."""
+    if "matplotlib.pyplot" not in sys.modules:
+        import matplotlib
+
+        matplotlib.use("Agg")
 
 
 # ---------------------------------------------------------------------------- commands
 
+def overrides_label(name: str, sets: Sequence[str]) -> str:
+    """``<scenario>-set-<hash>``: the label and default folder of a run with ``--set``
+    overrides (6 hex digits of a hash of the parsed overrides, order-independent)."""
+    from .scenario import parse_assignment
+
+    parsed = dict(parse_assignment(t) for t in sets)
+    blob = json.dumps(parsed, sort_keys=True, default=str, separators=(",", ":"))
+    return f"{name}-set-{hashlib.sha256(blob.encode()).hexdigest()[:6]}"
+
+
 def _scenario(ref: str, sets: Sequence[str] | None) -> Scenario:
-    return load_scenario(ref, list(sets) if sets else None)
+    """A scenario with its --set overrides; overrides give it its own name and say so in its
+    description, so its results never mix with (or overwrite) the plain scenario's."""
+    import dataclasses
+
+    from .scenario import load_scenario
+
+    if not sets:
+        return load_scenario(ref)
+    changed = load_scenario(ref, list(sets))
+    return dataclasses.replace(
+        changed, name=overrides_label(changed.name, sets),
+        description=(f"{changed.description} " if changed.description else "")
+        + f"With --set {', '.join(sets)}.")
 
 
 def _command_line(argv: Sequence[str]) -> str:
@@ -189,81 +250,99 @@ def _command_line(argv: Sequence[str]) -> str:
 
 
 def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .batch import Cell, execute, plan_batch
+
     scenario = _scenario(args.scenario, args.set)
     out = Path(args.out) if args.out else Path("results") / scenario.folder_name()
-    plan = plan_batch("run", scenario.name, [_Cell(0, 0, scenario)], [scenario.name],
+    plan = plan_batch("run", scenario.name, [Cell(0, 0, scenario)], [scenario.name],
                       args.replications, args.seed, args.workers, args.backend, out,
                       args.resume, args.force, extra={"overrides": list(args.set)},
                       command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     _finish(result)
-    report = None if args.no_report else _write_report(result, out)
-    lines = [f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, "
-             f"digest {plan.digest}", *_summary_lines(result), *_errors_line(result),
-             f"results: {out} (manifest.json, results.sqlite)"
-             + (f"; report: {report}" if report else "")]
-    print("\n".join(lines))
+    print(f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, digest {plan.digest}")
+    print("\n".join([*_summary_lines(result, _headline(result, derived=False)),
+                     *_errors_line(result)]))
+    report = _report_after_batch(result, out, args.no_report)
+    print(f"results: {out} (manifest.json, results.sqlite)"
+          + (f"; report: {report}" if report else ""))
     return 0
 
 
 def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .batch import execute, plan_compare
+    from .scenario import folder_name
+
     scenarios = [_scenario(ref, args.set) for ref in args.scenarios]
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
                         None, args.resume, args.force, command=_command_line(argv))
+    if args.baseline is not None and args.baseline not in plan.labels:
+        raise CLIError(f"--baseline: {args.baseline!r} is not among the compared scenarios "
+                       f"({', '.join(plan.labels)})")
     out = Path(args.out) if args.out else Path("results") / folder_name(plan.name)
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
                         out, args.resume, args.force, command=_command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     _finish(result)
-    print(f"{' vs '.join(plan.labels)}: {args.replications} replications each, seed "
+    metrics = None if args.all else _headline(result)
+    print(f"{' vs '.join(plan.labels)}: {plan.replications} replications each, seed "
           f"{args.seed} (common random numbers); mean ± 95% CI half-width")
-    print("\n".join(_comparison_lines(result, HEADLINE_METRICS if not args.all else None)))
+    print("\n".join(_comparison_lines(result, metrics)))
+    print("\n".join(_paired_lines(result, args.baseline, metrics)))
+    caveat = _caveat_lines(result)
+    if caveat:
+        print()
+        print("\n".join(caveat))
     for line in _errors_line(result):
         print(line)
-    report = None if args.no_report else _write_report(result, out)
-    where = f"results: {out}" + (f"; report: {report}" if report else "")
-    print(where)
+    report = _report_after_batch(result, out, args.no_report)
+    print(f"results: {out}" + (f"; report: {report}" if report else ""))
     return 0
 
 
 def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    import pandas as pd
+
+    from .batch import execute, load_experiment, plan_sweep
+    from .scenario import folder_name
+
     exp = load_experiment(args.experiment)
     out = Path(args.out) if args.out else Path("results") / folder_name(exp.name)
     plan = plan_sweep(exp, out, args.resume, args.workers, args.backend, args.replications,
                       args.seed, args.force, command=_command_line(argv), weekly=args.weekly)
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     _finish(result)
-    keys = list(dict.fromkeys(k for pt in exp.points for k in pt))
     print(f"{exp.name}: {len(exp.points)} design point(s) x {plan.replications} replications "
           f"of {exp.scenario.name}, seed {plan.seed}")
-    table = result.summary_table([m for m in ("decisions_per_year", "compliance_actual")
-                                  if m in result.runs.columns])
+    shown = [m for m in ("decisions_per_year", "time_to_decision_median_weeks",
+                         "compliance_actual") if m in result.runs.columns]
+    table = result.summary_table(shown)
     if not table.empty:
         params = pd.DataFrame([{"point": i, **pt} for i, pt in enumerate(exp.points)])
         wide = table.pivot_table(index="point", columns="metric", values="mean")
-        wide.columns = [f"mean {c}" for c in wide.columns]
+        wide = wide[[m for m in shown if m in wide.columns]]
         merged = params.merge(wide, left_on="point", right_index=True, how="left")
-        shown = merged.head(20)
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        print(merged.head(20).to_string(
+            index=False, float_format=lambda v: "not reached" if v == math.inf else f"{v:.4g}"))
         if len(merged) > 20:
             print(f"... {len(merged) - 20} more point(s)")
-    elif keys:
+    else:
         print("(no successful runs)")
     for line in _errors_line(result):
         print(line)
-    print(f"results: {out}")
+    report = _report_after_batch(result, out, args.no_report)
+    print(f"results: {out}" + (f"; report: {report}" if report else ""))
     return 0
 
 
 def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .scenario import load_scenario
+
     path = Path(args.file)
     kind = _experiment_kind(path) if path.suffix == ".toml" and path.exists() else None
     if kind == "morris":
-        try:
-            from .sensitivity import load_experiment as load_morris
-        except ImportError:
-            raise CLIError(f"{path}: a sensitivity (Morris) experiment, but "
-                           "cio_sim.sensitivity is not available") from None
+        from .sensitivity import load_experiment as load_morris
+
         try:
             morris = load_morris(path)
         except ValueError as exc:
@@ -273,6 +352,8 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
               f"over {n_params} parameter(s)")
         return 0
     if kind == "sweep":
+        from .batch import load_experiment
+
         exp = load_experiment(path)
         print(f"ok: {path}: experiment '{exp.name}' on {exp.scenario.name}, "
               f"{len(exp.points)} design point(s) x {exp.replications} replications")
@@ -284,6 +365,8 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def _experiment_kind(path: Path) -> str | None:
     """'sweep' or 'morris' for experiment files, None for scenarios (or unreadable files)."""
+    from .scenario import ScenarioError, read_toml_file
+
     try:
         data = read_toml_file(path)     # refuses FIFOs, devices, huge and deep files
     except ScenarioError:
@@ -295,6 +378,40 @@ def _experiment_kind(path: Path) -> str | None:
     return None
 
 
+def _short_set_by(text: str) -> str:
+    """'scenario override (--set)' -> '--set'; 'scenario x.toml' -> 'x.toml'."""
+    if text.startswith("scenario override (") and text.endswith(")"):
+        return text[len("scenario override ("):-1]
+    return text.removeprefix("scenario ")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(1, width - 1)] + "…"
+
+
+def params_lines(table: pd.DataFrame, width: int = WIDTH) -> list[str]:
+    """Parameters as text no wider than ``width``: one line with key, value, unit and allowed
+    values, then the one who set it and the provenance, wrapped and indented."""
+    cols = ["key", "value", "unit", "allowed"]
+    shown = table[cols].astype(str)
+    caps = {"key": 44, "value": 24, "unit": 12}
+    widths = {c: min(caps[c], max(len(c), *(len(v) for v in shown[c])) if len(shown)
+                     else len(c)) for c in caps}
+    rest = width - sum(widths.values()) - 2 * len(caps)
+    lines = ["  ".join([*(c.ljust(widths[c]) for c in caps), "allowed"]),
+             "    set by: provenance"]
+    for (_, row), (_, full) in zip(shown.iterrows(), table.iterrows(), strict=True):
+        fits = len(row["allowed"]) <= rest
+        head = "  ".join([*(_clip(row[c], widths[c]).ljust(widths[c]) for c in caps),
+                          row["allowed"] if fits else ""])
+        lines.append(head.rstrip())
+        tail = f"{_short_set_by(str(full['set_by']))}: {full['provenance']}"
+        if not fits:
+            tail = f"allowed: {row['allowed']}; {tail}"
+        lines += textwrap.wrap(tail, width, initial_indent="    ", subsequent_indent="      ")
+    return lines
+
+
 def cmd_params(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = _scenario(args.scenario, args.set)
     table = scenario.parameter_table()
@@ -304,28 +421,22 @@ def cmd_params(args: argparse.Namespace, argv: Sequence[str]) -> int:
         table.to_csv(sys.stdout, index=False)
         return 0
     cols = ["key", "value", "unit", "allowed", "set_by", "provenance"]
-    shown = table[cols].astype(str)
     if args.format == "md":
+        shown = table[cols].astype(str)
         print("| " + " | ".join(cols) + " |")
         print("|" + "---|" * len(cols))
         for row in shown.itertuples(index=False):
             print("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |")
         return 0
-    print(f"# {scenario.name} ({scenario.source}), digest {scenario.digest()}")
-    print("\n".join(_left_table(shown, cols)))
+    print(textwrap.shorten(f"# {scenario.name} ({Path(scenario.source).name}), digest "
+                           f"{scenario.digest()}", WIDTH))
+    print("\n".join(params_lines(table)))
     return 0
 
 
-def _left_table(frame: pd.DataFrame, cols: Sequence[str]) -> list[str]:
-    """Plain text table, left-aligned, last column unpadded."""
-    widths = [max(len(c), *(len(v) for v in frame[c])) if len(frame) else len(c)
-              for c in cols]
-    rows = [list(cols), *frame[list(cols)].itertuples(index=False)]
-    return ["  ".join(str(v).ljust(w) for v, w in zip(row[:-1], widths[:-1], strict=True))
-            + "  " + str(row[-1]) for row in rows]
-
-
 def cmd_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .scenario import ScenarioError, bundled_names, load_scenario
+
     print("Bundled scenarios:")
     for name in bundled_names():
         try:
@@ -334,17 +445,21 @@ def cmd_list(args: argparse.Namespace, argv: Sequence[str]) -> int:
             desc = f"(invalid: {exc})"
         wrapped = textwrap.fill(desc, width=96, initial_indent="    ", subsequent_indent="    ")
         print(f"  {name}\n{wrapped}" if desc else f"  {name}")
+    from .regimes import describe_parts
+
     print("\nRegime parts (set with --set <key>=<name>):")
     for part, names in describe_parts().items():
         print(f"  {part}:")
         for name, doc in names.items():
-            print(f"    {name:<24} {doc}")
+            line = f"    {name:<24} {doc}"
+            print("\n".join(textwrap.wrap(line, WIDTH, subsequent_indent=" " * 29)))
     return 0
 
 
 def cmd_app(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Serve the interactive page; the app package is imported only here (keeps --help fast)."""
     from . import app
+    from .scenario import load_scenario
 
     if app.missing():
         raise CLIError("the app needs the [app] extra (missing: " + ", ".join(app.missing())
@@ -369,6 +484,8 @@ def cmd_app(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def cmd_report(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .batch import load_results
+
     directory = Path(args.dir)
     out = Path(args.out) if args.out else directory
     with load_results(directory) as result:
@@ -380,6 +497,11 @@ def cmd_report(args: argparse.Namespace, argv: Sequence[str]) -> int:
         if status != "complete":
             sys.stderr.write(f"{PROG}: note: {directory} is {status}: {stored} of {expected} "
                              "runs stored; the report covers those\n")
+        if args.markdown:
+            from .report import headline_markdown
+
+            print(headline_markdown(result, args.baseline))
+            return 0
         try:
             report = _write_report(result, out)
         except OSError as exc:
@@ -391,7 +513,22 @@ def cmd_report(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def cmd_repair(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .batch import repair_store
+
     print("\n".join(repair_store(args.dir).lines()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .batch import load_results
+
+    directory = Path(args.dir)
+    result = load_results(directory)
+    fmt = "parquet" if args.parquet else "csv"
+    dest = Path(args.to) if args.to else directory / fmt
+    paths = result.to_parquet(dest) if fmt == "parquet" else result.to_csv(dest)
+    print(f"exported {len(result.runs)} runs as {fmt}: "
+          + ", ".join(str(p) for p in paths))
     return 0
 
 
@@ -423,9 +560,9 @@ def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> Non
     p.add_argument("--workers", type=_positive_int, default=1,
                    help="worker processes (or Dask workers) (default 1: serial; capped at "
                         "the machine's cores and the number of runs)")
-    p.add_argument("--backend", choices=backends(), default=None,
-                   help="local processes, serial or a Dask cluster (default local; dask when "
-                        "--scheduler is given)")
+    p.add_argument("--backend", default=None, metavar="NAME",
+                   help="local (processes), serial, dask, or a registered backend (default "
+                        "local; dask when --scheduler is given)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (tcp://host:8786); without it --backend dask "
                         "starts a local cluster")
@@ -433,7 +570,8 @@ def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> Non
     p.add_argument("--resume", action="store_true",
                    help="finish an interrupted batch in --out (same parameters and seed)")
     p.add_argument("--force", action="store_true", help="replace results already in --out")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress (a bar on a terminal, else a line every 10%%)")
 
 
 def _set_option(p: argparse.ArgumentParser) -> None:
@@ -486,6 +624,9 @@ def build_parser() -> argparse.ArgumentParser:
     _set_option(p)
     _batch_options(p)
     p.add_argument("--all", action="store_true", help="show every metric, not the headline ones")
+    p.add_argument("--baseline", metavar="SCENARIO",
+                   help="scenario the others are compared with, replication by replication "
+                        "(default: the first)")
     p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_compare)
 
@@ -508,6 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_options(p, replications=False)
     p.add_argument("--weekly", action="store_true",
                    help="also keep every run's weekly table (default: summaries only)")
+    p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_sweep)
 
     p = add("validate", "check a scenario or experiment file",
@@ -539,13 +681,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("report", "write report.md with figures from a results directory",
             "Read a results directory and write report.md with figures and a summary table "
-            "into it (or into --out). The results are only read, so a read-only folder works.",
+            "into it (or into --out), or print its headline tables as Markdown. The results "
+            "are only read, so a read-only folder works.",
             "examples:\n  cio-sim report results/consensus_2021\n"
-            "  cio-sim report /read-only/results --out my_report")
+            "  cio-sim report /read-only/results --out my_report\n"
+            "  cio-sim report results/regimes --markdown")
     p.add_argument("dir", help="results directory (holds manifest.json)")
     p.add_argument("--out", metavar="DIR", help="write the report here (default: the results "
                    "directory)")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the headline tables (summary, paired differences) as Markdown "
+                        "instead of writing the report")
+    p.add_argument("--baseline", metavar="SCENARIO",
+                   help="baseline of the paired differences (default: the first scenario)")
     p.set_defaults(func=cmd_report)
+
+    p = add("export", "write a results directory's tables as CSV or Parquet",
+            "Write runs (one row per run, every metric a column, like-for-like compliance "
+            "included), the weekly timeseries and the summary table (mean and 95% CI per "
+            "metric and scenario) as CSV or Parquet files.",
+            "examples:\n  cio-sim export results/consensus_2021 --csv\n"
+            "  cio-sim export results/regimes --parquet --to /tmp/regimes")
+    p.add_argument("dir", help="results directory (holds manifest.json)")
+    kind = p.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--csv", action="store_true", help="CSV files")
+    kind.add_argument("--parquet", action="store_true",
+                      help="Parquet files (needs pyarrow: pip install 'cio-sim[parquet]')")
+    p.add_argument("--to", metavar="DIR", help="output folder (default: DIR/csv or DIR/parquet)")
+    p.set_defaults(func=cmd_export)
 
     p = add("repair", "make a damaged results directory resumable",
             "Check a results directory. A damaged or empty results.sqlite is moved aside "
@@ -581,6 +744,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Cost warnings as one line on stderr; other warnings as Python prints them."""
+    from .scenario import CostWarning
+
     if issubclass(category, CostWarning):
         sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
     else:
@@ -598,36 +763,69 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    _import_heavy()
     if getattr(args, "backend", "local") is None:
         args.backend = "dask" if args.scheduler else "local"
     if getattr(args, "scheduler", None) and args.backend != "dask":
         sys.stderr.write(f"{PROG}: error: --scheduler needs --backend dask\n")
         return EXIT_USAGE
+    if hasattr(args, "backend"):
+        from .batch import backends
+
+        if args.backend not in backends():
+            choices = ", ".join(repr(b) for b in backends())
+            sys.stderr.write(f"{PROG}: error: argument --backend: invalid choice: "
+                             f"{args.backend!r} (choose from {choices}) (see "
+                             f"'{PROG} {args.command} --help')\n")
+            return EXIT_USAGE
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
             return args.func(args, argv)
-    except StoreWriteError as exc:  # disk full midway: the stored runs are intact
-        sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
+    except (Exception, KeyboardInterrupt) as exc:
+        return _handle(exc)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exception classes that are user errors, from the modules loaded so far."""
+    from .scenario import ScenarioError
+
+    found: list[type[BaseException]] = [CLIError, ScenarioError]
+    for module, name in (("cio_sim.batch.runner", "BatchError"),
+                         ("cio_sim.batch.store", "StoreError")):
+        mod = sys.modules.get(module)
+        if mod is not None and hasattr(mod, name):
+            found.append(getattr(mod, name))
+    return tuple(found)
+
+
+def _handle(exc: BaseException) -> int:
+    """Exit status and one line on stderr for an exception from a command."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    store_write = sys.modules.get("cio_sim.batch.store")
+    write_error = getattr(store_write, "StoreWriteError", ()) if store_write else ()
+    try:
+        raise exc
+    except write_error as err:  # disk full midway: the stored runs are intact
+        sys.stderr.write(f"{PROG}: error: {' '.join(str(err).split())}\n")
         return 1
-    except (ScenarioError, BatchError, StoreError, CLIError) as exc:
-        message = " ".join(str(exc).split())
+    except _user_errors() as err:
+        message = " ".join(str(err).split())
         sys.stderr.write(f"{PROG}: error: {message}\n")
         return EXIT_USAGE
-    except BatchFailed as exc:
-        sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
+    except BatchFailed as err:
+        sys.stderr.write(f"{PROG}: error: {' '.join(str(err).split())}\n")
         return 1
-    except BrokenProcessPool as exc:
-        sys.stderr.write(f"{PROG}: error: a worker process died ({exc}); stored runs are "
+    except BrokenProcessPool as err:
+        sys.stderr.write(f"{PROG}: error: a worker process died ({err}); stored runs are "
                          "kept, continue with --resume\n")
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    except OSError as exc:  # e.g. an output folder that cannot be written
-        sys.stderr.write(f"{PROG}: error: {' '.join(str(exc).split())}\n")
+    except OSError as err:  # e.g. an output folder that cannot be written
+        sys.stderr.write(f"{PROG}: error: {' '.join(str(err).split())}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; stored runs are kept, continue with "

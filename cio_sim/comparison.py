@@ -86,9 +86,13 @@ def metric_columns(runs: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]
     numeric = [c for c in runs.columns if c not in skip
                and pd.api.types.is_numeric_dtype(runs[c])
                and not pd.api.types.is_bool_dtype(runs[c])]
-    order = {k: i for i, k in enumerate(catalogue.summary_keys())}
-    known = sorted((c for c in numeric if c in order), key=order.__getitem__)
-    return known + [c for c in numeric if c not in order]
+    index = {m.key: i for i, m in enumerate(catalogue.CATALOGUE)}
+
+    def rank(column: str) -> int:
+        m = catalogue.lookup(column)
+        return index[m.key] if m is not None else len(index)
+
+    return sorted(numeric, key=rank)            # stable: family members keep their order
 
 
 # ---------------------------------------------------------------------------- compliance

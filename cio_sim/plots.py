@@ -1,25 +1,30 @@
-"""Figures for batches of runs: time series bands, regime comparisons and trade-offs.
+"""Figures for batches of runs: time series bands, regime comparisons, paired differences,
+time to decision, sweep responses and trade-offs.
 
 Every function takes the tables of a batch (``runs``: one row per replication with the
 ``summary()`` keys plus ``scenario``; ``timeseries``: one row per replication and week with the
 ``timeseries()`` columns plus ``scenario`` and ``replication``) and returns a
-:class:`matplotlib.figure.Figure`. Figures are built without ``pyplot``, so they work headless,
-leave no global state behind and display in a notebook as the value of a cell (after
-``%matplotlib inline``, or any ``pyplot`` import, has registered the figure formatter)::
+:class:`matplotlib.figure.Figure`. Figures are made by ``pyplot.figure``, so ``fig.show()``
+works in a plain script (with ``plt.show()`` to keep the windows open) and a notebook shows
+them inline; nothing picks a backend at import (pyplot chooses Agg when there is no display).
+:func:`save` writes a figure to files; :func:`close` releases it::
 
     from cio_sim import plots
     fig = plots.plot_regime_comparison(result.runs)
     plots.save(fig, "results/x/figures/regimes", formats=("png", "svg"))
 
 A frame without a ``scenario`` column is treated as one scenario; in a sweep (a ``point``
-column with several values) each design point is shown as ``scenario#point``. Replications
+column with several values) each design point is shown under its parameter values. Replications
 whose ``error`` column is set are left out. Missing or all-NaN metrics give an empty panel
-saying so instead of an exception. The model core never imports this module.
+saying so instead of an exception. Which direction of a metric is better comes from
+:mod:`cio_sim.catalogue` and is written on the figures. The model core never imports this
+module.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,10 +39,11 @@ from .comparison import label_runs, with_derived
 from .stats import mean_ci
 
 __all__ = [
-    "HEADLINE_METRICS", "QUADRANT_LABELS", "mean_ci", "metric_label",
-    "plot_attention",
-    "plot_backlog", "plot_band", "plot_compliance", "plot_quadrants", "plot_regime_comparison",
-    "plot_throughput_compliance", "save", "scenario_colors", "scenarios_of",
+    "HEADLINE_METRICS", "QUADRANT_LABELS", "close", "mean_ci", "metric_label",
+    "plot_attention", "plot_backlog", "plot_band", "plot_compliance", "plot_heatmap",
+    "plot_paired_differences", "plot_quadrants", "plot_regime_comparison", "plot_response",
+    "plot_throughput_compliance", "plot_time_to_decision", "save", "scenario_colors",
+    "scenarios_of",
 ]
 
 DPI = 120
@@ -58,6 +64,46 @@ _SINGLE = "scenario"
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _figure(figsize: tuple[float, float]) -> Figure:
+    """A new figure managed by pyplot, so ``fig.show()`` works in a plain script; pyplot
+    picks the backend (Agg when headless). Writers close it after saving (:func:`save`)."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, dpi=DPI, layout="constrained")
+
+
+def close(fig: Figure) -> None:
+    """Release a figure from pyplot (after saving it)."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def _wrap(text: str, width_in: float, size_pt: float) -> str:
+    """Wrap a title to the width it has: about 0.55 em per character."""
+    chars = max(20, int(width_in * 72 / (0.55 * size_pt)))
+    return "\n".join(textwrap.wrap(text, chars)) or text
+
+
+def _suptitle(fig: Figure, text: str) -> None:
+    size = 12.0
+    fig.suptitle(_wrap(text, fig.get_figwidth() - 0.2, size), fontsize=size)
+
+
+def _title(ax: Axes, text: str, fontsize: str | float = "large") -> None:
+    from matplotlib.font_manager import FontProperties
+
+    size = FontProperties(size=fontsize).get_size_in_points()
+    width = ax.get_position().width * ax.figure.get_figwidth()
+    ax.set_title(_wrap(text, width, size), fontsize=fontsize)
+
+
+def _arrow(key: str) -> str:
+    """' (↑ better)' or ' (↓ better)' after a metric's name, from the catalogue."""
+    sign = catalogue.better_sign(key)
+    return " (↑ better)" if sign > 0 else " (↓ better)" if sign < 0 else ""
 
 
 def metric_label(key: str, unit: bool = True) -> str:
@@ -178,7 +224,7 @@ def plot_band(timeseries: pd.DataFrame, column: str, ylabel: str | None = None,
     """Median and 10-90% band over replications of one timeseries column, per scenario."""
     ts, xlabel, scen = _prepare_ts(timeseries)
     colors = scenario_colors(scen)
-    fig = Figure(figsize=(8, 4.5), dpi=DPI, layout="constrained")
+    fig = _figure((8, 4.5))
     ax = fig.add_subplot()
     if not _has(ts, column):
         _no_data(ax, f"no data for {column}")
@@ -215,7 +261,7 @@ def plot_compliance(timeseries: pd.DataFrame) -> Figure:
     n = len(scen)
     ncols = min(n, 3)
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(4.2 * ncols + 0.5, 3.4 * nrows + 0.6), dpi=DPI, layout="constrained")
+    fig = _figure((4.2 * ncols + 0.5, 3.4 * nrows + 0.6))
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
     for ax, s in zip(axes, scen, strict=False):
         sub = ts[ts["scenario"] == s]
@@ -237,7 +283,7 @@ def plot_compliance(timeseries: pd.DataFrame) -> Figure:
         ax.set_ylabel("Compliance [share of due pairs]")
     for ax in axes[n:]:
         ax.set_visible(False)
-    fig.suptitle("Compliance over time: actual vs reported (median, 10-90% band)")
+    _suptitle(fig, "Compliance over time: actual vs reported (median, 10-90% band)")
     return fig
 
 
@@ -266,11 +312,11 @@ def plot_regime_comparison(runs: pd.DataFrame,
     nrows = max(1, math.ceil(len(metrics) / ncols))
     width = max(3.0, 0.9 * len(scen) + 1.6)
     ticks, xlabel = _tick_labels(scen)
-    fig = Figure(figsize=(width * ncols, 3.3 * nrows + 0.6), dpi=DPI, layout="constrained")
+    fig = _figure((width * ncols, 3.3 * nrows + 0.6))
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     rng = np.random.default_rng(0)
     for ax, key in zip(axes, metrics, strict=False):
-        ax.set_title(metric_label(key, unit=False), fontsize="medium")
+        _title(ax, metric_label(key, unit=False) + _arrow(key), fontsize="medium")
         if not _has(df, key):
             _no_data(ax, "no data")
             continue
@@ -286,14 +332,15 @@ def plot_regime_comparison(runs: pd.DataFrame,
         ax.set_xticklabels(ticks, rotation=30 if not xlabel else 0,
                            ha="right" if not xlabel else "center", fontsize="small")
         ax.set_xlim(-0.6, len(scen) - 0.4)
+        _from_zero(ax, key)
         if xlabel:
             ax.set_xlabel(xlabel, fontsize="small")
         ax.set_ylabel(catalogue.unit(key) or key)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    fig.suptitle(f"Regime comparison: mean and {confidence:.0%} CI per scenario "
-                 "(dots: replications)")
+    _suptitle(fig, f"Regime comparison: mean and {confidence:.0%} CI per scenario "
+              "(dots: replications; ↑ higher is better, ↓ lower is better)")
     return fig
 
 
@@ -307,7 +354,7 @@ def plot_throughput_compliance(runs: pd.DataFrame, x: str = "adopted_per_year",
     df = _ok(runs)
     scen = scenarios_of(df)
     colors = scenario_colors(scen)
-    fig = Figure(figsize=(7, 5.2), dpi=DPI, layout="constrained")
+    fig = _figure((7, 5.2))
     ax = fig.add_subplot()
     ax.set_title("Throughput vs compliance")
     if not (_has(df, x) and _has(df, y)):
@@ -363,9 +410,9 @@ def plot_quadrants(runs: pd.DataFrame, confidence: float = 0.95) -> Figure:
     scen = scenarios_of(df)
     colors = scenario_colors(scen)
     quads = list(QUADRANT_LABELS)
-    fig = Figure(figsize=(max(7.0, 1.2 * len(scen) + 6), 4.8), dpi=DPI, layout="constrained")
+    fig = _figure((max(7.0, 1.2 * len(scen) + 6), 4.8))
     ax = fig.add_subplot()
-    ax.set_title(f"Adopted per year by keuzematrix quadrant (mean, {confidence:.0%} CI)")
+    _title(ax, f"Adopted per year by keuzematrix quadrant (mean, {confidence:.0%} CI)")
     drew = _grouped_bars(ax, df, quads, scen,
                          lambda q, s: (f"adopted_per_year_{q}", df["scenario"] == s),
                          colors, confidence)
@@ -388,7 +435,7 @@ def plot_attention(runs: pd.DataFrame, confidence: float = 0.95) -> Figure:
     kinds = ["fulltime", "parttime"]
     colors = {"fulltime": "C0", "parttime": "C1"}
     hatches = {"fulltime": None, "parttime": "//"}
-    fig = Figure(figsize=(max(9.0, 2.4 * len(scen) + 4), 4.6), dpi=DPI, layout="constrained")
+    fig = _figure((max(9.0, 2.4 * len(scen) + 4), 4.6))
     axes = fig.subplots(1, 2, squeeze=False).ravel()
     panels = (("attention_used", "Rijksbreed attention used", "Share of attention budget"),
               ("delegate_share", "CIO-beraad seats filled by a delegate", "Share of seats"))
@@ -410,7 +457,252 @@ def plot_attention(runs: pd.DataFrame, confidence: float = 0.95) -> Figure:
         ax.set_ylim(0, None)
         ax.grid(axis="y", alpha=0.3)
         ax.legend(title="CIO", fontsize="small")
-    fig.suptitle(f"Fulltime vs parttime CIOs (mean, {confidence:.0%} CI)")
+    _suptitle(fig, f"Fulltime vs parttime CIOs (mean, {confidence:.0%} CI)")
+    return fig
+
+
+def _from_zero(ax: Axes, key: str) -> None:
+    """Start the value axis at zero for metrics that cannot be negative (not cut off), and
+    keep shares within [0, 1]."""
+    low, high = catalogue.bounds(key)
+    if low == 0.0:
+        top = ax.get_ylim()[1]
+        ax.set_ylim(0.0, min(top, 1.05) if high == 1.0 else top)
+
+
+TIME_TO_DECISION: tuple[str, ...] = ("time_to_decision_median_weeks",
+                                     *(f"decided_within_{w}_weeks"
+                                       for w in catalogue.DECIDED_WITHIN_WEEKS))
+
+
+def plot_time_to_decision(runs: pd.DataFrame, confidence: float = 0.95) -> Figure:
+    """Time to decision over all submitted items (Kaplan-Meier, undecided items censored at
+    the horizon): median, and the share decided within 26 and 52 weeks, per scenario.
+
+    A median that is never reached (fewer than half the items decided) is drawn as an arrow
+    at the top of its panel and counted in the tick label."""
+    df = _ok(runs)
+    scen = scenarios_of(df)
+    colors = scenario_colors(scen)
+    ticks, xlabel = _tick_labels(scen)
+    width = max(3.4, 0.9 * len(scen) + 1.8)
+    fig = _figure((width * 3, 4.2))
+    axes = fig.subplots(1, 3, squeeze=False).ravel()
+    for ax, key in zip(axes, TIME_TO_DECISION, strict=True):
+        _title(ax, metric_label(key, unit=False) + _arrow(key), fontsize="medium")
+        if not _has(df, key):
+            _no_data(ax, "no data")
+            continue
+        tops = []
+        for k, s in enumerate(scen):
+            vals = pd.to_numeric(df.loc[df["scenario"] == s, key], errors="coerce").dropna()
+            finite = vals[np.isfinite(vals)]
+            if len(finite):
+                tops.append(float(finite.max()))
+            if vals.empty:
+                continue
+            if len(finite) < len(vals):      # some medians not reached
+                ax.annotate(f"not reached\nin {len(vals) - len(finite)}/{len(vals)}",
+                            (k, 1.0), xycoords=("data", "axes fraction"), ha="center",
+                            va="top", fontsize="x-small", color=colors[s])
+            if len(finite):
+                jitter = np.random.default_rng(k).uniform(-0.15, 0.15, len(finite))
+                ax.scatter(k + jitter, finite, s=8, color=colors[s], alpha=0.25,
+                           linewidths=0)
+            if len(finite) == len(vals):
+                m, lo, hi, _ = mean_ci(vals, confidence)
+                _errorbar(ax, k, m, lo, hi, colors[s])
+        ax.set_xticks(range(len(scen)))
+        ax.set_xticklabels(ticks, rotation=30 if not xlabel else 0,
+                           ha="right" if not xlabel else "center", fontsize="small")
+        ax.set_xlim(-0.6, len(scen) - 0.4)
+        ax.set_ylabel(catalogue.unit(key))
+        if tops and key == TIME_TO_DECISION[0]:
+            ax.set_ylim(0, max(tops) * 1.25 + 1)
+        else:
+            _from_zero(ax, key)
+        ax.grid(axis="y", alpha=0.3)
+    _suptitle(fig, f"Time to decision over all submitted items (Kaplan-Meier; undecided "
+              f"items censored at the horizon): mean and {confidence:.0%} CI per scenario")
+    return fig
+
+
+def plot_paired_differences(runs: pd.DataFrame, baseline: str | None = None,
+                            metrics: Sequence[str] | None = None,
+                            confidence: float = 0.95) -> Figure:
+    """Paired differences against a baseline scenario (default the first), one panel per
+    metric: mean difference and its confidence interval per scenario, a zero line, and on
+    each panel the side on which the scenario does better than the baseline."""
+    from .comparison import paired_table
+
+    df = _ok(runs)
+    scen = scenarios_of(df)
+    if len(scen) < 2:
+        raise ValueError("paired differences need at least two scenarios")
+    base = scen[0] if baseline is None else baseline
+    wanted = list(metrics) if metrics is not None else list(HEADLINE_METRICS)
+    table = paired_table(df.drop(columns=["point"], errors="ignore"), base,
+                         [m for m in wanted if m in df.columns], confidence)
+    keys = list(dict.fromkeys(table["metric"]))
+    others = [s for s in scen if s != base]
+    colors = scenario_colors(scen)
+    ncols = min(3, max(1, len(keys)))
+    nrows = max(1, math.ceil(len(keys) / ncols))
+    fig = _figure((3.6 * ncols + 0.12 * max(len(s) for s in others) + 0.5,
+                   0.45 * len(others) * nrows + 1.5 * nrows + 0.9))
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel()
+    for ax, key in zip(axes, keys, strict=False):
+        rows = table[table["metric"] == key].set_index("scenario")
+        _title(ax, metric_label(key), fontsize="medium")
+        ax.axvline(0.0, color="0.3", linewidth=1)
+        for j, s in enumerate(others):
+            r = rows.loc[s]
+            m, lo, hi = r["mean_diff"], r["ci_low"], r["ci_high"]
+            y = len(others) - 1 - j
+            if not math.isfinite(m):
+                note = "not reached in some runs" if "not reached" in str(r["note"]) \
+                    else (r["note"] or "n/a")
+                if math.isfinite(r["better"]):
+                    note += f"\nbetter in {r['better']:.0%} of replications"
+                ax.text(0, y, note, va="center", ha="center", fontsize="x-small",
+                        color=colors[s])
+                continue
+            xerr = [[m - lo], [hi - m]] if math.isfinite(lo) else None
+            ax.errorbar([m], [y], xerr=xerr, fmt="o", color=colors[s], capsize=3)
+        ax.set_yticks(range(len(others)))
+        ax.set_yticklabels(list(reversed(others)), fontsize="small")
+        ax.set_ylim(-0.7, len(others) - 0.3)
+        lo_x, hi_x = ax.get_xlim()
+        span = max(abs(lo_x), abs(hi_x)) or 1.0
+        ax.set_xlim(-span, span)                      # zero in the middle
+        sign = catalogue.better_sign(key)
+        if sign:
+            where = (0.98, "right") if sign > 0 else (0.02, "left")
+            text = "better →" if sign > 0 else "← better"
+            ax.text(where[0], 0.02, text, transform=ax.transAxes, ha=where[1], va="bottom",
+                    fontsize="x-small", color="green")
+        ax.set_xlabel(f"difference from {base}", fontsize="small")
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[len(keys):]:
+        ax.set_visible(False)
+    _suptitle(fig, f"Paired differences from {base}, replication by replication (same "
+              f"seeds): mean and {confidence:.0%} CI")
+    return fig
+
+
+def _design_keys(runs: pd.DataFrame) -> list[str]:
+    cols = list(runs.columns)
+    if "point" in cols and "replication" in cols:
+        return cols[cols.index("point") + 1:cols.index("replication")]
+    return []
+
+
+def plot_response(runs: pd.DataFrame, key: str, metrics: Sequence[str] | None = None,
+                  confidence: float = 0.95) -> Figure:
+    """A sweep's response to one swept parameter ``key``: for each metric, the mean and CI
+    at every design point against the parameter's value; with other swept parameters, one
+    line per combination of their values (up to eight, else points only)."""
+    raw = runs
+    if "error" in raw.columns:
+        raw = raw[raw["error"].isna()]
+    if key not in raw.columns:
+        raise ValueError(f"{key!r} is not a swept parameter of these runs")
+    keys = [k for k in _design_keys(raw) if k != key]
+    metrics = [m for m in (metrics or ("adopted_per_year", "time_to_decision_median_weeks",
+                                       "compliance_actual", "backlog_end")) if _has(raw, m)]
+    ncols = min(2, max(1, len(metrics)))
+    nrows = max(1, math.ceil(len(metrics) / ncols))
+    fig = _figure((5.2 * ncols, 3.6 * nrows + 0.6))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    groups = list(raw.groupby(keys, sort=True)) if keys else [((), raw)]
+    lines = len(groups) <= 8
+    levels = list(pd.unique(raw[key]))
+    numeric = all(isinstance(v, int | float | np.number) and not isinstance(v, bool)
+                  for v in levels)
+    position = ({v: float(v) for v in levels} if numeric
+                else {v: float(i) for i, v in enumerate(levels)})
+    for ax, metric in zip(axes, metrics, strict=False):
+        missing: list[str] = []
+        for g, (values, frame) in enumerate(groups):
+            vals = values if isinstance(values, tuple) else (values,)
+            label = ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in
+                              zip(keys, vals, strict=True)) if keys else None
+            xs, ms, los, his = [], [], [], []
+            for x, sub in frame.groupby(key, sort=True):
+                m, lo, hi, _ = mean_ci(sub[metric], confidence)
+                if m == math.inf:
+                    missing.append(f"{label}, {x}" if label else str(x))
+                if not math.isfinite(m):
+                    continue
+                xs.append(position[x])
+                ms.append(m)
+                los.append(m - lo if math.isfinite(lo) else 0.0)
+                his.append(hi - m if math.isfinite(hi) else 0.0)
+            if not xs:
+                continue
+            ax.errorbar(xs, ms, yerr=[los, his], fmt="o-" if lines else "o",
+                        color=f"C{g % 10}", capsize=3, markersize=4,
+                        label=label if lines else None)
+        _title(ax, metric_label(metric, unit=False) + _arrow(metric), fontsize="medium")
+        ax.set_xlabel(key)
+        if not numeric:
+            ax.set_xticks(list(position.values()))
+            ax.set_xticklabels([str(v) for v in levels], fontsize="small")
+        elif all(float(v).is_integer() for v in levels):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if missing:
+            ax.text(0.02, 0.98, _wrap("not reached in some runs at: " + "; ".join(missing),
+                                      4.8, 8),
+                    transform=ax.transAxes, ha="left", va="top", fontsize="x-small",
+                    color="0.3")
+        ax.set_ylabel(catalogue.unit(metric))
+        _from_zero(ax, metric)
+        ax.grid(alpha=0.3)
+        if keys and lines:
+            ax.legend(fontsize="x-small")
+    for ax in axes[len(metrics):]:
+        ax.set_visible(False)
+    _suptitle(fig, f"Response to {key}: mean and {confidence:.0%} CI per design point")
+    return fig
+
+
+def plot_heatmap(runs: pd.DataFrame, x: str, y: str,
+                 metrics: Sequence[str] | None = None) -> Figure:
+    """A two-parameter sweep as heatmaps, one per metric: the mean over replications at each
+    (x, y) grid point, written in the cells; the colour bar says which direction is better."""
+    raw = runs
+    if "error" in raw.columns:
+        raw = raw[raw["error"].isna()]
+    for k in (x, y):
+        if k not in raw.columns:
+            raise ValueError(f"{k!r} is not a swept parameter of these runs")
+    metrics = [m for m in (metrics or ("adopted_per_year", "compliance_actual")) if _has(raw, m)]
+    fig = _figure((5.0 * max(1, len(metrics)), 4.4))
+    axes = fig.subplots(1, max(1, len(metrics)), squeeze=False).ravel()
+    for ax, metric in zip(axes, metrics, strict=False):
+        values = pd.to_numeric(raw[metric], errors="coerce").replace([np.inf, -np.inf], np.nan)
+        grid = raw.assign(_v=values).pivot_table(index=y, columns=x, values="_v",
+                                                 aggfunc="mean")
+        sign = catalogue.better_sign(metric)
+        cmap = "viridis" if sign >= 0 else "viridis_r"
+        im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap=cmap)
+        ax.set_xticks(range(grid.shape[1]))
+        ax.set_xticklabels([f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns],
+                           fontsize="small")
+        ax.set_yticks(range(grid.shape[0]))
+        ax.set_yticklabels([f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index],
+                           fontsize="small")
+        for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
+            if math.isfinite(v):
+                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize="x-small",
+                        color="white")
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        _title(ax, metric_label(metric), fontsize="medium")
+        bar = fig.colorbar(im, ax=ax)
+        bar.set_label({1: "higher is better (brighter)", -1: "lower is better (brighter)",
+                       0: "no better direction"}[sign], fontsize="small")
+    _suptitle(fig, f"{y} × {x}: mean over replications per design point")
     return fig
 
 

@@ -26,8 +26,9 @@ from . import catalogue, comparison, plots
 from .plots import scenarios_of
 
 __all__ = [
-    "REPORT_METRICS", "compliance_caveat", "format_number", "format_paired_table",
-    "format_summary_table", "write_report",
+    "REPORT_METRICS", "compliance_caveat", "format_cell", "format_number",
+    "format_paired_cell", "format_paired_table", "format_summary_table", "headline_markdown",
+    "write_report",
 ]
 
 REPORT_METRICS: tuple[str, ...] = (
@@ -79,8 +80,7 @@ def format_cell(mean: float, lo: float, hi: float, note: str = "") -> str:
     if mean is None or math.isnan(mean):
         return "–"
     if math.isinf(mean):
-        return "not reached" + (f" ({note})" if note.startswith("not reached in") and
-                                "of" in note else "")
+        return note if note.startswith("not reached in") else "not reached"
     if not (math.isfinite(lo) and math.isfinite(hi)):
         word = "one run" if note.startswith("one run") else ""
         return format_number(mean) + (f" ({word})" if word else "")
@@ -184,6 +184,31 @@ def compliance_caveat(runs: pd.DataFrame, design_keys: Sequence[str] = ()) -> st
             f"{shared_text}.")
 
 
+def headline_markdown(result: BatchLike, baseline: str | None = None) -> str:
+    """The headline tables of a batch in Markdown (for a README or a note): mean ± 95% CI per
+    scenario, the paired differences against the baseline, and the kader-set caveat."""
+    runs = getattr(result, "runs", None)
+    if runs is None or comparison.ok_runs(runs).empty:
+        return "No successful replications."
+    manifest = getattr(result, "manifest", None) or {}
+    keys = list(manifest.get("design_keys", []) or [])
+    table = comparison.summary_table(runs, None, design_keys=keys)
+    present = set(table["metric"])
+    metrics = [m for m in catalogue.HEADLINE if m in present]
+    table = table[table["metric"].isin(metrics)]
+    parts = [format_summary_table(table)]
+    paired = comparison.paired_table(runs, baseline, metrics, design_keys=keys)
+    if len(paired):
+        parts += [f"Paired differences against `{paired['baseline'].iloc[0]}` (same seeds, "
+                  "replication by replication): mean difference [95% CI]; share of "
+                  "replications in which the scenario does better and worse.",
+                  format_paired_table(paired)]
+    caveat = compliance_caveat(runs, keys)
+    if caveat:
+        parts.append(caveat)
+    return "\n\n".join(parts)
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -201,6 +226,13 @@ FIGURES: tuple[_FigureSpec, ...] = (
     _FigureSpec("compliance", "timeseries", plots.plot_compliance,
                 "Compliance over time, actual (solid) vs self-reported (dashed): "
                 "median and 10-90% band."),
+    _FigureSpec("time_to_decision", "runs", plots.plot_time_to_decision,
+                "Time to decision over all submitted items (Kaplan-Meier, undecided items "
+                "censored at the horizon): median and share decided within 26 and 52 weeks; "
+                "mean with 95% CI, dots are replications."),
+    _FigureSpec("paired_differences", "runs", plots.plot_paired_differences,
+                "Paired differences from the first scenario, replication by replication: "
+                "mean and 95% CI, a zero line, and the side on which a scenario does better."),
     _FigureSpec("regime_comparison", "runs", plots.plot_regime_comparison,
                 "Headline metrics per scenario: mean with 95% CI; dots are replications."),
     _FigureSpec("throughput_compliance", "runs", plots.plot_throughput_compliance,
@@ -211,6 +243,24 @@ FIGURES: tuple[_FigureSpec, ...] = (
     _FigureSpec("attention", "runs", plots.plot_attention,
                 "Attention budget used and delegate attendance, fulltime vs parttime CIOs."),
 )
+
+
+def _sweep_figures(manifest: Mapping[str, Any],
+                   runs: pd.DataFrame | None) -> list[_FigureSpec]:
+    """A response figure per swept parameter, and heatmaps when a grid sweeps two."""
+    keys = [k for k in manifest.get("design_keys", []) or []
+            if runs is not None and k in runs.columns]
+    specs = [_FigureSpec(f"response_{k.replace('.', '_')}", "runs",
+                         lambda df, k=k: plots.plot_response(df, k),
+                         f"Response to `{k}`: mean and 95% CI per design point"
+                         + (" (one line per value of the other swept parameters)."
+                            if len(keys) > 1 else "."))
+             for k in keys]
+    if len(keys) == 2:
+        x, y = keys
+        specs.append(_FigureSpec("heatmap", "runs", lambda df: plots.plot_heatmap(df, x, y),
+                                 f"Mean over replications per grid point of `{y}` × `{x}`."))
+    return specs
 
 
 def _frame(result: Any, name: str) -> pd.DataFrame | None:
@@ -452,8 +502,16 @@ def write_report(result: BatchLike, out_dir: str | Path,
 
     md += ["## Figures", ""]
     skipped = []
-    for spec in FIGURES:
+    n_scen = len(plots.scenarios_of(plots._ok(runs))) if runs is not None else 0
+    for spec in (*_sweep_figures(manifest, runs), *FIGURES):
         data = runs if spec.source == "runs" else timeseries
+        if spec.name == "paired_differences" and n_scen < 2:
+            continue                              # nothing to pair
+        if spec.name in ("regime_comparison", "paired_differences", "quadrants",
+                         "attention") and n_scen > 12:
+            skipped.append(f"{spec.name} (too many design points to read; see the response "
+                           "figures)")
+            continue
         if data is None:
             skipped.append(f"{spec.name} (no {spec.source})")
             continue
@@ -463,6 +521,7 @@ def write_report(result: BatchLike, out_dir: str | Path,
             skipped.append(f"{spec.name} ({type(exc).__name__}: {exc})")
             continue
         paths = plots.save(fig, fig_dir / spec.name, formats)
+        plots.close(fig)
         rel = paths[0].relative_to(out).as_posix()
         others = ", ".join(f"[{p.suffix[1:]}]({p.relative_to(out).as_posix()})"
                            for p in paths[1:])

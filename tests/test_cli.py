@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 import cio_sim
 from cio_sim.batch.store import DB_NAME, MANIFEST_NAME, decode_frame
-from cio_sim.cli import main
+from cio_sim.cli import main, overrides_label
 
 SHORT = ["--set", "horizon_weeks=26"]
 
@@ -35,43 +36,100 @@ def _one_error_line(err: str) -> str:
     return lines[0]
 
 
-def test_run_with_set_default_out_and_refusal(tmp_path, capsys, monkeypatch):
+def test_run_with_set_gets_its_own_folder_and_label(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5",
-                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3", "-q")
+    sets = ["--set", "horizon_weeks=20", "--set", "regime.override_rounds=3"]
+    code, out, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5", *sets)
     assert code == 0
     assert "decisions_per_year" in out and "95% CI" in out
-    target = Path("results") / "consensus_2021"
+    label = overrides_label("consensus_2021", ["regime.override_rounds=3", "horizon_weeks=20"])
+    assert re.fullmatch(r"consensus_2021-set-[0-9a-f]{6}", label)
+    assert out.startswith(f"{label}: 3 runs")
+    target = Path("results") / label
     assert f"results: {target}" in out
+    # progress as plain lines when stderr is not a terminal, and a line before the report
+    assert f"{label}: 3/3 runs (100%)" in err and "writing report" in err
     manifest = json.loads((target / MANIFEST_NAME).read_text())
     assert manifest["overrides"] == ["horizon_weeks=20", "regime.override_rounds=3"]
+    assert manifest["scenarios"] == [label]
+    assert "With --set horizon_weeks=20, regime.override_rounds=3." in \
+        manifest["parameters"][0]["description"]
     assert manifest["command"].startswith("cio-sim run consensus_2021")
     res = cio_sim.load_results(target)
     assert len(res.runs) == 3 and res.timeseries["step"].max() == 20
     assert res.manifest["parameters"][0]["values"]["regime"]["override_rounds"] == 3
+    assert "consensus_2021" not in {p.name for p in Path("results").iterdir()}
 
-    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5",
-                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3")
+    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5", *sets)
     assert code == 2 and "already holds results" in _one_error_line(err)
-    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "6",
-                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3",
+    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "6", *sets,
                         "--resume")
     assert code == 2 and "seed" in _one_error_line(err)
     code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5",
-                        "--set", "horizon_weeks=21", "--resume")
-    assert code == 2 and "parameters differ" in _one_error_line(err)
+                        "--set", "horizon_weeks=21", "--resume", "--out", str(target))
+    assert code == 2 and "differ" in _one_error_line(err)
     assert len(cio_sim.load_results(target).runs) == 3  # untouched
+    # other overrides: another folder
+    code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "2", "--seed", "5",
+                        "--set", "horizon_weeks=21", "-q", "--no-report")
+    assert code == 0 and overrides_label("consensus_2021", ["horizon_weeks=21"]) in out
     # resume with more replications adds only the missing ones
-    code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "5", "--seed", "5",
-                        "--set", "horizon_weeks=20", "--set", "regime.override_rounds=3",
+    code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "5", "--seed", "5", *sets,
                         "--resume", "-q")
     assert code == 0
     more = cio_sim.load_results(target)
     assert more.runs["replication"].tolist() == [0, 1, 2, 3, 4]
     pd.testing.assert_frame_equal(more.runs.iloc[:3], res.runs)
+    code, _, err = _cli(capsys, "run", "consensus_2021", "-n", "5", "--seed", "5", *sets,
+                        "--resume", "-q")
+    assert code == 0 and "nothing to do" in err and "report unchanged" in err
     code, _, _ = _cli(capsys, "run", "consensus_2021", "-n", "2", "--seed", "5", "--force",
-                      "--set", "horizon_weeks=20", "-q")
+                      *sets, "-q")
     assert code == 0 and len(cio_sim.load_results(target).runs) == 2
+
+
+def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
+    out_dir = tmp_path / "cmp"
+    code, _, _ = _cli(capsys, "compare", "consensus_2021", "keuzematrix", "-n", "2", *SHORT,
+                      "--out", str(out_dir), "-q", "--no-report")
+    assert code == 0
+    code, out, _ = _cli(capsys, "export", str(out_dir), "--csv")
+    assert code == 0 and "exported 4 runs as csv" in out
+    runs = pd.read_csv(out_dir / "csv" / "runs.csv")
+    for col in ("decisions_per_year", "time_to_decision_median_weeks",
+                "compliance_actual_shared", "pairs_judged_q4_simple"):
+        assert pd.api.types.is_numeric_dtype(runs[col]), col
+    summary = pd.read_csv(out_dir / "csv" / "summary.csv")
+    assert {"scenario", "metric", "mean", "ci_low", "ci_high", "note"} <= set(summary.columns)
+    pytest.importorskip("pyarrow")
+    code, out, _ = _cli(capsys, "export", str(out_dir), "--parquet", "--to",
+                        str(tmp_path / "pq"))
+    assert code == 0
+    back = pd.read_parquet(tmp_path / "pq" / "runs.parquet")
+    assert back["decisions_per_year"].tolist() == pytest.approx(runs["decisions_per_year"])
+    code, _, err = _cli(capsys, "export", str(out_dir))
+    assert code == 2 and "one of the arguments --csv --parquet is required" in err
+
+
+def test_help_imports_no_heavy_library():
+    """`cio-sim --help` answers before Mesa, pandas, SciPy or matplotlib are imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom cio_sim.cli import main\nmain(['--help'])\nmain(['run', "
+            "'--help'])\nheavy = ('mesa', 'pandas', 'numpy', 'scipy', 'matplotlib')\n"
+            "print([m for m in heavy if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_params_lines_fit_in_100_columns(capsys):
+    code, out, _ = _cli(capsys, "params", "doorzettingsmacht_2026")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    code, out, _ = _cli(capsys, "list")
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
 BAD_FILES = {
@@ -126,10 +184,12 @@ def test_validate_params_list_help(tmp_path, capsys):
 
     code, out, _ = _cli(capsys, "params", str(good), "--set", "horizon_weeks=52")
     assert code == 0
-    line = next(x for x in out.splitlines() if x.startswith("horizon_weeks"))
-    assert "52" in line and "weeks" in line and "--set" in line and "[1, 1040]" in line
-    rule = next(x for x in out.splitlines() if x.startswith("regime.decision_rule"))
-    assert "doorzettingsmacht" in rule and "mine.toml" in rule
+    lines = out.splitlines()
+    k = next(i for i, x in enumerate(lines) if x.startswith("horizon_weeks"))
+    assert "52" in lines[k] and "weeks" in lines[k]
+    assert "[1, 1040]" in lines[k] + lines[k + 1] and "--set: " in lines[k + 1]
+    k = next(i for i, x in enumerate(lines) if x.startswith("regime.decision_rule"))
+    assert "doorzettingsmacht" in lines[k] and "mine.toml: " in lines[k + 1]
 
     code, out, _ = _cli(capsys, "params", "consensus_2021", "--format", "csv")
     table = pd.read_csv(__import__("io").StringIO(out))
@@ -182,21 +242,31 @@ def test_bundled_experiments_validate(capsys):
 @pytest.mark.slow
 def test_compare_prints_table_and_writes_report(tmp_path, capsys):
     out_dir = tmp_path / "cmp"
-    code, out, _ = _cli(capsys, "compare", "consensus_2021", "doorzettingsmacht_2026", "-n",
-                        "3", *SHORT, "--out", str(out_dir), "-q")
+    code, out, err = _cli(capsys, "compare", "consensus_2021", "doorzettingsmacht_2026", "-n",
+                          "3", *SHORT, "--out", str(out_dir), "-q")
     assert code == 0
+    a, b = (overrides_label(s, SHORT[1:]) for s in ("consensus_2021", "doorzettingsmacht_2026"))
     header = out.splitlines()[1]
-    assert "consensus_2021" in header and "doorzettingsmacht_2026" in header
+    assert a in header and b in header
     row = next(x for x in out.splitlines() if x.startswith("decisions_per_year"))
     assert row.count("±") == 2
+    # paired differences against the first scenario, with the share of better replications
+    assert f"{b} − {a}: paired over the same seeds" in out.replace("\n", " ")
+    backlog = [x for x in out.splitlines() if x.startswith("backlog_end")][1]
+    assert "lower" in backlog and re.search(r"\d+% / \d+%", backlog)
+    assert "writing report" in err
     res = cio_sim.load_results(out_dir)
-    assert res.runs.groupby("scenario").size().to_dict() == {
-        "consensus_2021": 3, "doorzettingsmacht_2026": 3}
+    assert res.runs.groupby("scenario").size().to_dict() == {a: 3, b: 3}
     assert (out_dir / "report.md").exists()
     code, out, _ = _cli(capsys, "report", str(out_dir))
     assert code == 0 and "report.md" in out
+    code, out, _ = _cli(capsys, "report", str(out_dir), "--markdown", "--baseline", b)
+    assert code == 0 and f"| {a} − {b} |" in out
     code, _, err = _cli(capsys, "report", str(tmp_path / "none"))
     assert code == 2 and "not a results directory" in _one_error_line(err)
+    code, _, err = _cli(capsys, "compare", "consensus_2021", "keuzematrix", "-n", "1",
+                        "--baseline", "nope", "--out", str(tmp_path / "x"))
+    assert code == 2 and "--baseline" in _one_error_line(err)
 
 
 def _stored(db: Path) -> int:
@@ -238,8 +308,8 @@ def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
     con.close()
     assert len(blobs) == partial and {len(decode_frame(b)) for (b,) in blobs} == {10}
 
-    code, _, _ = _cli(capsys, *args, "--out", str(killed), "--resume")
-    assert code == 0
+    code, _, err = _cli(capsys, *args, "--out", str(killed), "--resume")
+    assert code == 0, err
     whole = tmp_path / "whole"
     code, _, _ = _cli(capsys, *args, "--out", str(whole))
     assert code == 0

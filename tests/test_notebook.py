@@ -31,4 +31,10 @@ def test_quickstart_notebook_executes(tmp_path):
     assert not errors
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                  for o in c.get("outputs", []))
-    assert images >= 6                      # every plots.* call displays its figure
+    shown = sum(1 for c in nb.cells if c.cell_type == "code"
+                and "plots.plot_" in c.source and c.source.rstrip().endswith(";"))
+    assert shown >= 8 and images == shown    # every figure cell shows its figure, once
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []))
+    assert "| metric | better | consensus_2021 |" in text        # format_summary_table
+    assert "doorzettingsmacht_2026 − consensus_2021" in text      # format_paired_table

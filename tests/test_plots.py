@@ -15,6 +15,14 @@ from cio_sim import catalogue, plots
 SCENARIOS = ("consensus_2021", "doorzettingsmacht_2026", "keuzematrix")
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def batch():
     return stand_in_batch(SCENARIOS)
@@ -72,7 +80,12 @@ def test_regime_comparison_small_multiples(batch):
     axes = _visible_axes(fig)
     assert len(axes) == len(plots.HEADLINE_METRICS) == len(catalogue.HEADLINE)
     for ax, key in zip(axes, plots.HEADLINE_METRICS, strict=True):
-        assert ax.get_title() == plots.metric_label(key, unit=False)
+        assert ax.get_title().replace("\n", " ").startswith(plots.metric_label(key,
+                                                                              unit=False))
+        if catalogue.better_sign(key):
+            assert "better)" in ax.get_title()
+        if catalogue.bounds(key)[0] == 0 and ax.get_ylim()[0] != 0:
+            raise AssertionError(f"{key}: value axis cut off above zero")
         assert ax.get_ylabel()
         assert [t.get_text() for t in ax.get_xticklabels()] == list(SCENARIOS)
         assert _n_artists(ax) >= 3
@@ -179,6 +192,110 @@ def test_plots_are_not_imported_by_the_model_core():
     code = ("import sys, cio_sim; cio_sim.CIOModel('consensus_2021', seed=1, "
             "overrides={'horizon_weeks': 2}).run(); "
             "print('cio_sim.plots' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_time_to_decision_panels(batch):
+    fig = plots.plot_time_to_decision(batch.runs)
+    axes = _visible_axes(fig)
+    assert len(axes) == 3
+    assert "Kaplan-Meier" in fig._suptitle.get_text()
+    assert "↓ better" in axes[0].get_title() and "↑ better" in axes[1].get_title()
+    assert all(ax.get_ylim()[0] == 0 for ax in axes)
+    runs = batch.runs.copy()
+    runs.loc[runs["scenario"] == SCENARIOS[0], "time_to_decision_median_weeks"] = math.inf
+    fig = plots.plot_time_to_decision(runs)
+    assert any("not reached" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_paired_differences_zero_line_and_direction(batch):
+    fig = plots.plot_paired_differences(batch.runs, metrics=("backlog_end", "overrides"))
+    ax_backlog, ax_overrides = _visible_axes(fig)
+    lo, hi = ax_backlog.get_xlim()
+    assert lo == -hi                                            # zero in the middle
+    assert any(line.get_xdata()[0] == 0 for line in ax_backlog.lines)   # the zero line
+    assert "← better" in [t.get_text() for t in ax_backlog.texts]
+    assert not [t for t in ax_overrides.texts if "better" in t.get_text()]
+    labels = [t.get_text() for t in ax_backlog.get_yticklabels()]
+    assert labels == list(reversed(SCENARIOS[1:]))
+    assert SCENARIOS[0] in fig._suptitle.get_text()
+    with pytest.raises(ValueError):
+        plots.plot_paired_differences(batch.runs[batch.runs["scenario"] == SCENARIOS[0]])
+
+
+def _sweep_runs(batch) -> pd.DataFrame:
+    """The keuzematrix runs dressed as a 2 x 3 grid sweep (store column order)."""
+    base = batch.runs[batch.runs["scenario"] == "keuzematrix"]
+    rows = []
+    for point, (a, b) in enumerate([(x, y) for x in ("p", "q") for y in (1, 2, 3)]):
+        part = base.assign(point=point, **{"x.a": a, "x.b": b})
+        rows.append(part)
+    runs = pd.concat(rows, ignore_index=True)
+    lead = ["scenario", "point", "x.a", "x.b", "replication"]
+    return runs[lead + [c for c in runs.columns if c not in lead]]
+
+
+def test_sweep_response_and_heatmap(batch):
+    runs = _sweep_runs(batch)
+    fig = plots.plot_response(runs, "x.b")
+    ax = _visible_axes(fig)[0]
+    assert ax.get_xlabel() == "x.b"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a=p", "a=q"]
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    fig = plots.plot_response(runs, "x.a")
+    assert [t.get_text() for t in _visible_axes(fig)[0].get_xticklabels()] == ["p", "q"]
+    fig = plots.plot_heatmap(runs, "x.a", "x.b", metrics=("adopted_per_year",))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "x.a" and ax.get_ylabel() == "x.b"
+    mean = runs["adopted_per_year"].mean()
+    assert f"{mean:.3g}" in [t.get_text() for t in ax.texts]
+    assert "higher is better" in fig.axes[1].get_ylabel()
+    with pytest.raises(ValueError):
+        plots.plot_response(runs, "no.such_key")
+
+
+def test_titles_fit_their_figure(batch):
+    one = batch.timeseries[batch.timeseries["scenario"] == "keuzematrix"]
+    for fig in (plots.plot_compliance(one), plots.plot_time_to_decision(batch.runs),
+                plots.plot_regime_comparison(batch.runs)):
+        fig.canvas.draw()
+        box = fig._suptitle.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, fig._suptitle.get_text()
+        plots.close(fig)
+
+
+def test_fig_show_in_a_plain_script(tmp_path):
+    """A script without a notebook or a chosen backend can call fig.show()."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "show.py"
+    script.write_text(
+        "import warnings, pandas as pd\n"
+        "from cio_sim import plots\n"
+        "runs = pd.DataFrame({'scenario': ['a', 'a', 'b', 'b'], 'replication': [0, 1, 0, 1],"
+        " 'adopted_per_year': [1.0, 2.0, 3.0, 4.0]})\n"
+        "fig = plots.plot_regime_comparison(runs, metrics=('adopted_per_year',))\n"
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('ignore')  # Agg without a display: 'cannot be shown'\n"
+        "    fig.show()\n"
+        "print('shown')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "DISPLAY")}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "shown"
+
+
+def test_importing_plots_picks_no_backend():
+    import subprocess
+    import sys
+
+    code = ("import sys, matplotlib; import cio_sim.plots, cio_sim.report; "
+            "print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

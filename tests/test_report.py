@@ -168,12 +168,12 @@ def test_write_report_table_and_links(written):
     decimals = len(shown.split(".")[1]) if "." in shown else 0
     assert abs(float(shown) - mean) <= 0.5 * 10 ** -decimals + 1e-12
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert len(links) == 6
+    assert len(links) == 8                   # 6 figures + time to decision + paired differences
     for link in links:
         assert link.startswith("figures/") and not link.startswith("/")
         target = out / link
         assert target.is_file() and target.stat().st_size > 1000
-    assert text.count("\n*") >= 6                                  # a caption per figure
+    assert text.count("\n*") >= 8                                  # a caption per figure
     assert "`abc123`" in text and "`d1`" in text and "Seed: `1`" in text
     assert "/some/machine" not in text and "consensus_2021.toml" in text
     assert "cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 3 --out x" in text
