@@ -189,7 +189,7 @@ def test_validate_params_list_help(tmp_path, capsys):
     assert "52" in lines[k] and "weeks" in lines[k]
     assert "[1, 1040]" in lines[k] + lines[k + 1] and "--set: " in lines[k + 1]
     k = next(i for i, x in enumerate(lines) if x.startswith("regime.decision_rule"))
-    assert "doorzettingsmacht" in lines[k] and "mine.toml: " in lines[k + 1]
+    assert "doorzettingsmacht" in lines[k] and "mine.toml:" in lines[k + 1]
 
     code, out, _ = _cli(capsys, "params", "consensus_2021", "--format", "csv")
     table = pd.read_csv(__import__("io").StringIO(out))
