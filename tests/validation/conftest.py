@@ -1,151 +1,32 @@
 """Replications shared by the stylized-fact tests (pattern-oriented validation).
 
-Every contrast runs the same seeds 0..N_REPS-1 (common random numbers: the arrival stream is
-drawn from its own generator, so two variants of a seed see the same proposals). Each run is
-reduced to one row of pattern measures right away, so the session keeps a few small
-DataFrames instead of models. The measures are defined in :func:`measures`.
+Every variant (the 2021 regime and its one-factor contrasts, :data:`cio_sim.patterns.VARIANTS`)
+runs the same seeds 0..N_REPS-1 (common random numbers: the arrival stream is drawn from its
+own generator, so two variants of a seed see the same proposals). Each run is reduced to one
+row of pattern measures right away (:func:`cio_sim.patterns.measures`), so the session keeps a
+few small DataFrames instead of models.
 """
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
 import cio_sim
+from cio_sim import patterns
 
 N_REPS = 30
 SEEDS = tuple(range(N_REPS))
-WEEKS_PER_YEAR = 52
-
-#: Variant name -> (scenario, overrides). All are the 2021 regime or a one-factor contrast.
-VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
-    "base": ("consensus_2021", {}),
-    # #6: twice the incident rate (ADR:L2237).
-    "incidents_x2": ("consensus_2021", {"arrivals.incident_per_year": 16.0}),
-    # #15/#16: every CIO fulltime (ADR:L291 asks about this).
-    "all_fulltime": ("all_fulltime_2021", {}),
-    # #3: same regime, but CIO Rijk decides after the configured rounds (L567 vs N26:L15).
-    "doorzetting": ("consensus_2021", {"regime.decision_rule": "doorzettingsmacht"}),
-    # #7: a vooroverleg that works as well as the CISO-raad.
-    "good_vooroverleg": ("consensus_2021", {"voorportaal.vooroverleg.quality": 0.8}),
-    # #13: binding kaders checked by CIO Rijk instead of voluntary self-report.
-    "binding": ("consensus_2021", {"regime.kader_force": "binding"}),
-    # #28: frequent turnover at CIO Rijk (2 a year instead of 0.2).
-    "high_turnover": ("consensus_2021", {"cio_rijk.turnover_per_year": 2.0}),
-}
 
 
-def _share(mask: pd.Series) -> float:
-    return float(mask.mean()) if len(mask) else math.nan
-
-
-def measures(model: cio_sim.CIOModel) -> dict[str, float]:
-    """One row of pattern measures of a finished run (definitions in docs/validation.md)."""
-    s = model.summary()
-    pr = model.proposals()
-    ag = model.agenda().join(pr.set_index("id")[["quadrant", "domain"]], on="proposal_id")
-    comp = model.compliance()
-    ts = model.timeseries()
-    vp = model.voorportaal_stats().set_index("voorportaal")
-    decided = pr[pr["state"].isin(["adopted", "rejected"])]
-    ripe = ag[ag["ripe"]]
-    out: dict[str, float] = {k: float(v) for k, v in s.items()}
-
-    # #2/#32: consensus per ripe round and rounds per decided item, by keuzematrix quadrant.
-    one_dept = ripe["quadrant"].isin(["q1", "q2"])
-    out["consensus_rate_q4"] = _share(ripe.loc[ripe["quadrant"] == "q4", "outcome"] == "adopt")
-    out["consensus_rate_one_dept"] = _share(ripe.loc[one_dept, "outcome"] == "adopt")
-    out["objection_rate_q4"] = _share(ripe.loc[ripe["quadrant"] == "q4", "objections"] > 0)
-    out["objection_rate_one_dept"] = _share(ripe.loc[one_dept, "objections"] > 0)
-    closed = pr[pr["state"].isin(["adopted", "rejected", "stalled", "withdrawn"])]
-    for name, cl in (("q4", closed[closed["quadrant"] == "q4"]),
-                     ("one_dept", closed[closed["quadrant"].isin(["q1", "q2"])])):
-        out[f"failed_share_{name}"] = _share(cl["state"].isin(["stalled", "withdrawn"]))
-    early_dep = pr[(pr["origin"] == "departmental")
-                   & (pr["submitted_step"] < model.horizon - 2 * WEEKS_PER_YEAR)]
-    adopted_in_year = (early_dep["state"] == "adopted") & (
-        early_dep["lead_time_weeks"].fillna(10**6) <= WEEKS_PER_YEAR)
-    multi = early_dep["n_affected"] > 1
-    out["dep_adopted_1y_multi"] = _share(adopted_in_year[multi])
-    out["dep_adopted_1y_single"] = _share(adopted_in_year[~multi])
-
-    # #4/#6: strategic share of the items that arrived (to compare with the agenda share).
-    out["strategic_arrival_share"] = _share(pr["strategic"])
-    out["exogenous_arrival_share"] = _share(pr["origin"].isin(["incident", "parliamentary"]))
-
-    # #9: repeated agendizing.
-    out["share_decided_2plus_appearances"] = _share(decided["agenda_appearances"] >= 2)
-
-    # #13: reported minus actual compliance, averaged over years 2..end (weekly series).
-    window = ts[ts["step"] >= 2 * WEEKS_PER_YEAR]
-    gap = (window["compliance_reported"] - window["compliance_actual"]).dropna()
-    out["compliance_gap_mean"] = float(gap.mean()) if len(gap) else math.nan
-    out["compliance_gap_end"] = s["compliance_reported"] - s["compliance_actual"]
-
-    # #16: deferrals because a delegate could not commit the department.
-    out["defer_share_ripe"] = _share(ripe["outcome"] == "defer")
-
-    # #18: actual compliance of due pairs with above- vs below-median prescriptiveness.
-    due = comp[comp["due"] & ~comp["learning"]].join(
-        pr.set_index("id")[["prescriptiveness"]], on="proposal_id")
-    if len(due):
-        high = due["prescriptiveness"] > due["prescriptiveness"].median()
-        out["compliance_high_prescriptive"] = _share(due.loc[high, "compliant_actual"])
-        out["compliance_low_prescriptive"] = _share(due.loc[~high, "compliant_actual"])
-    else:
-        out["compliance_high_prescriptive"] = out["compliance_low_prescriptive"] = math.nan
-
-    # #24: F/O items decided at the ICBR with and without CIO-beraad deliberation.
-    fo = decided[decided["fin_org"] & (decided["forum"] == "icbr")]
-    out["lead_time_bypassed"] = float(fo.loc[fo["bypassed_icbr"], "lead_time_weeks"].median()) \
-        if fo["bypassed_icbr"].any() else math.nan
-    via = fo[~fo["bypassed_icbr"]]
-    out["lead_time_via_cio_beraad"] = float(via["lead_time_weeks"].median()) if len(via) \
-        else math.nan
-    out["bypass_share_of_icbr_decisions"] = _share(fo["bypassed_icbr"])
-
-    # #27: backlog growth and items never put on an agenda.
-    backlog = ts.set_index("step")["backlog"]
-    out["backlog_year1"] = float(backlog.get(WEEKS_PER_YEAR, math.nan))
-    out["backlog_end_series"] = float(backlog.iloc[-1])
-    out["arrivals_per_year"] = len(pr) / (model.steps / WEEKS_PER_YEAR)
-
-    # #28: strategic items adopted; strategic share of slots at meetings with and without a
-    # jaaragenda (a CIO Rijk turnover removes it for a while).
-    out["strategic_adopted"] = float(((pr["strategic"]) & (pr["state"] == "adopted")).sum())
-    jaaragenda = ts.set_index("step")["jaaragenda"].astype(bool)
-    with_plan = ag["step"].map(jaaragenda).fillna(True).astype(bool)
-    strategic_slot = ag["strategic"] & ag["ripe"]
-    out["strategic_share_with_jaaragenda"] = _share(strategic_slot[with_plan])
-    out["strategic_share_without_jaaragenda"] = _share(strategic_slot[~with_plan])
-
-    # #29: rework per voorportaal and CIO-beraad appearances by domain.
-    for name in ("CISO-raad", "CTO-raad"):
-        out[f"rework_{name}"] = float(vp.loc[name, "rework_rate"])
-    ev = model.event_log()
-    first_ready = ev[ev["to_state"] == "ready"].groupby("proposal_id")["step"].min()
-    prep = pr.set_index("id").join(first_ready.rename("ready_step"), how="inner")
-    prep_weeks = prep["ready_step"] - prep["submitted_step"]
-    for dom in ("security", "technology"):
-        d = decided[decided["domain"] == dom]
-        out[f"appearances_{dom}"] = float(d["agenda_appearances"].mean()) if len(d) \
-            else math.nan
-        w = prep_weeks[prep["domain"] == dom]
-        out[f"weeks_to_ready_{dom}"] = float(w.mean()) if len(w) else math.nan
-    return out
-
-
-def _run(args: tuple[str, str, dict[str, Any], int]) -> dict[str, float]:
-    variant, scenario, overrides, seed = args
-    model = cio_sim.CIOModel(scenario, seed=seed, overrides=overrides or None).run()
-    row = measures(model)
+def _run(args: tuple[str, cio_sim.Scenario, int]) -> dict[str, float]:
+    variant, scenario, seed = args
+    model = cio_sim.CIOModel(scenario, seed=seed).run()
+    row = patterns.measures(model)
     row["variant"], row["seed"] = variant, seed
     return row
 
@@ -161,7 +42,8 @@ def _pool():
 @pytest.fixture(scope="session")
 def runs() -> dict[str, pd.DataFrame]:
     """Variant name -> DataFrame with one row of measures per seed (sorted by seed)."""
-    jobs = [(v, sc, ov, s) for v, (sc, ov) in VARIANTS.items() for s in SEEDS]
+    variants = patterns.variant_scenarios(cio_sim.load_scenario(patterns.BASE_SCENARIO))
+    jobs = [(v, sc, s) for v, sc in variants.items() for s in SEEDS]
     pool = _pool()
     if pool is None:
         rows = [_run(j) for j in jobs]
@@ -170,15 +52,3 @@ def runs() -> dict[str, pd.DataFrame]:
             rows = list(pool.map(_run, jobs, chunksize=8))
     df = pd.DataFrame(rows)
     return {v: g.sort_values("seed").reset_index(drop=True) for v, g in df.groupby("variant")}
-
-
-@pytest.fixture(scope="session")
-def base(runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The consensus_2021 runs."""
-    return runs["base"]
-
-
-def paired(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Drop seeds where either value is missing."""
-    ok = a.notna().to_numpy() & b.notna().to_numpy()
-    return a.to_numpy(dtype=float)[ok], b.to_numpy(dtype=float)[ok]
