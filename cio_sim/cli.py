@@ -363,6 +363,32 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    try:  # heavy imports only here, so 'cio-sim --help' stays fast
+        from .explore import ExploreError, load_experiment, run_exploration
+        from .explore.report import depends_on
+    except ImportError as exc:
+        raise CLIError(f"cio-sim explore needs its extra: pip install 'cio-sim[explore]' "
+                       f"({exc})") from None
+    try:
+        exp = load_experiment(args.experiment)
+        result = run_exploration(exp, args.out, "serial" if args.backend == "local"
+                                 and args.workers <= 1 else args.backend, args.workers,
+                                 args.scheduler, args.resume, args.force,
+                                 progress=not args.quiet)
+    except (ExploreError, ImportError) as exc:
+        raise CLIError(str(exc)) from None
+    info = result.info
+    print(f"{exp.name}: {exp.space.dim} assumptions; screening {info['screening_points']} "
+          f"points, Sobol {info['sobol_points']} points on {len(info['selected'])} "
+          f"parameters; filter accepted {info['accepted']} of {info['samples']} parameter "
+          f"sets; {info['n_errors']} run error(s)")
+    print("\n".join(line.lstrip("> ").replace("**", "") for line in depends_on(result)
+                     if line.strip(">")))
+    print(f"results: {result.out} (report.md, *.csv, figures/, explore.sqlite)")
+    return 0
+
+
 def _experiment_kind(path: Path) -> str | None:
     """'sweep' or 'morris' for experiment files, None for scenarios (or unreadable files)."""
     from .scenario import ScenarioError, read_toml_file
@@ -651,6 +677,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also keep every run's weekly table (default: summaries only)")
     p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_sweep)
+
+    p = add("explore", "which regime wins, and under which assumptions",
+            "Run an exploration experiment: Morris screening of every assumption, Sobol "
+            "indices for the ones that matter (per regime and for the differences between "
+            "regimes), pattern-oriented filtering on the stylized facts, the regime "
+            "comparison over the accepted parameter sets with common random numbers, and "
+            "scenario discovery (PRIM). Writes report.md with figures, CSV tables and "
+            "explore.sqlite (every finished design point) into the output directory. Needs "
+            "pip install 'cio-sim[explore]'.",
+            "examples:\n  cio-sim explore experiments/explore_ci.toml --workers 2\n"
+            "  cio-sim explore experiments/explore_study.toml --workers 2 --resume\n"
+            "  cio-sim explore experiments/explore_study.toml --backend dask "
+            "--scheduler tcp://host:8786")
+    p.add_argument("experiment", help="exploration experiment .toml file")
+    _batch_options(p, replications=False)
+    p.set_defaults(func=cmd_explore)
 
     p = add("validate", "check a scenario or experiment file",
             "Load and validate a scenario (or experiment) file, following extends. Prints "

@@ -1,0 +1,75 @@
+"""Regimes compared over an ensemble of parameter sets with common random numbers: per pair of
+regimes and metric, how often one beats the other and the distribution of the paired
+difference; and the regret table (the loss against the best regime at each point)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion k / n."""
+    if n == 0:
+        return math.nan, math.nan
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def pairwise(outcomes: pd.DataFrame, regimes: Sequence[str], metrics: Sequence[str],
+             directions: Mapping[str, int]) -> pd.DataFrame:
+    """Per metric and pair (a, b): P(a better than b) over the points (ties count half),
+    its Wilson 95% interval, and quantiles of the paired difference a - b."""
+    rows = []
+    for metric in metrics:
+        sign = directions[metric]
+        for a, b in itertools.combinations(regimes, 2):
+            d = (outcomes[f"{a}:{metric}"] - outcomes[f"{b}:{metric}"]).to_numpy(dtype=float)
+            d = d[np.isfinite(d)]
+            n = int(d.size)
+            better = int((sign * d > 0).sum())
+            ties = int((d == 0).sum())
+            p = (better + 0.5 * ties) / n if n else math.nan
+            lo, hi = wilson(better + ties // 2, n)
+            q = np.quantile(d, [0.05, 0.25, 0.5, 0.75, 0.95]) if n else [math.nan] * 5
+            rows.append({"metric": metric, "better": "higher" if sign > 0 else "lower",
+                         "a": a, "b": b, "n": n, "p_a_better": p, "p_low": lo, "p_high": hi,
+                         "diff_q05": q[0], "diff_q25": q[1], "diff_median": q[2],
+                         "diff_q75": q[3], "diff_q95": q[4],
+                         "diff_mean": float(d.mean()) if n else math.nan})
+    return pd.DataFrame(rows)
+
+
+def regret(outcomes: pd.DataFrame, regimes: Sequence[str], metrics: Sequence[str],
+           directions: Mapping[str, int]) -> pd.DataFrame:
+    """Per metric and regime: the loss against the best regime at each point (in the metric's
+    unit, >= 0), its maximum (worst case), 90th percentile and mean, and how often the regime
+    is the best. The minimax-regret regime per metric has the smallest ``max_regret``."""
+    rows = []
+    for metric in metrics:
+        sign = directions[metric]
+        vals = pd.DataFrame({r: outcomes[f"{r}:{metric}"] for r in regimes}).astype(float)
+        vals = vals.dropna()
+        if vals.empty:
+            continue
+        best = (sign * vals).max(axis=1)
+        loss = (best.to_numpy()[:, None] - (sign * vals).to_numpy())
+        winner = (sign * vals).idxmax(axis=1)
+        for j, r in enumerate(regimes):
+            rows.append({"metric": metric, "better": "higher" if sign > 0 else "lower",
+                         "regime": r, "n": len(vals), "max_regret": float(loss[:, j].max()),
+                         "p90_regret": float(np.quantile(loss[:, j], 0.9)),
+                         "mean_regret": float(loss[:, j].mean()),
+                         "share_best": float((winner == r).mean())})
+    df = pd.DataFrame(rows, columns=["metric", "better", "regime", "n", "max_regret",
+                                     "p90_regret", "mean_regret", "share_best"])
+    df["minimax"] = df.groupby("metric")["max_regret"].transform("min") == df["max_regret"]
+    return df

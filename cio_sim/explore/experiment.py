@@ -1,0 +1,263 @@
+"""An exploration experiment (``experiments/explore_*.toml``): what to sample, how much, and
+which regimes and metrics to compare. Validated in full before anything runs; a bad file gives
+one line naming the file, the key and what is allowed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..params import lookup
+from ..patterns import FACTS, HORIZON_WEEKS
+from ..scenario import ScenarioError, load_scenario
+from .space import RUN_CONTROLS, Space, build_space, is_assumption, is_numeric
+
+#: Headline metrics with the direction that is better (+1 higher, -1 lower).
+DIRECTIONS: dict[str, int] = {
+    "decisions_per_year": +1, "adopted_per_year": +1, "median_lead_time_weeks": -1,
+    "p90_lead_time_weeks": -1, "backlog_end": -1, "stalled": -1, "withdrawn": -1,
+    "compliance_actual": +1, "strategic_agenda_share": +1, "rediscussion_share": -1,
+    "ambition_retained": +1, "meeting_hours_per_decision": -1,
+}
+DEFAULT_METRICS = ("adopted_per_year", "median_lead_time_weeks", "backlog_end",
+                   "compliance_actual", "strategic_agenda_share", "ambition_retained")
+DEFAULT_REGIMES = ("consensus_2021", "doorzettingsmacht_2026", "keuzematrix")
+PRIM_METHODS = ("builtin", "ema_workbench")
+
+SECTIONS: dict[str, dict[str, type]] = {
+    "screening": {"trajectories": int, "levels": int, "replications": int,
+                  "horizon_weeks": int},
+    "sobol": {"parameters": int, "base_samples": int, "replications": int,
+              "horizon_weeks": int, "resamples": int},
+    "filter": {"samples": int, "replications": int, "facts": list},
+    "discovery": {"method": str, "min_coverage": float, "peel_alpha": float,
+                  "min_share": float},
+    "space": {"include": list, "exclude": list, "ranges": dict},
+}
+TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", *SECTIONS)
+
+
+class ExploreError(ValueError):
+    """The experiment is invalid or its output folder does not match (one-line message)."""
+
+
+@dataclass
+class Screening:
+    trajectories: int = 10
+    levels: int = 4
+    replications: int = 2
+    horizon_weeks: int = HORIZON_WEEKS
+
+
+@dataclass
+class Sobol:
+    parameters: int = 8        # the most influential ones after screening
+    base_samples: int = 64     # N; N * (k + 2) points (first and total order)
+    replications: int = 2
+    horizon_weeks: int = HORIZON_WEEKS
+    resamples: int = 200       # bootstrap resamples for the confidence intervals
+
+
+@dataclass
+class Filter:
+    samples: int = 200         # quasi-random (scrambled Sobol) points over the whole space
+    replications: int = 12     # seeds per point and variant for the pattern checks
+    facts: tuple[str, ...] = tuple(FACTS)
+
+
+@dataclass
+class Discovery:
+    method: str = "builtin"
+    min_coverage: float = 0.5  # the box shown is the densest with at least this coverage
+    peel_alpha: float = 0.05   # share of points peeled per step
+    min_share: float = 0.05    # only outcomes with a share in [min_share, 1 - min_share]
+
+
+@dataclass
+class ExploreExperiment:
+    """A whole exploration: screening, Sobol, filtering, comparison and discovery."""
+
+    name: str
+    space: Space
+    regimes: tuple[str, ...] = DEFAULT_REGIMES
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+    seed: int = 1
+    out: str = ""
+    description: str = ""
+    source: str = "<dict>"
+    screening: Screening = field(default_factory=Screening)
+    sobol: Sobol = field(default_factory=Sobol)
+    filter: Filter = field(default_factory=Filter)
+    discovery: Discovery = field(default_factory=Discovery)
+
+    @property
+    def out_dir(self) -> Path:
+        return Path(self.out or f"results/{self.name}")
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that determines the stored points (not the output folder or the source,
+        and not ``filter.samples``: a larger filter sample extends a smaller one)."""
+        return {"name": self.name, "regimes": list(self.regimes), "metrics": list(self.metrics),
+                "seed": self.seed, "space": {"keys": list(self.space.keys),
+                                             "bounds": [list(b) for b in self.space.bounds]},
+                "screening": asdict(self.screening), "sobol": asdict(self.sobol),
+                "filter": {"replications": self.filter.replications,
+                           "facts": list(self.filter.facts)},
+                "discovery": asdict(self.discovery)}
+
+    def digest(self) -> str:
+        blob = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _err(source: str, key: str, message: str) -> ExploreError:
+    return ExploreError(f"{source}: {key}: {message}")
+
+
+def _section(source: str, name: str, data: Any, target: Any) -> None:
+    if not isinstance(data, Mapping):
+        raise _err(source, name, "expected a table")
+    allowed = SECTIONS[name]
+    for key, value in data.items():
+        where = f"{name}.{key}"
+        if key not in allowed:
+            raise _err(source, where, "unknown key; allowed: " + ", ".join(allowed))
+        kind = allowed[key]
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise _err(source, where, f"got {value!r}; allowed: a positive integer")
+        elif kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0 <= value <= 1:
+                raise _err(source, where, f"got {value!r}; allowed: a number in [0, 1]")
+            value = float(value)
+        elif kind is str and not isinstance(value, str):
+            raise _err(source, where, f"got {value!r}; allowed: a string")
+        if target is not None:
+            setattr(target, key, value)
+
+
+def _range(source: str, key: str, value: Any) -> tuple[float, float]:
+    where = f"space.ranges.{key}"
+    spec = lookup(key)
+    if not (isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value)):
+        raise _err(source, where, "expected [low, high]")
+    low, high = float(value[0]), float(value[1])
+    if not low < high:
+        raise _err(source, where, "low must be below high")
+    assert spec is not None
+    if (spec.low is not None and low < spec.low) or (spec.high is not None and high > spec.high):
+        raise _err(source, where, f"[{low:g}, {high:g}] leaves the allowed range "
+                                  f"({spec.allowed()})")
+    if not low <= float(spec.default) <= high:
+        raise _err(source, where, f"[{low:g}, {high:g}] does not contain the default "
+                                  f"{spec.default}")
+    if isinstance(spec.default, int):
+        if low != int(low) or high != int(high):
+            raise _err(source, where, "an integer parameter needs whole-number bounds")
+        return int(low), int(high)
+    return low, high
+
+
+def _keys(source: str, where: str, value: Any) -> list[str]:
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise _err(source, where, "expected a list of dotted parameter keys")
+    for key in value:
+        spec = lookup(key)
+        if spec is None:
+            raise _err(source, f"{where}: {key}", "not a parameter of the schema")
+        if key in RUN_CONTROLS or not is_numeric(spec) or not is_assumption(spec):
+            raise _err(source, f"{where}: {key}",
+                       f"not a numeric assumption (provenance {spec.provenance!r})")
+    return list(value)
+
+
+def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> ExploreExperiment:
+    """Validate an experiment table (as read from TOML)."""
+    for key in data:
+        if key not in TOP_KEYS:
+            raise _err(source, key, "unknown key; allowed: " + ", ".join(TOP_KEYS))
+    name = data.get("name", Path(source).stem if source != "<dict>" else "explore")
+    if not isinstance(name, str) or not name or "/" in name:
+        raise _err(source, "name", "expected a plain name")
+    kwargs: dict[str, Any] = {}
+    if "seed" in data:
+        seed = data["seed"]
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise _err(source, "seed", f"got {seed!r}; allowed: an integer >= 0")
+        kwargs["seed"] = seed
+    for key in ("out", "description"):
+        if key in data:
+            if not isinstance(data[key], str):
+                raise _err(source, key, "expected a string")
+            kwargs[key] = data[key]
+    if "regimes" in data:
+        regimes = data["regimes"]
+        if not (isinstance(regimes, list) and len(regimes) >= 2
+                and all(isinstance(r, str) for r in regimes) and len(set(regimes)) == len(regimes)):
+            raise _err(source, "regimes", "expected a list of at least two distinct scenario "
+                                          "names or paths")
+        for ref in regimes:
+            try:
+                load_scenario(ref)
+            except ScenarioError as exc:
+                raise _err(source, "regimes", str(exc)) from None
+        kwargs["regimes"] = tuple(regimes)
+    if "metrics" in data:
+        metrics = data["metrics"]
+        if not (isinstance(metrics, list) and metrics and all(m in DIRECTIONS for m in metrics)):
+            raise _err(source, "metrics", "expected a list of: " + ", ".join(DIRECTIONS))
+        kwargs["metrics"] = tuple(metrics)
+    sections = {"screening": Screening(), "sobol": Sobol(), "filter": Filter(),
+                "discovery": Discovery()}
+    for sec, target in sections.items():
+        if sec in data:
+            _section(source, sec, data[sec], target)
+    if sections["screening"].levels % 2:
+        raise _err(source, "screening.levels", "Morris needs an even number of levels")
+    if sections["discovery"].method not in PRIM_METHODS:
+        raise _err(source, "discovery.method", f"got {sections['discovery'].method!r}; "
+                                               f"allowed: {', '.join(PRIM_METHODS)}")
+    facts = sections["filter"].facts
+    if not (isinstance(facts, list | tuple) and facts and all(f in FACTS for f in facts)):
+        raise _err(source, "filter.facts", "expected a list of: " + ", ".join(FACTS))
+    sections["filter"].facts = tuple(facts)
+    space_data = data.get("space", {})
+    _section(source, "space", space_data, None)
+    include = _keys(source, "space.include", space_data["include"]) \
+        if "include" in space_data else None
+    exclude = _keys(source, "space.exclude", space_data.get("exclude", []))
+    ranges_data = space_data.get("ranges", {})
+    ranges = {}
+    for key, value in ranges_data.items():
+        _keys(source, "space.ranges", [key])
+        ranges[key] = _range(source, key, value)
+    space = build_space(ranges, include, exclude)
+    if space.dim < 2:
+        raise _err(source, "space", "needs at least two parameters to explore")
+    stray = sorted(set(ranges) - set(space.keys))
+    if stray:
+        raise _err(source, f"space.ranges.{stray[0]}", "not among the explored parameters")
+    if sections["sobol"].parameters > space.dim:
+        sections["sobol"].parameters = space.dim
+    return ExploreExperiment(name=name, space=space, source=source, **kwargs, **sections)
+
+
+def load_experiment(path: str | Path) -> ExploreExperiment:
+    """Read and validate an exploration experiment TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExploreError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ExploreError(f"{path}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ExploreError(f"{path}: not valid TOML ({exc})") from None
+    return experiment_from_dict(data, str(path))

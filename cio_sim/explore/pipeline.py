@@ -1,0 +1,308 @@
+"""The exploration pipeline: Morris screening of every assumption, Sobol indices for the ones
+that matter, pattern-oriented filtering of a quasi-random sample, the regime comparison over
+the accepted ensemble, and scenario discovery (PRIM).
+
+Every design point is stored as it finishes (store.py); a resumed exploration runs only the
+missing points and, because each point's result depends only on the experiment, ends with the
+same tables as an uninterrupted one. Analyses are recomputed from the stored points.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..store import git_commit, read_manifest, write_manifest
+from . import comparison, indices, prim
+from .executors import make_executor
+from .experiment import DIRECTIONS, ExploreError, ExploreExperiment
+from .store import FILENAME, PointStore
+from .tasks import run_point
+
+STAGES = ("screening", "sobol", "filter")
+#: PRIM runs over the accepted ensemble when it has at least this many points, otherwise over
+#: the whole sample (and the report says so).
+MIN_ACCEPTED_FOR_PRIM = 20
+
+
+@dataclass
+class Exploration:
+    """The tables of a finished exploration (also written as CSV in ``out``)."""
+
+    experiment: ExploreExperiment
+    out: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def pair_column(a: str, b: str, metric: str) -> str:
+    return f"{a} - {b}:{metric}"
+
+
+def _outcomes(exp: ExploreExperiment, stored: dict[int, dict[str, Any]], n: int
+              ) -> pd.DataFrame:
+    """One row per point: every regime's mean of every metric, and every pair's difference."""
+    rows = []
+    for p in range(n):
+        means = stored[p]["means"]
+        rows.append({f"{r}:{m}": (np.nan if means[r][m] is None else means[r][m])
+                     for r in exp.regimes for m in exp.metrics})
+    df = pd.DataFrame(rows, dtype=float)
+    for m in exp.metrics:
+        for a, b in itertools.combinations(exp.regimes, 2):
+            df[pair_column(a, b, m)] = df[f"{a}:{m}"] - df[f"{b}:{m}"]
+    return df
+
+
+def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool) -> None:
+    db = out / FILENAME
+    if not db.exists():
+        return
+    if force:
+        shutil.rmtree(out)
+        return
+    if not resume:
+        raise ExploreError(f"{out}: holds an exploration already; use --resume to complete "
+                           "it or --force to replace it")
+    try:
+        manifest = read_manifest(out)
+    except Exception:
+        raise ExploreError(f"{out}: {FILENAME} without a readable manifest.json; use --force "
+                           "to replace it") from None
+    if manifest.get("digest") != exp.digest():
+        raise ExploreError(f"{out}: was made by a different experiment (digest "
+                           f"{manifest.get('digest')} vs {exp.digest()}); use another --out "
+                           "or --force")
+
+
+def _run_stage(store: PointStore, stage: str, tasks: list[dict[str, Any]], executor: Any,
+               progress: bool, interrupt_after: list[int] | None) -> int:
+    done = store.done(stage)
+    todo = [t for t in tasks if t["point"] not in done]
+    if not todo:
+        return 0
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=stage,
+                   file=sys.stderr, unit="pt")
+    for st, point, payload in executor.map_unordered(run_point, todo):
+        store.add(st, point, payload)
+        if bar is not None:
+            bar.update()
+        if interrupt_after is not None:
+            interrupt_after[0] -= 1
+            if interrupt_after[0] <= 0:
+                raise KeyboardInterrupt("interrupted (test hook)")
+    if bar is not None:
+        bar.close()
+    return len(todo)
+
+
+def _tasks(exp: ExploreExperiment, stage: str, values: Iterable[dict[str, Any]],
+           replications: int, horizon: int, facts: tuple[str, ...] = ()
+           ) -> list[dict[str, Any]]:
+    return [{"stage": stage, "point": i, "values": v, "regimes": list(exp.regimes),
+             "metrics": list(exp.metrics), "seed": exp.seed, "replications": replications,
+             "horizon_weeks": horizon, "facts": list(facts)}
+            for i, v in enumerate(values)]
+
+
+def designs(exp: ExploreExperiment) -> dict[str, np.ndarray]:
+    """The unit-cube designs of screening and filter (Sobol's depends on the screening)."""
+    space = exp.space
+    morris = indices.morris_design(space.problem(), exp.screening.trajectories,
+                                   exp.screening.levels, exp.seed)
+    return {"screening": morris, "filter": filter_design(space.dim, exp.filter.samples,
+                                                         exp.seed)}
+
+
+def filter_design(dim: int, samples: int, seed: int) -> np.ndarray:
+    """The filter's sample: the first ``samples`` points of a scrambled Sobol sequence, so a
+    larger sample extends a smaller one (raise ``filter.samples`` and resume)."""
+    import warnings
+
+    from scipy.stats import qmc
+
+    with warnings.catch_warnings():  # balance properties need 2^m points; any n is valid
+        warnings.simplefilter("ignore", UserWarning)
+        return qmc.Sobol(d=dim, scramble=True, seed=np.random.default_rng(seed)).random(samples)
+
+
+def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
+                    backend: str = "local", workers: int | None = None,
+                    scheduler: str | None = None, resume: bool = False, force: bool = False,
+                    progress: bool = True, report: bool = True,
+                    _interrupt_after: int | None = None) -> Exploration:
+    """Run (or resume) the whole exploration and write its tables, figures and report."""
+    indices._salib()
+    out_dir = Path(out) if out is not None else exp.out_dir
+    _check_out(exp, out_dir, resume, force)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    previous = read_manifest(out_dir) if (out_dir / "manifest.json").exists() else {}
+    manifest: dict[str, Any] = {
+        "kind": "exploration", "name": exp.name, "experiment": exp.source,
+        "description": exp.description, "digest": exp.digest(), "identity": exp.identity(),
+        "created": previous.get("created", _dt.datetime.now(_dt.UTC).isoformat(
+            timespec="seconds")),
+        "git_commit": git_commit(), "backend": backend, "workers": workers,
+        "status": "running", "stage_seconds": previous.get("stage_seconds", {}),
+    }
+    write_manifest(out_dir, manifest)
+    space = exp.space
+    design = designs(exp)
+    counter = [_interrupt_after] if _interrupt_after is not None else None
+    result = Exploration(exp, out_dir)
+    with PointStore(out_dir / FILENAME) as store, \
+            make_executor(backend, workers, scheduler) as executor:
+        # 1. Morris screening of every explored assumption.
+        t0 = time.time()
+        values = [space.values(u) for u in design["screening"]]
+        n_new = _run_stage(store, "screening", _tasks(
+            exp, "screening", values, exp.screening.replications,
+            exp.screening.horizon_weeks), executor, progress, counter)
+        _timing(manifest, "screening", n_new, time.time() - t0)
+        screen = _outcomes(exp, store.read("screening"), len(values))
+        morris = indices.morris_indices(space.problem(), design["screening"], screen,
+                                        exp.screening.levels, exp.seed)
+        selected = indices.select_parameters(morris, exp.sobol.parameters)
+
+        # 2. Sobol indices of the selected parameters (the others at their defaults).
+        t0 = time.time()
+        sub = space.subspace(selected)
+        sob_x = indices.sobol_design(sub.problem(), exp.sobol.base_samples, exp.seed)
+        values = [sub.values(u) for u in sob_x]
+        n_new = _run_stage(store, "sobol", _tasks(
+            exp, "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks),
+            executor, progress, counter)
+        _timing(manifest, "sobol", n_new, time.time() - t0)
+        sob_out = _outcomes(exp, store.read("sobol"), len(values))
+        sobol = indices.sobol_indices(sub.problem(), sob_out, exp.sobol.resamples, exp.seed)
+
+        # 3. Pattern-oriented filtering of a quasi-random sample of every assumption.
+        t0 = time.time()
+        from ..patterns import HORIZON_WEEKS
+
+        values = [space.values(u) for u in design["filter"]]
+        n_new = _run_stage(store, "filter", _tasks(
+            exp, "filter", values, exp.filter.replications, HORIZON_WEEKS, exp.filter.facts),
+            executor, progress, counter)
+        _timing(manifest, "filter", n_new, time.time() - t0)
+        stored = store.read("filter")
+    ensemble = pd.DataFrame(values)
+    ens_out = _outcomes(exp, stored, len(values))
+    facts = pd.DataFrame([stored[p]["facts"] for p in range(len(values))]).astype(bool)
+    accepted = np.array([stored[p]["accepted"] for p in range(len(values))], dtype=bool)
+    errors = [(p, e) for p in range(len(values)) for e in stored[p]["errors"]]
+    ensemble_table = pd.concat([ensemble, facts.add_prefix("fact:"), ens_out], axis=1)
+    ensemble_table.insert(0, "accepted", accepted)
+    ensemble_table.insert(0, "point", range(len(values)))
+
+    # 4. Comparison over the accepted ensemble (and, beside it, over the whole sample).
+    acc_out = ens_out[accepted]
+    pairs = comparison.pairwise(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
+    pairs_all = comparison.pairwise(ens_out, exp.regimes, exp.metrics, DIRECTIONS)
+    regret = comparison.regret(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
+    regret_all = comparison.regret(ens_out, exp.regimes, exp.metrics, DIRECTIONS)
+
+    # 5. Scenario discovery: where does one regime beat another?
+    use_accepted = int(accepted.sum()) >= MIN_ACCEPTED_FOR_PRIM
+    x = ensemble[accepted] if use_accepted else ensemble
+    o = acc_out if use_accepted else ens_out
+    boxes = discover(exp, x.reset_index(drop=True), o.reset_index(drop=True))
+
+    ranges = narrowing(exp, ensemble, accepted)
+    result.tables = {
+        "morris_indices": morris, "sobol_indices": sobol, "ensemble": ensemble_table,
+        "pairwise": pairs, "pairwise_all": pairs_all, "regret": regret,
+        "regret_all": regret_all, "boxes": boxes, "ranges": ranges,
+        "fact_pass_rates": facts.mean().rename("pass_rate").rename_axis("fact").reset_index(),
+    }
+    result.info = {
+        "selected": selected, "accepted": int(accepted.sum()), "samples": len(values),
+        "prim_over": "accepted" if use_accepted else "all", "errors": errors[:20],
+        "n_errors": len(errors), "screening_points": len(design["screening"]),
+        "sobol_points": len(sob_x),
+    }
+    for name, table in result.tables.items():
+        table.to_csv(out_dir / f"{name}.csv", index=False)
+    manifest.update({"status": "complete", "finished": _dt.datetime.now(_dt.UTC).isoformat(
+        timespec="seconds"), "wall_seconds_last_call": round(time.time() - started, 2),
+        **{k: v for k, v in result.info.items() if k != "errors"}})
+    write_manifest(out_dir, manifest)
+    result.info["manifest"] = manifest
+    if report:
+        from .report import write_report
+
+        write_report(result)
+    return result
+
+
+def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float) -> None:
+    """Accumulate wall time per stage over calls (a resumed run adds its share)."""
+    entry = manifest["stage_seconds"].setdefault(stage, {"points": 0, "seconds": 0.0})
+    entry["points"] += points
+    entry["seconds"] = round(entry["seconds"] + (seconds if points else 0.0), 2)
+
+
+def discover(exp: ExploreExperiment, x: pd.DataFrame, outcomes: pd.DataFrame,
+             find: Callable[..., prim.Box] | None = None) -> pd.DataFrame:
+    """A PRIM box per metric and pair of regimes for "a is better than b", where that is
+    neither rare nor almost certain (share within [min_share, 1 - min_share])."""
+    rows = []
+    d = exp.discovery
+    for metric in exp.metrics:
+        sign = DIRECTIONS[metric]
+        for a, b in itertools.combinations(exp.regimes, 2):
+            diff = outcomes[pair_column(a, b, metric)].to_numpy(dtype=float)
+            ok = np.isfinite(diff)
+            if ok.sum() < 10:
+                continue
+            for winner, loser, y in ((a, b, sign * diff > 0), (b, a, sign * diff < 0)):
+                share = float(y[ok].mean())
+                if not d.min_share <= share <= 1 - d.min_share:
+                    continue
+                box = prim.find_box(x[ok].reset_index(drop=True), y[ok], d.method,
+                                    peel_alpha=d.peel_alpha, min_coverage=d.min_coverage)
+                rows.append({"metric": metric, "winner": winner, "loser": loser,
+                             "base_rate": share, "coverage": box.coverage,
+                             "density": box.density, "mass": box.mass,
+                             "restricted": len(box.limits), "box": box.describe()})
+    return pd.DataFrame(rows, columns=["metric", "winner", "loser", "base_rate", "coverage",
+                                       "density", "mass", "restricted", "box"])
+
+
+def narrowing(exp: ExploreExperiment, ensemble: pd.DataFrame, accepted: np.ndarray
+              ) -> pd.DataFrame:
+    """Per parameter: the sampled range, the accepted 5-95% range, and the two-sample
+    Kolmogorov-Smirnov distance between accepted and all points (0 = no narrowing)."""
+    from scipy import stats
+
+    rows = []
+    for key, (low, high) in zip(exp.space.keys, exp.space.bounds, strict=True):
+        v = ensemble[key].to_numpy(dtype=float)
+        acc = v[accepted]
+        row = {"parameter": key, "low": low, "high": high, "accepted": int(accepted.sum())}
+        if acc.size >= 2:
+            q = np.quantile(acc, [0.05, 0.5, 0.95])
+            row.update({"acc_q05": q[0], "acc_median": q[1], "acc_q95": q[2],
+                        "width_ratio": (q[2] - q[0]) / (0.9 * (high - low)),
+                        "ks": float(stats.ks_2samp(acc, v).statistic),
+                        "ks_p": float(stats.ks_2samp(acc, v).pvalue)})
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if "ks" in df:
+        df = df.sort_values("ks", ascending=False, kind="stable")
+    return df.reset_index(drop=True)

@@ -1,0 +1,161 @@
+"""The exploration report: report.md with figures, led by a box "what the ranking depends on".
+Every number in it is read from the tables of the run it describes."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pandas as pd
+
+from ..patterns import ALPHA
+from . import figures
+from .experiment import DIRECTIONS
+
+
+def _f(x: float, digits: int = 3) -> str:
+    return "–" if pd.isna(x) else f"{x:.{digits}g}"
+
+
+def _md(df: pd.DataFrame, digits: int = 3) -> list[str]:
+    if df.empty:
+        return ["(none)"]
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, row in df.iterrows():
+        cells = [(_f(v, digits) if isinstance(v, float) else str(v)) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def depends_on(result) -> list[str]:
+    """The box: per metric, the ranking over the accepted ensemble, how sure it is, and which
+    assumptions decide the close pairs (Sobol ST of the difference, PRIM box)."""
+    exp, t = result.experiment, result.tables
+    pairs, sobol, boxes = t["pairwise"], t["sobol_indices"], t["boxes"]
+    over = "accepted" if result.info["accepted"] else "sampled (none accepted)"
+    if not result.info["accepted"]:
+        pairs = t["pairwise_all"]
+    lines = [f"> **What the ranking depends on** (over the {result.info['accepted']} accepted "
+             f"of {result.info['samples']} sampled parameter sets; P = share of {over} sets "
+             "where the first regime is better, 95% Wilson interval)", ">"]
+    for metric in exp.metrics:
+        better = "higher" if DIRECTIONS[metric] > 0 else "lower"
+        parts = []
+        for _, r in pairs[pairs["metric"] == metric].iterrows():
+            p = r["p_a_better"]
+            if pd.isna(p):
+                continue
+            a, b = (r["a"], r["b"]) if p >= 0.5 else (r["b"], r["a"])
+            pp, lo, hi = (p, r["p_low"], r["p_high"]) if p >= 0.5 else \
+                (1 - p, 1 - r["p_high"], 1 - r["p_low"])
+            text = f"{a} beats {b} in {pp:.0%} [{lo:.0%}, {hi:.0%}]"
+            if pp < 0.9:
+                col = f"{r['a']} - {r['b']}:{metric}"
+                st = sobol[sobol["output"] == col].sort_values("ST", ascending=False).head(2)
+                drivers = ", ".join(f"{k} (ST {v:.2f})" for k, v in zip(
+                    st["parameter"], st["ST"], strict=True) if pd.notna(v))
+                bx = boxes[(boxes["metric"] == metric) & (boxes["winner"] == b)
+                           & (boxes["loser"] == a)]
+                if drivers:
+                    text += f"; the gap depends most on {drivers}"
+                if len(bx):
+                    row = bx.iloc[0]
+                    text += (f"; {b} wins where {row['box']} (density {row['density']:.0%}, "
+                             f"coverage {row['coverage']:.0%})")
+            parts.append(text)
+        lines.append(f"> - **{metric}** ({better} is better): " + "; ".join(parts) + ".")
+    return lines
+
+
+def write_report(result) -> Path:
+    """Write report.md and figures/*.png into the exploration's folder."""
+    exp, t, info, out = result.experiment, result.tables, result.info, result.out
+    fig_dir = out / "figures"
+    fig_dir.mkdir(exist_ok=True)
+    ens = t["ensemble"]
+    figures.morris_heatmap(t["morris_indices"], fig_dir / "morris.png")
+    diff_outputs = [f"{a} - {b}:{m}" for m in exp.metrics
+                    for a, b in itertools.combinations(exp.regimes, 2)]
+    figures.sobol_bars(t["sobol_indices"], diff_outputs, fig_dir / "sobol_differences.png")
+    figures.ranges(ens, t["ranges"], fig_dir / "filter_ranges.png")
+    acc = ens[ens["accepted"]]
+    figures.differences(acc if len(acc) else ens, list(exp.regimes), list(exp.metrics),
+                        fig_dir / "differences.png",
+                        "Paired differences over the accepted ensemble" if len(acc) else
+                        "Paired differences over the whole sample (no set accepted)")
+    man = info["manifest"]
+    lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
+    lines += depends_on(result)
+    lines += ["", "## Setup", "",
+              f"- Experiment `{exp.source}` (digest `{man['digest']}`), git commit "
+              f"`{man.get('git_commit')}`; regimes {', '.join(exp.regimes)}; seed {exp.seed}.",
+              f"- Explored: {exp.space.dim} numeric assumption parameters (provenance "
+              "`assumption: …` or `… (value assumption)`), each over its stated range "
+              "(default ± 50% unless the experiment states one; integers take every whole "
+              "number in the range with equal probability).",
+              "- Every design point runs every regime on the same seeds (common random "
+              "numbers); a point's value is the mean over its replications.",
+              f"- Stage wall times (this machine, {man.get('backend')}, workers "
+              f"{man.get('workers')}): " + ", ".join(
+                  f"{k} {v['points']} points in {v['seconds']:.0f} s"
+                  for k, v in man.get("stage_seconds", {}).items()) + ".",
+              f"- Run errors: {info['n_errors']}.", ""]
+    lines += ["## 1. Screening (Morris)", "",
+              f"{info['screening_points']} points ({exp.screening.trajectories} trajectories, "
+              f"{exp.screening.levels} levels, {exp.screening.replications} replications, "
+              f"{exp.screening.horizon_weeks} weeks). Outputs: every regime's metrics and "
+              "every pair's difference. Selected for Sobol (largest normalised mu* over all "
+              "outputs): " + ", ".join(f"`{k}`" for k in info["selected"]) + ".", "",
+              "![Morris](figures/morris.png)", ""]
+    lines += ["## 2. Sobol indices", "",
+              f"{info['sobol_points']} points (Saltelli, N = {exp.sobol.base_samples}, "
+              f"{exp.sobol.replications} replications), the other parameters at their "
+              "defaults. S1: share of the output's variance due to the parameter alone; ST: "
+              "including its interactions; 95% bootstrap intervals "
+              f"({exp.sobol.resamples} resamples). Full table: `sobol_indices.csv`.", "",
+              "![Sobol](figures/sobol_differences.png)", ""]
+    rp = t["fact_pass_rates"].copy()
+    lines += ["## 3. Pattern-oriented filter", "",
+              f"{info['samples']} quasi-random (scrambled Sobol) points over all "
+              f"{exp.space.dim} parameters; "
+              f"each runs the 2021 regime and its one-factor contrasts on "
+              f"{exp.filter.replications} seeds and is accepted when every stylized fact of "
+              f"the validation suite passes with its tests (alpha = {ALPHA}) and floors "
+              "(cio_sim/patterns.py). The suite itself uses 30 seeds; with fewer seeds the "
+              "tests have less power, so the filter is stricter than the suite.", "",
+              f"**Accepted: {info['accepted']} of {info['samples']}.** Pass rate per fact:", ""]
+    lines += _md(rp)
+    lines += ["", "Parameters the filter narrows most (KS distance between accepted and "
+              "sampled values; width ratio = accepted 5–95% range over the sampled one):", ""]
+    lines += _md(t["ranges"].head(12)[[c for c in ("parameter", "low", "high", "acc_q05",
+                                                   "acc_median", "acc_q95", "width_ratio",
+                                                   "ks", "ks_p") if c in t["ranges"]]])
+    lines += ["", "![ranges](figures/filter_ranges.png)", ""]
+    lines += ["## 4. Regime comparison over the accepted ensemble", "",
+              "Per metric and pair: P(a better) with its 95% Wilson interval, and quantiles "
+              "of the paired difference a - b (same seeds). `better` gives the direction.", ""]
+    cols = ["metric", "better", "a", "b", "n", "p_a_better", "p_low", "p_high", "diff_q05",
+            "diff_median", "diff_q95"]
+    lines += _md(t["pairwise"][cols])
+    lines += ["", "![differences](figures/differences.png)", "",
+              "Regret: at each accepted point, a regime's loss against the best regime on "
+              "that metric (metric units). The minimax-regret regime has the smallest worst "
+              "case.", ""]
+    lines += _md(t["regret"])
+    lines += ["", "The same comparison over the whole sample (before filtering) is in "
+              "`pairwise_all.csv` and `regret_all.csv`.", ""]
+    over = "accepted ensemble" if info["prim_over"] == "accepted" else \
+        "whole sample (fewer than 20 accepted sets)"
+    lines += ["## 5. Scenario discovery (PRIM)", "",
+              f"Method: {exp.discovery.method}; over the {over}. For each metric and pair, "
+              "the box where the winner wins: the densest box "
+              f"with coverage >= {exp.discovery.min_coverage} (coverage: share of the "
+              "winner's wins inside the box; density: share of the box's points where it "
+              "wins; base rate: share overall).", ""]
+    lines += _md(t["boxes"])
+    lines += ["", "## Reproduce", "", "```bash", f"cio-sim explore {exp.source} --resume",
+              "```", ""]
+    path = out / "report.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -1,0 +1,126 @@
+"""The assumption space: which parameters are explored, over which ranges, and how a point of
+the unit cube becomes parameter values (the one place the integer rule lives).
+
+A parameter is explored when its provenance is an assumption: it starts with ``assumption``
+or the source line is followed by ``(… assumption)`` (a value assumed around a source line),
+and it is a number. Run controls (horizon, synthetic departments, start year) are not
+assumptions about the stelsel and are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..params import Param, iter_params, lookup
+
+#: Keys that control a run rather than describe the stelsel.
+RUN_CONTROLS = frozenset({"horizon_weeks", "extra_departments", "start_year"})
+#: Default range: the default times [1 - REL, 1 + REL], inside the allowed range.
+#: An assumption itself: the sources give no spread, so every assumption gets the same
+#: relative uncertainty unless an experiment states a range.
+REL = 0.5
+#: A default of zero gets +- this share of its allowed span.
+ZERO_SPAN = 0.1
+
+
+def is_numeric(spec: Param) -> bool:
+    return (not isinstance(spec.default, bool) and isinstance(spec.default, int | float)
+            and spec.choices is None)
+
+
+def is_assumption(spec: Param) -> bool:
+    """Provenance ``assumption: …`` or ``SOURCE (… assumption)``."""
+    prov = spec.provenance
+    return prov.startswith("assumption") or ("assumption)" in prov)
+
+
+def assumption_keys() -> list[str]:
+    """Every numeric assumption parameter, in schema order."""
+    return [k for k, p in iter_params()
+            if k not in RUN_CONTROLS and is_numeric(p) and is_assumption(p)]
+
+
+def default_range(spec: Param) -> tuple[float, float]:
+    """[low, high] by the rule above; integers widen to whole numbers, at least +- 1."""
+    d = float(spec.default)
+    lo_ok = -math.inf if spec.low is None else float(spec.low)
+    hi_ok = math.inf if spec.high is None else float(spec.high)
+    if d == 0.0:
+        span = (hi_ok - lo_ok) if math.isfinite(hi_ok - lo_ok) else 1.0
+        low, high = -ZERO_SPAN * span, ZERO_SPAN * span
+    else:
+        low, high = sorted((d * (1 - REL), d * (1 + REL)))
+    if isinstance(spec.default, int):
+        low, high = min(math.floor(low), d - 1), max(math.ceil(high), d + 1)
+    low, high = max(low, lo_ok), min(high, hi_ok)
+    if isinstance(spec.default, int):
+        return int(low), int(high)
+    return round(float(low), 10), round(float(high), 10)
+
+
+@dataclass(frozen=True)
+class Space:
+    """The explored parameters with their ranges; maps the unit cube to parameter values."""
+
+    keys: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    integer: tuple[bool, ...]
+
+    @property
+    def dim(self) -> int:
+        return len(self.keys)
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem on the unit cube (indices are per unit of a parameter's range)."""
+        return {"num_vars": self.dim, "names": list(self.keys), "bounds": [[0.0, 1.0]] * self.dim}
+
+    def values(self, u: Sequence[float]) -> dict[str, float | int]:
+        """Parameter values of one point of the unit cube.
+
+        Numbers: ``low + u * (high - low)`` (the ends within rounding). Integers: the range's
+        whole numbers are equally likely, ``low + floor(u * (high - low + 1))``, with u = 1
+        giving ``high``.
+        """
+        out: dict[str, float | int] = {}
+        for key, (low, high), is_int, x in zip(self.keys, self.bounds, self.integer, u,
+                                               strict=True):
+            x = min(max(float(x), 0.0), 1.0)
+            if is_int:
+                out[key] = int(min(high, low + math.floor(x * (high - low + 1))))
+            else:
+                out[key] = float(low + x * (high - low))
+        return out
+
+    def unit(self, values: Mapping[str, float]) -> np.ndarray:
+        """The inverse of :meth:`values` for numbers (integers map to their cell's centre)."""
+        out = []
+        for key, (low, high), is_int in zip(self.keys, self.bounds, self.integer, strict=True):
+            v = float(values[key])
+            out.append((v - low + 0.5) / (high - low + 1) if is_int else (v - low) / (high - low))
+        return np.asarray(out)
+
+    def subspace(self, keys: Sequence[str]) -> Space:
+        idx = [self.keys.index(k) for k in keys]
+        return Space(tuple(self.keys[i] for i in idx), tuple(self.bounds[i] for i in idx),
+                     tuple(self.integer[i] for i in idx))
+
+
+def build_space(ranges: Mapping[str, tuple[float, float]] | None = None,
+                include: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> Space:
+    """The space of ``include`` (every assumption by default) minus ``exclude``, with the
+    default range rule unless ``ranges`` states one. Keys must be valid (see experiment.py)."""
+    ranges = dict(ranges or {})
+    keys = list(include) if include is not None else assumption_keys()
+    keys = [k for k in keys if k not in set(exclude)]
+    bounds, integer = [], []
+    for key in keys:
+        spec = lookup(key)
+        assert spec is not None, key
+        bounds.append(tuple(ranges.get(key, default_range(spec))))
+        integer.append(isinstance(spec.default, int))
+    return Space(tuple(keys), tuple(bounds), tuple(integer))  # type: ignore[arg-type]

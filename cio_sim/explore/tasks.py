@@ -1,0 +1,111 @@
+"""The unit of work of an exploration: one design point, run under every regime (and, for
+the filter, every pattern variant) on the same seeds. Plain functions of picklable arguments,
+so any executor (serial, worker processes, Dask) can run them."""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from .. import patterns
+from ..model import CIOModel
+from ..runner import _release, run_seed
+from ..scenario import Scenario, load_scenario
+
+
+@functools.lru_cache(maxsize=32)
+def _scenario(ref: str) -> Scenario:
+    return load_scenario(ref)
+
+
+def _mean(values: list[float]) -> float:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if v.size else math.nan
+
+
+def _run(scenario: Scenario, seed: int, rep: int, with_measures: bool
+         ) -> tuple[dict[str, float] | None, str | None]:
+    """One run: its summary (or pattern measures, which include the summary), or an error."""
+    model = None
+    try:
+        model = CIOModel(scenario, seed=run_seed(seed, rep)).run()
+        row = patterns.measures(model) if with_measures else {
+            k: float(v) for k, v in model.summary().items()}
+        return row, None
+    except Exception as exc:  # recorded; the point then fails its checks
+        return None, " ".join(f"{type(exc).__name__}: {exc}".split())
+    finally:
+        _release(model)
+
+
+def _plain(x: float) -> float | None:
+    return None if not math.isfinite(x) else float(x)
+
+
+def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
+    """Run one design point; returns ``(stage, point, payload)``.
+
+    task keys: stage, point, values (dotted overrides), regimes, metrics, seed, replications,
+    horizon_weeks, and for the filter stage ``facts`` (names of pattern checks).
+    """
+    cpu = time.process_time()
+    overrides = {**task["values"], "horizon_weeks": task["horizon_weeks"]}
+    seed, reps, metrics = task["seed"], range(task["replications"]), task["metrics"]
+    errors: list[str] = []
+    payload: dict[str, Any] = {}
+    rows_by_regime: dict[str, list[dict[str, float]]] = {}
+    if task.get("facts"):
+        base = _scenario(patterns.BASE_SCENARIO).with_overrides(overrides, source="explore")
+        runs: dict[str, list[dict[str, float | None]]] = {}
+        for variant, scenario in patterns.variant_scenarios(base).items():
+            rows = []
+            for rep in reps:
+                row, err = _run(scenario, seed, rep, with_measures=True)
+                if err:
+                    errors.append(f"{variant} rep {rep}: {err}")
+                rows.append(row or {})
+            runs[variant] = [{k: _plain(v) for k, v in r.items()} for r in rows]
+            if variant == "base":
+                rows_by_regime[patterns.BASE_SCENARIO] = [r for r in rows if r]
+        payload["measures"] = runs
+        results = fact_results(runs, tuple(task["facts"]))
+        payload["facts"] = {name: ok for name, ok in results.items()}
+        payload["accepted"] = bool(not errors and all(results.values()))
+    for ref in task["regimes"]:
+        if ref in rows_by_regime:
+            continue
+        scenario = _scenario(ref).with_overrides(overrides, source="explore")
+        rows = []
+        for rep in reps:
+            row, err = _run(scenario, seed, rep, with_measures=False)
+            if err:
+                errors.append(f"{ref} rep {rep}: {err}")
+            else:
+                rows.append(row)
+        rows_by_regime[ref] = rows
+    payload["means"] = {ref: {m: _plain(_mean([r[m] for r in rows_by_regime[ref]]))
+                              for m in metrics} for ref in task["regimes"]}
+    payload["errors"] = errors
+    # Cost bookkeeping for the projections in docs/exploration.md (not part of any result).
+    payload["cpu_seconds"] = round(time.process_time() - cpu, 3)
+    payload["runs"] = len(reps) * (len(task["regimes"]) + (len(patterns.VARIANTS) - 1
+                                                           if task.get("facts") else 0))
+    return task["stage"], task["point"], payload
+
+
+def fact_results(runs: dict[str, list[dict[str, Any]]], facts: tuple[str, ...]
+                 ) -> dict[str, bool]:
+    """Pattern check outcome per fact, from per-variant lists of per-seed measure rows
+    (as stored). Missing values (None) count as missing measures."""
+    import pandas as pd
+
+    frames = {v: pd.DataFrame(rows).astype(float) for v, rows in runs.items()}
+    try:
+        return {name: res.passed for name, res in patterns.check_all(frames, facts).items()}
+    except KeyError:  # a variant's runs all failed: its measures are absent
+        return dict.fromkeys(facts, False)

@@ -1,0 +1,62 @@
+"""``cio-sim explore``: one-line errors with exit 2, and a tiny exploration end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cio_sim.cli import main
+
+TINY = """
+name = "tiny_cli"
+seed = 2
+metrics = ["adopted_per_year", "compliance_actual"]
+[space]
+include = ["positions.noise_sd", "cio_beraad.slots"]
+[screening]
+trajectories = 2
+replications = 1
+horizon_weeks = 26
+[sobol]
+parameters = 2
+base_samples = 2
+replications = 1
+horizon_weeks = 26
+resamples = 10
+[filter]
+samples = 1
+replications = 2
+"""
+
+
+def test_bad_experiment_gives_one_line_and_exit_2(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[screening]\nlevels = 3\n')
+    assert main(["explore", str(bad), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cio-sim: error: ") and "screening.levels" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_help_lists_explore(capsys: pytest.CaptureFixture) -> None:
+    assert main(["--help"]) == 0
+    assert "explore" in capsys.readouterr().out
+
+
+def test_tiny_exploration_end_to_end_and_resume(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture) -> None:
+    pytest.importorskip("SALib")
+    exp = tmp_path / "tiny.toml"
+    exp.write_text(TINY)
+    out = tmp_path / "out"
+    assert main(["explore", str(exp), "--out", str(out), "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "filter accepted 0 of 1 parameter sets" in text
+    assert "adopted_per_year (higher is better)" in text
+    assert (out / "report.md").exists()
+    assert main(["explore", str(exp), "--out", str(out), "-q"]) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert main(["explore", str(exp), "--out", str(out), "-q", "--resume"]) == 0
