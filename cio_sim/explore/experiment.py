@@ -15,16 +15,22 @@ from typing import Any
 from ..params import lookup
 from ..patterns import FACTS, HORIZON_WEEKS
 from ..scenario import ScenarioError, load_scenario
-from .space import RUN_CONTROLS, Space, build_space, is_assumption, is_numeric
+from .space import RUN_CONTROLS, RangeError, Space, build_space, is_assumption, is_numeric
 
-#: Headline metrics with the direction that is better (+1 higher, -1 lower).
-DIRECTIONS: dict[str, int] = {
-    "decisions_per_year": +1, "adopted_per_year": +1, "median_lead_time_weeks": -1,
-    "p90_lead_time_weeks": -1, "backlog_end": -1, "stalled": -1, "withdrawn": -1,
-    "compliance_actual": +1, "strategic_agenda_share": +1, "rediscussion_share": -1,
-    "ambition_retained": +1, "meeting_hours_per_decision": -1,
-}
-DEFAULT_METRICS = ("adopted_per_year", "median_lead_time_weeks", "backlog_end",
+
+def _directions() -> dict[str, int]:
+    """Summary metrics with a better direction (+1 higher, -1 lower), from the catalogue."""
+    from .. import catalogue
+
+    return {m.key: catalogue.better_sign(m.key) for m in catalogue.CATALOGUE
+            if not m.family and not m.derived and catalogue.better_sign(m.key) != 0}
+
+
+#: Metrics that can be compared, with the direction that is better (cio_sim.catalogue).
+DIRECTIONS: dict[str, int] = _directions()
+#: Speed as the share decided within a year (Kaplan-Meier, so undecided items count; always
+#: finite, unlike the median time to decision when fewer than half are decided).
+DEFAULT_METRICS = ("adopted_per_year", "decided_within_52_weeks", "backlog_end",
                    "compliance_actual", "strategic_agenda_share", "ambition_retained")
 DEFAULT_REGIMES = ("consensus_2021", "doorzettingsmacht_2026", "keuzematrix")
 PRIM_METHODS = ("builtin", "ema_workbench")
@@ -238,7 +244,10 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
     for key, value in ranges_data.items():
         _keys(source, "space.ranges", [key])
         ranges[key] = _range(source, key, value)
-    space = build_space(ranges, include, exclude)
+    try:
+        space = build_space(ranges, include, exclude)
+    except RangeError as exc:
+        raise ExploreError(f"{source}: {exc}") from None
     if space.dim < 2:
         raise _err(source, "space", "needs at least two parameters to explore")
     stray = sorted(set(ranges) - set(space.keys))

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..store import git_commit, read_manifest, write_manifest
+from ..batch.executors import ExecutorError, get_executor
+from ..batch.store import git_commit, read_manifest, write_manifest
 from . import comparison, indices, prim
-from .executors import make_executor
 from .experiment import DIRECTIONS, ExploreError, ExploreExperiment
 from .store import FILENAME, PointStore
 from .tasks import run_point
@@ -165,8 +165,12 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     design = designs(exp)
     counter = [_interrupt_after] if _interrupt_after is not None else None
     result = Exploration(exp, out_dir)
+    try:
+        executor_cls = get_executor(backend)
+    except ExecutorError as exc:
+        raise ExploreError(str(exc)) from None
     with PointStore(out_dir / FILENAME) as store, \
-            make_executor(backend, workers, scheduler) as executor:
+            _executor(executor_cls, workers or 1, scheduler) as executor:
         # 1. Morris screening of every explored assumption.
         t0 = time.time()
         values = [space.values(u) for u in design["screening"]]
@@ -248,6 +252,26 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
 
         write_report(result)
     return result
+
+
+def _executor(cls: Any, workers: int, scheduler: str | None) -> Any:
+    """The batch executor (serial, local processes, Dask; cio_sim.batch.executors), entered
+    with start-up failures as one-line ExploreErrors."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def entered():
+        ex = cls(workers=workers, scheduler=scheduler)
+        try:
+            ex.__enter__()
+        except ExecutorError as exc:
+            raise ExploreError(str(exc)) from None
+        try:
+            yield ex
+        finally:
+            ex.__exit__(None, None, None)
+
+    return entered()
 
 
 def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float) -> None:

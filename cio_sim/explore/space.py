@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ..params import Param, iter_params, lookup
+from ..batch.designs import integer_value
+from ..params import RULES, Param, iter_params, lookup
 
 #: Keys that control a run rather than describe the stelsel.
 RUN_CONTROLS = frozenset({"horizon_weeks", "extra_departments", "start_year"})
@@ -80,18 +81,16 @@ class Space:
         return {"num_vars": self.dim, "names": list(self.keys), "bounds": [[0.0, 1.0]] * self.dim}
 
     def values(self, u: Sequence[float]) -> dict[str, float | int]:
-        """Parameter values of one point of the unit cube.
-
-        Numbers: ``low + u * (high - low)`` (the ends within rounding). Integers: the range's
-        whole numbers are equally likely, ``low + floor(u * (high - low + 1))``, with u = 1
-        giving ``high``.
+        """Parameter values of one point of the unit cube, by the batch designs' rule
+        (cio_sim.batch.designs): numbers ``low + u * (high - low)``; integers take every whole
+        number of the range with equal probability (:func:`integer_value`).
         """
         out: dict[str, float | int] = {}
         for key, (low, high), is_int, x in zip(self.keys, self.bounds, self.integer, u,
                                                strict=True):
             x = min(max(float(x), 0.0), 1.0)
             if is_int:
-                out[key] = int(min(high, low + math.floor(x * (high - low + 1))))
+                out[key] = integer_value(x, int(low), int(high))
             else:
                 out[key] = float(low + x * (high - low))
         return out
@@ -117,10 +116,37 @@ def build_space(ranges: Mapping[str, tuple[float, float]] | None = None,
     ranges = dict(ranges or {})
     keys = list(include) if include is not None else assumption_keys()
     keys = [k for k in keys if k not in set(exclude)]
-    bounds, integer = [], []
+    bounds: dict[str, tuple[float, float]] = {}
+    integer = []
     for key in keys:
         spec = lookup(key)
         assert spec is not None, key
-        bounds.append(tuple(ranges.get(key, default_range(spec))))
+        bounds[key] = tuple(ranges.get(key, default_range(spec)))  # type: ignore[assignment]
         integer.append(isinstance(spec.default, int))
-    return Space(tuple(keys), tuple(bounds), tuple(integer))  # type: ignore[arg-type]
+    _respect_rules(bounds, set(ranges))
+    return Space(tuple(keys), tuple(bounds[k] for k in keys), tuple(integer))
+
+
+class RangeError(ValueError):
+    """Stated ranges that would let a sampled point break a cross-field rule."""
+
+
+def _respect_rules(bounds: dict[str, tuple[float, float]], stated: set[str]) -> None:
+    """Keep every sampled point valid under the schema's cross-field rules (params.RULES):
+    two ends of one range (``ordered``) whose default ranges overlap are split at the middle
+    of the overlap; shares of one whole (``share_sum``) must not be able to exceed 1."""
+    for rule in RULES:
+        if rule.kind == "ordered" and all(k in bounds for k in rule.keys):
+            lo_key, hi_key = rule.keys
+            (a, b), (c, d) = bounds[lo_key], bounds[hi_key]
+            if b > c:
+                if lo_key in stated or hi_key in stated:
+                    raise RangeError(f"space.ranges.{lo_key}: its range [{a:g}, {b:g}] "
+                                     f"overlaps {hi_key} [{c:g}, {d:g}]; {rule.requirement}")
+                mid = round((b + c) / 2, 10)
+                bounds[lo_key], bounds[hi_key] = (a, mid), (mid, d)
+        elif rule.kind == "share_sum" and all(k in bounds for k in rule.keys) \
+                and sum(bounds[k][1] for k in rule.keys) > 1.0 + 1e-12:
+            raise RangeError(f"space.ranges.{rule.keys[0]}: the upper ends of "
+                             f"{', '.join(rule.keys)} add up to more than 1; "
+                             f"{rule.requirement}")

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from .. import patterns
+from ..batch.runner import _release
+from ..batch.seeds import run_seed
 from ..model import CIOModel
-from ..runner import _release, run_seed
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario, ScenarioError, load_scenario
 
 
 @functools.lru_cache(maxsize=32)
@@ -59,8 +60,13 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
     errors: list[str] = []
     payload: dict[str, Any] = {}
     rows_by_regime: dict[str, list[dict[str, float]]] = {}
+    try:
+        scenarios = {ref: _scenario(ref).with_overrides(overrides, source="explore")
+                     for ref in {patterns.BASE_SCENARIO, *task["regimes"]}}
+    except ScenarioError as exc:  # a point the schema refuses: recorded, never run
+        return task["stage"], task["point"], _refused(task, str(exc))
     if task.get("facts"):
-        base = _scenario(patterns.BASE_SCENARIO).with_overrides(overrides, source="explore")
+        base = scenarios[patterns.BASE_SCENARIO]
         runs: dict[str, list[dict[str, float | None]]] = {}
         for variant, scenario in patterns.variant_scenarios(base).items():
             rows = []
@@ -79,7 +85,7 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
     for ref in task["regimes"]:
         if ref in rows_by_regime:
             continue
-        scenario = _scenario(ref).with_overrides(overrides, source="explore")
+        scenario = scenarios[ref]
         rows = []
         for rep in reps:
             row, err = _run(scenario, seed, rep, with_measures=False)
@@ -96,6 +102,16 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
     payload["runs"] = len(reps) * (len(task["regimes"]) + (len(patterns.VARIANTS) - 1
                                                            if task.get("facts") else 0))
     return task["stage"], task["point"], payload
+
+
+def _refused(task: dict[str, Any], error: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "means": {r: dict.fromkeys(task["metrics"]) for r in task["regimes"]},
+        "errors": [f"parameter set refused: {error}"], "cpu_seconds": 0.0, "runs": 0}
+    if task.get("facts"):
+        payload.update({"measures": {}, "facts": dict.fromkeys(task["facts"], False),
+                        "accepted": False})
+    return payload
 
 
 def fact_results(runs: dict[str, list[dict[str, Any]]], facts: tuple[str, ...]

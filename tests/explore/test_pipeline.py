@@ -13,11 +13,11 @@ pytest.importorskip("SALib")
 
 import cio_sim
 from cio_sim import patterns
+from cio_sim.batch.seeds import run_seed
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
 from cio_sim.explore.pipeline import filter_design
 from cio_sim.explore.store import FILENAME, PointStore
 from cio_sim.explore.tasks import fact_results
-from cio_sim.runner import run_seed
 
 TINY = {
     "name": "tiny", "seed": 5,
