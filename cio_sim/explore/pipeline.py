@@ -205,6 +205,9 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
             executor, progress, counter)
         _timing(manifest, "filter", n_new, time.time() - t0)
         stored = store.read("filter")
+        cost = _cost({stage: store.read(stage) for stage in STAGES},
+                     {"screening": len(design["screening"]), "sobol": len(sob_x),
+                      "filter": len(values)})
     ensemble = pd.DataFrame(values)
     ens_out = _outcomes(exp, stored, len(values))
     facts = pd.DataFrame([stored[p]["facts"] for p in range(len(values))]).astype(bool)
@@ -238,7 +241,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         "selected": selected, "accepted": int(accepted.sum()), "samples": len(values),
         "prim_over": "accepted" if use_accepted else "all", "errors": errors[:20],
         "n_errors": len(errors), "screening_points": len(design["screening"]),
-        "sobol_points": len(sob_x),
+        "sobol_points": len(sob_x), "cost": cost,
     }
     for name, table in result.tables.items():
         table.to_csv(out_dir / f"{name}.csv", index=False)
@@ -272,6 +275,21 @@ def _executor(cls: Any, workers: int, scheduler: str | None) -> Any:
             ex.__exit__(None, None, None)
 
     return entered()
+
+
+def _cost(stored: dict[str, dict[int, dict[str, Any]]], used: dict[str, int]
+          ) -> list[dict[str, Any]]:
+    """Per stage: points, model runs and the CPU seconds the workers spent on them (summed
+    over the stored points the analysis uses), for projections to other machines."""
+    rows = []
+    for stage in STAGES:
+        pts = [stored[stage][p] for p in range(used[stage]) if p in stored[stage]]
+        runs = sum(int(p.get("runs", 0)) for p in pts)
+        cpu = sum(float(p.get("cpu_seconds", 0.0)) for p in pts)
+        rows.append({"stage": stage, "points": len(pts), "runs": runs,
+                     "cpu_seconds": round(cpu, 1),
+                     "cpu_per_run": round(cpu / runs, 4) if runs else None})
+    return rows
 
 
 def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float) -> None:

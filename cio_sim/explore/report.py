@@ -100,6 +100,10 @@ def write_report(result) -> Path:
               f"{man.get('workers')}): " + ", ".join(
                   f"{k} {v['points']} points in {v['seconds']:.0f} s"
                   for k, v in man.get("stage_seconds", {}).items()) + ".",
+              "- Worker CPU per stage (any machine; divide by the number of workers for "
+              "an ideal wall time): " + ", ".join(
+                  f"{c['stage']} {c['runs']} runs, {c['cpu_seconds']:.0f} CPU s "
+                  f"({c['cpu_per_run'] or 0:.3f} s per run)" for c in info["cost"]) + ".",
               f"- Run errors: {info['n_errors']}.", ""]
     lines += ["## 1. Screening (Morris)", "",
               f"{info['screening_points']} points ({exp.screening.trajectories} trajectories, "
