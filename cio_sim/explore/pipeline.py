@@ -223,6 +223,8 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     pairs_all = comparison.pairwise(ens_out, exp.regimes, exp.metrics, DIRECTIONS)
     regret = comparison.regret(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
     regret_all = comparison.regret(ens_out, exp.regimes, exp.metrics, DIRECTIONS)
+    # Beside them, unfiltered, over the screening design (Morris grid over every assumption).
+    pairs_screen = comparison.pairwise(screen, exp.regimes, exp.metrics, DIRECTIONS)
 
     # 5. Scenario discovery: where does one regime beat another?
     use_accepted = int(accepted.sum()) >= MIN_ACCEPTED_FOR_PRIM
@@ -234,7 +236,8 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     result.tables = {
         "morris_indices": morris, "sobol_indices": sobol, "ensemble": ensemble_table,
         "pairwise": pairs, "pairwise_all": pairs_all, "regret": regret,
-        "regret_all": regret_all, "boxes": boxes, "ranges": ranges,
+        "regret_all": regret_all, "pairwise_screening": pairs_screen, "boxes": boxes,
+        "ranges": ranges,
         "fact_pass_rates": facts.mean().rename("pass_rate").rename_axis("fact").reset_index(),
     }
     result.info = {

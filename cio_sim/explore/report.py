@@ -147,8 +147,13 @@ def write_report(result) -> Path:
               "that metric (metric units). The minimax-regret regime has the smallest worst "
               "case.", ""]
     lines += _md(t["regret"])
-    lines += ["", "The same comparison over the whole sample (before filtering) is in "
-              "`pairwise_all.csv` and `regret_all.csv`.", ""]
+    lines += ["", "The same comparison over the whole filter sample (before filtering) is in "
+              "`pairwise_all.csv` and `regret_all.csv`. Unfiltered, over the "
+              f"{info['screening_points']} points of the screening design (a Morris grid over "
+              f"every assumption, {exp.screening.replications} replications, "
+              f"{exp.screening.horizon_weeks} weeks):", ""]
+    lines += _md(t["pairwise_screening"][cols])
+    lines += [""]
     over = "accepted ensemble" if info["prim_over"] == "accepted" else \
         "whole sample (fewer than 20 accepted sets)"
     lines += ["## 5. Scenario discovery (PRIM)", "",

@@ -31,7 +31,7 @@ TINY = {
     "discovery": {"min_share": 0.0},
 }
 TABLES = ("morris_indices", "sobol_indices", "ensemble", "pairwise", "pairwise_all", "regret",
-          "regret_all", "boxes", "ranges", "fact_pass_rates")
+          "regret_all", "pairwise_screening", "boxes", "ranges", "fact_pass_rates")
 
 
 @pytest.fixture(scope="module")
