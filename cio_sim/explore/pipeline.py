@@ -177,7 +177,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         n_new = _run_stage(store, "screening", _tasks(
             exp, "screening", values, exp.screening.replications,
             exp.screening.horizon_weeks), executor, progress, counter)
-        _timing(manifest, "screening", n_new, time.time() - t0)
+        _timing(manifest, "screening", n_new, time.time() - t0, out_dir)
         screen = _outcomes(exp, store.read("screening"), len(values))
         morris = indices.morris_indices(space.problem(), design["screening"], screen,
                                         exp.screening.levels, exp.seed)
@@ -191,7 +191,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         n_new = _run_stage(store, "sobol", _tasks(
             exp, "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks),
             executor, progress, counter)
-        _timing(manifest, "sobol", n_new, time.time() - t0)
+        _timing(manifest, "sobol", n_new, time.time() - t0, out_dir)
         sob_out = _outcomes(exp, store.read("sobol"), len(values))
         sobol = indices.sobol_indices(sub.problem(), sob_out, exp.sobol.resamples, exp.seed)
 
@@ -203,7 +203,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         n_new = _run_stage(store, "filter", _tasks(
             exp, "filter", values, exp.filter.replications, HORIZON_WEEKS, exp.filter.facts),
             executor, progress, counter)
-        _timing(manifest, "filter", n_new, time.time() - t0)
+        _timing(manifest, "filter", n_new, time.time() - t0, out_dir)
         stored = store.read("filter")
         cost = _cost({stage: store.read(stage) for stage in STAGES},
                      {"screening": len(design["screening"]), "sobol": len(sob_x),
@@ -295,11 +295,14 @@ def _cost(stored: dict[str, dict[int, dict[str, Any]]], used: dict[str, int]
     return rows
 
 
-def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float) -> None:
-    """Accumulate wall time per stage over calls (a resumed run adds its share)."""
+def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float,
+            out_dir: Path) -> None:
+    """Accumulate wall time per stage over calls (a resumed run adds its share); written at
+    once, so an interrupted exploration keeps the times of its finished stages."""
     entry = manifest["stage_seconds"].setdefault(stage, {"points": 0, "seconds": 0.0})
     entry["points"] += points
     entry["seconds"] = round(entry["seconds"] + (seconds if points else 0.0), 2)
+    write_manifest(out_dir, manifest)
 
 
 def discover(exp: ExploreExperiment, x: pd.DataFrame, outcomes: pd.DataFrame,

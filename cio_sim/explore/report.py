@@ -11,6 +11,7 @@ import pandas as pd
 from ..patterns import ALPHA
 from . import figures
 from .experiment import DIRECTIONS
+from .pipeline import MIN_ACCEPTED_FOR_PRIM
 
 
 def _f(x: float, digits: int = 3) -> str:
@@ -32,13 +33,20 @@ def depends_on(result) -> list[str]:
     """The box: per metric, the ranking over the accepted ensemble, how sure it is, and which
     assumptions decide the close pairs (Sobol ST of the difference, PRIM box)."""
     exp, t = result.experiment, result.tables
-    pairs, sobol, boxes = t["pairwise"], t["sobol_indices"], t["boxes"]
-    over = "accepted" if result.info["accepted"] else "sampled (none accepted)"
-    if not result.info["accepted"]:
-        pairs = t["pairwise_all"]
-    lines = [f"> **What the ranking depends on** (over the {result.info['accepted']} accepted "
-             f"of {result.info['samples']} sampled parameter sets; P = share of {over} sets "
-             "where the first regime is better, 95% Wilson interval)", ">"]
+    sobol, boxes = t["sobol_indices"], t["boxes"]
+    acc, n = result.info["accepted"], result.info["samples"]
+    if acc >= MIN_ACCEPTED_FOR_PRIM:
+        pairs = t["pairwise"]
+        over = (f"over the {acc} parameter sets of {n} sampled that reproduce the stylized "
+                "facts")
+    else:
+        pairs = t["pairwise_screening"]
+        over = (f"unfiltered, over the {result.info['screening_points']} points of the "
+                f"screening design, because only {acc} of {n} sampled parameter sets passed "
+                f"the filter (fewer than {MIN_ACCEPTED_FOR_PRIM})")
+    lines = [f"> **What the ranking depends on** ({over}; a percentage is the share of points "
+             "where the first regime is better, with its 95% Wilson interval; the drivers "
+             "are the Sobol total indices of the paired difference)", ">"]
     for metric in exp.metrics:
         better = "higher" if DIRECTIONS[metric] > 0 else "lower"
         parts = []
