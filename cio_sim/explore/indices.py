@@ -61,9 +61,12 @@ def morris_indices(problem: dict[str, Any], X: np.ndarray, outputs: pd.DataFrame
 
 
 def select_parameters(indices: pd.DataFrame, count: int) -> list[str]:
-    """The ``count`` parameters with the largest normalised mu* over all outputs."""
-    score = indices.groupby("parameter")["mu_star_norm"].max()
-    order = sorted(score.index, key=lambda k: (-score[k], k))
+    """The ``count`` parameters with the largest mean normalised mu* over all outputs (ties:
+    the larger maximum, then the name). The mean, not the maximum: with many outputs, many
+    parameters are the most influential one for some (noisy) output."""
+    g = indices.groupby("parameter")["mu_star_norm"]
+    mean, top = g.mean(), g.max()
+    order = sorted(mean.index, key=lambda k: (-mean[k], -top[k], k))
     return order[:count]
 
 

@@ -181,7 +181,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         screen = _outcomes(exp, store.read("screening"), len(values))
         morris = indices.morris_indices(space.problem(), design["screening"], screen,
                                         exp.screening.levels, exp.seed)
-        selected = indices.select_parameters(morris, exp.sobol.parameters)
+        selected = _selection(store, indices.select_parameters(morris, exp.sobol.parameters))
 
         # 2. Sobol indices of the selected parameters (the others at their defaults).
         t0 = time.time()
@@ -258,6 +258,16 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
 
         write_report(result)
     return result
+
+
+def _selection(store: PointStore, selected: list[str]) -> list[str]:
+    """The Sobol stage's parameters: stored with its first point, so a resumed exploration
+    completes the same design even if the selection rule has changed since."""
+    stored = store.read("meta").get(0)
+    if stored is not None:
+        return list(stored["sobol_parameters"])
+    store.add("meta", 0, {"sobol_parameters": selected})
+    return selected
 
 
 def _executor(cls: Any, workers: int, scheduler: str | None) -> Any:
