@@ -117,8 +117,9 @@ def write_report(result) -> Path:
               f"{info['screening_points']} points ({exp.screening.trajectories} trajectories, "
               f"{exp.screening.levels} levels, {exp.screening.replications} replications, "
               f"{exp.screening.horizon_weeks} weeks). Outputs: every regime's metrics and "
-              "every pair's difference. Selected for Sobol (largest normalised mu* over all "
-              "outputs): " + ", ".join(f"`{k}`" for k in info["selected"]) + ".", "",
+              "every pair's difference. Selected for Sobol (largest mean normalised mu* over "
+              "the outputs; stored with the Sobol points): "
+              + ", ".join(f"`{k}`" for k in info["selected"]) + ".", "",
               "![Morris](figures/morris.png)", ""]
     lines += ["## 2. Sobol indices", "",
               f"{info['sobol_points']} points (Saltelli, N = {exp.sobol.base_samples}, "
