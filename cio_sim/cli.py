@@ -340,6 +340,17 @@ def cmd_validate(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     path = Path(args.file)
     kind = _experiment_kind(path) if path.suffix == ".toml" and path.exists() else None
+    if kind == "explore":
+        from .explore import ExploreError
+        from .explore import load_experiment as load_explore
+
+        try:
+            exp = load_explore(path)
+        except ExploreError as exc:
+            raise CLIError(str(exc)) from None
+        print(f"ok: {path}: exploration experiment '{exp.name}' over {exp.space.dim} "
+              f"assumption(s), regimes {', '.join(exp.regimes)}")
+        return 0
     if kind == "morris":
         from .sensitivity import load_experiment as load_morris
 
@@ -390,15 +401,17 @@ def cmd_explore(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _experiment_kind(path: Path) -> str | None:
-    """'sweep' or 'morris' for experiment files, None for scenarios (or unreadable files)."""
+    """'sweep', 'morris' or 'explore' for experiment files, None for scenarios (or unreadable
+    files)."""
     from .scenario import ScenarioError, read_toml_file
-
     try:
         data = read_toml_file(path)     # refuses FIFOs, devices, huge and deep files
     except ScenarioError:
         return None
     if "parameters" in data and ("regimes" in data or "trajectories" in data):
         return "morris"
+    if any(k in data for k in ("screening", "sobol", "filter", "discovery")):
+        return "explore"
     if isinstance(data.get("scenario"), str) or "grid" in data or "sample" in data:
         return "sweep"
     return None
