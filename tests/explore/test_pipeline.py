@@ -57,7 +57,8 @@ def test_filter_keeps_exactly_the_sets_that_pass_the_pattern_checks(uninterrupte
     ens = pd.read_csv(uninterrupted / "ensemble.csv")
     with PointStore(uninterrupted / FILENAME) as store:
         stored = store.read("filter")
-    facts = tuple(patterns.FACTS)
+    facts = experiment_from_dict(TINY).filter.facts
+    assert facts == patterns.REPRODUCED
     for p, row in ens.iterrows():
         runs = {v: pd.DataFrame(rows).astype(float) for v, rows in stored[p]["measures"].items()}
         checks = patterns.check_all(runs, facts)
