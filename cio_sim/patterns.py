@@ -377,8 +377,9 @@ def p06b(runs: Runs) -> FactResult:
     """#6 (ADR:L2237): at baseline the agenda share of incident and parliamentary items
     exceeds their share of arrivals (they jump the queue).
 
-    Test: paired one-sided Wilcoxon, alpha = 0.01. Not reproduced since delegates' reserves
-    are settled in writing (NOT_REPRODUCED).
+    Test: paired one-sided Wilcoxon, alpha = 0.01.
+    Floor: none (the test alone). Not reproduced since delegates' reserves are settled in
+    writing (NOT_REPRODUCED).
     """
     base = runs["base"]
     f = _Fact("p06b", len(base))

@@ -22,7 +22,7 @@ def test_every_numeric_assumption_is_explored_regime_levers_included() -> None:
     for lever in ("cio_beraad.slots", "cio_beraad.interval_weeks", "regime.override_rounds",
                   "cio_rijk.override_threshold", "compliance.override_resentment",
                   "compliance.enforcement", "attention.delegate_commit_prob",
-                  "department_forum.adoption_prob", "working_group.max_rounds",
+                  "department_forum.decision_weeks", "working_group.max_rounds",
                   "proposals.impact_threshold", "icbr.adoption_prob", "icbr.slots"):
         assert lever in keys, lever
     for key, spec in iter_params():
