@@ -756,7 +756,7 @@ def build_parser() -> argparse.ArgumentParser:
             "included), the weekly timeseries and the summary table (mean and 95% CI per "
             "metric and scenario) as CSV or Parquet files.",
             "examples:\n  cio-sim export results/consensus_2021 --csv\n"
-            "  cio-sim export results/regimes --parquet --to /tmp/regimes")
+            "  cio-sim export results/regimes --parquet --to results/regimes-export")
     p.add_argument("dir", help="results directory (holds manifest.json)")
     kind = p.add_mutually_exclusive_group(required=True)
     kind.add_argument("--csv", action="store_true", help="CSV files")
