@@ -21,8 +21,9 @@ Generated from `cio_sim/params.py` by `python -m cio_sim.paramdoc > docs/paramet
 edit by hand. Every parameter has a provenance: a source line (`ADR:L968` = line 968 of the ADR
 evaluation 2024; `B21` Besluit CIO-stelsel Rijksdienst 2021; `RK` Routekaarten I-strategie Rijk
 2022-2025; `N26` news item on the Besluit 2025; `BLOG` opinion blog) or `assumption: <reason>`
-where the sources are silent. A source line followed by "(value assumption)" means that the
-source supports the direction or existence of the effect but not the number.
+where the sources do not give the value. An assumption may name, after its reason, the source
+line that motivates the mechanism (`mechanism ADR:L966 (...)`): the source supports the effect,
+the number is ours.
 
 Scenario files and `--set` override these defaults by the dotted key, e.g.
 `cio_beraad.slots = 8` or `departments.FIN.time_share=0.5`.
@@ -44,10 +45,8 @@ def _cell(text: str) -> str:
 
 
 def kind_of(spec: Param) -> str:
-    """'source', 'source (value assumption)' or 'assumption'."""
-    if spec.provenance.startswith("assumption"):
-        return "assumption"
-    return "source (value assumption)" if "assumption" in spec.provenance else "source"
+    """'assumption' when the provenance starts with ``assumption``, else 'source'."""
+    return "assumption" if spec.provenance.startswith("assumption") else "source"
 
 
 def table(rows: Iterable[tuple[str, Param]]) -> list[str]:
@@ -69,8 +68,7 @@ def render() -> str:
         counts[kind_of(spec)] = counts.get(kind_of(spec), 0) + 1
     out = [HEADER]
     out.append(f"{len(params)} parameters: " + ", ".join(
-        f"{counts.get(k, 0)} {k}" for k in ("source", "source (value assumption)",
-                                             "assumption")) + ".\n")
+        f"{counts.get(k, 0)} {k}" for k in ("source", "assumption")) + ".\n")
     top = [(k, p) for k, p in params if "." not in k]
     if top:
         out.append("## General\n")

@@ -173,6 +173,8 @@ _MAX_T = positive(2, A("after two treatments a council forwards an item anyway")
 ARRIVALS_MAX = 200.0
 _RATE_CAP = " (at most 200 a year: cost grows with items x members)"
 _MEDIAN_OFFICE = A("office size not given; median of the reported offices (adr_extract §2)")
+_SHARED_OFFICE = A("half of the lower bound of an office EZK and LNV share; mechanism ADR:%s, "
+                   "L677 (>40 FTE, one office for both)")
 
 def _voorportaal(quality: float, provenance: str, interval: int | Param,
                  capacity: int | Param, max_treatments: Param | None = None) -> dict[str, Param]:
@@ -202,11 +204,16 @@ SCHEMA: dict[str, Any] = {
     "regime": {
         "decision_rule": choice("consensus", registry.DECISION_RULES,
                                 "ADR:L968-970", "how the CIO-beraad decides"),
-        "working_group_rule": choice("no_objection", registry.DECISION_RULES, "ADR:L607",
+        "working_group_rule": choice("no_objection", registry.DECISION_RULES,
+                                     A("the sources give no rule for working groups; a group "
+                                       "that prepares goes on unless someone objects; "
+                                       "mechanism ADR:L607 (q3: 'Maak werkgroepen')"),
                                      "how a keuzematrix working group decides"),
         "routing": choice("uniform", registry.ROUTINGS, "ADR:L948, L583-608",
                           "which forum handles a proposal"),
-        "instruments": choice("uniform", registry.INSTRUMENTS, "ADR:L599-603; B21:L1263",
+        "instruments": choice("uniform", registry.INSTRUMENTS,
+                              "ADR:L994, L3437 (every kader alike: voluntary, checked in the "
+                              "jaargesprek); alternatives ADR:L599-603, B21:L1263",
                               "kader instrument: one for all, CISO Rijk's comply-or-explain "
                               "for security, or by complexity"),
         "kader_force": choice("voluntary", registry.KADER_FORCES, "ADR:L994; N26:L15",
@@ -351,7 +358,9 @@ SCHEMA: dict[str, Any] = {
         "jaargesprek_interval_weeks": positive(52, "ADR:L1038",
                                                "weeks between jaargesprekken", "weeks",
                                                high=260, low=1),
-        "jaargesprek_coverage": share(0.8, "ADR:L2454, L3092",
+        "jaargesprek_coverage": share(0.8, A("two departments report no talk yet, so about "
+                                             "ten in twelve a year; mechanism ADR:L2454, "
+                                             "L3092 (LNV, SZW: no talk with CIO Rijk yet)"),
                                       "chance a department has its jaargesprek in a year"),
         "turnover_per_year": positive(0.2, A("one change of CIO Rijk in five years "
                                              "(ADR:L2610)"), "CIO Rijk turnover events",
@@ -378,13 +387,17 @@ SCHEMA: dict[str, Any] = {
         "office_fte_ref": positive(30.0, A("a mid-sized CIO-office (adr_extract §2)"),
                                    "office size that halves review hours", "FTE", high=500,
                                    low=1.0),
-        "adviser_relief": share(0.5, "N26:L11 (effect size assumption)",
+        "adviser_relief": share(0.5, A("the sources give no effect size; half as a middle "
+                                       "value; mechanism N26:L11 (CPO, CDO and CTO advise "
+                                       "under the departmental CIO)"),
                                 "share of review hours the CPO/CDO/CTO adviser takes over "
                                 "in its domain"),
         "min_prepared_share": share(0.5, A("a CIO who cannot read half the papers sends the "
                                            "office head"),
                                     "share of the papers a CIO must be able to read to attend"),
-        "delegate_commit_prob": share(0.35, "ADR:L966 (value assumption)",
+        "delegate_commit_prob": share(0.35, A("the sources give no share; about one delegate "
+                                              "in three may commit; mechanism ADR:L966 (a "
+                                              "CIO may send a delegate)"),
                                       "chance a delegate may commit the department"),
     },
     "positions": {
@@ -393,9 +406,13 @@ SCHEMA: dict[str, Any] = {
         "blind_noise_factor": positive(2.0, A("an unread paper is judged roughly"),
                                        "noise multiplier when the CIO could not review",
                                        "factor", high=20),
-        "fit_weight": positive(0.8, "ADR:L1020-1024, L2243 (weight assumption)",
+        "fit_weight": positive(0.8, A("fit weighs a little less than benefit; mechanism "
+                                      "ADR:L1020-1024, L2243 (departments want room for the "
+                                      "'hoe')"),
                                "weight of cost of fit against benefit", "factor", high=10),
-        "context_sd": positive(0.3, "ADR:L2701, L2965 (size assumption)",
+        "context_sd": positive(0.3, A("context mismatch of the order of a benefit's spread; "
+                                      "mechanism ADR:L2701, L2965 (CIOs put their own "
+                                      "department first)"),
                                "spread of departmental context mismatch per item", "utility",
                                high=5),
         "autonomy_low": share(0.3, A("every department values some autonomy"),
@@ -406,7 +423,9 @@ SCHEMA: dict[str, Any] = {
                               "lowest priority a department gives a theme"),
         "priority_high": share(0.8, A("no theme is all that matters"),
                                "highest priority a department gives a theme"),
-        "portfolio_bonus": positive(0.4, "RK:L7-L802 (portefeuillehouders; size assumption)",
+        "portfolio_bonus": positive(0.4, A("a portfolio holder ranks its theme clearly "
+                                           "higher; mechanism RK:L7-L802 "
+                                           "(portefeuillehouders)"),
                                     "extra priority a portfolio holder gives its theme",
                                     "utility", high=5),
         "objection_threshold": positive(0.1, A("objecting in a consensus culture costs "
@@ -417,13 +436,18 @@ SCHEMA: dict[str, Any] = {
                                   "weight an unaffected member gives an item"),
     },
     "voorportaal": {
-        "CISO-raad": _voorportaal(0.8, "ADR:L980, L3429 (works well; value assumption)", 4, 4),
-        "CTO-raad": _voorportaal(0.35, "ADR:L980, L3421 ('losgezongen'; value assumption)",
-                                 4, 4),
+        "CISO-raad": _voorportaal(0.8, A("the best-rated council matures an item most; "
+                                         "mechanism ADR:L980, L3429 (CISO-raad works well)"),
+                                  4, 4),
+        "CTO-raad": _voorportaal(0.35, A("a detached council matures an item little; "
+                                         "mechanism ADR:L980, L3421 (CTO-raad "
+                                         "'losgezongen')"), 4, 4),
         "TORN": _voorportaal(0.55, A("no assessment of TORN (adr_extract §7)"), 6, 3),
-        "TORV": _voorportaal(0.6, "ADR:L3266 (functions well per VWS; value assumption)", 6, 3),
+        "TORV": _voorportaal(0.6, A("one department's good rating: above the unrated councils; "
+                                    "mechanism ADR:L3266 (TORV functions well per VWS)"), 6, 3),
         "vooroverleg": _voorportaal(
-            0.25, "ADR:L534, L986 (weakest link; value assumption)",
+            0.25, A("the weakest voorportaal matures an item least; mechanism "
+                    "ADR:L534, L986 (vooroverleg weakest link)"),
             positive(4, A("one vooroverleg before each CIO-beraad"), "weeks between meetings",
                      "weeks", high=52, low=1),
             positive(10, A("it forwards the whole next agenda"), "items treated per meeting",
@@ -446,7 +470,8 @@ SCHEMA: dict[str, Any] = {
                           "items per ICBR meeting", "items", high=100, low=1),
         "adoption_prob": share(0.75, A("the ICBR mostly follows prepared items"),
                                "chance the ICBR adopts an escalated item"),
-        "bypass_prob": share(0.3, "ADR:L2965 (value assumption)",
+        "bypass_prob": share(0.3, A("the sources give no rate; bypassing is occasional ('soms'); "
+                                    "mechanism ADR:L2965 (CIO-beraad sometimes skipped)"),
                              "chance an urgent F/O item goes to the ICBR, bypassing the "
                              "CIO-beraad"),
     },
@@ -490,20 +515,26 @@ SCHEMA: dict[str, Any] = {
         "capacity_penalty": positive(0.6, A("a small office implements slower"),
                                      "extra duration for a CIO-office of zero size", "factor",
                                      high=10),
-        "clout_penalty": positive(0.8, "ADR:L465 (size assumption)",
+        "clout_penalty": positive(0.8, A("no clout nearly doubles the time; mechanism "
+                                         "ADR:L465 (risk of a blind spot without a "
+                                         "Bestuursraad seat)"),
                                   "extra duration for a CIO with no clout", "factor", high=10),
         "enforcement": share(0.6, A("sources give no effect size; N26:L15 gives CIO Rijk "
                                     "the power to check binding kaders"),
                              "share of unwilling departments a binding, checked kader moves"),
         "monitoring_pull": share(0.3, A("being looked at speeds the start"),
                                  "shorter start delay per unit of monitoring intensity"),
-        "report_in_progress": share(0.8, "ADR:L994 (value assumption)",
+        "report_in_progress": share(0.8, A("most self-reports are optimistic; mechanism ADR:L994 "
+                                           "(supervision rests on voluntary sharing)"),
                                     "chance work in progress is self-reported as compliant"),
-        "jaargesprek_detection": share(0.5, "ADR:L994, L3437 (value assumption)",
+        "jaargesprek_detection": share(0.5, A("even odds a voluntary talk uncovers it; "
+                                              "mechanism ADR:L994, L3437 (jaargesprek the "
+                                              "main monitoring tool)"),
                                        "chance a voluntary jaargesprek uncovers an optimistic "
                                        "self-report (supervision rests on what a department "
                                        "chooses to share)"),
-        "explain_prob": share(0.7, "ADR:L602 (value assumption)",
+        "explain_prob": share(0.7, A("most unfinished kaders get an explain; mechanism ADR:L602 "
+                                     "(comply and explain)"),
                               "chance an unfinished comply-and-explain kader is explained"),
         "pc_interval_weeks": positive(26, A("P&C cycle: voorjaarsnota and jaarverslag"),
                                       "weeks between P&C monitoring moments", "weeks",
@@ -515,42 +546,49 @@ SCHEMA: dict[str, Any] = {
     },
     "clout": {
         "base": share(0.3, A("every CIO has some standing"), "clout of a CIO with no assets"),
-        "bestuursraad": share(0.3, "ADR:L465 (weight assumption)",
+        "bestuursraad": share(0.3, A("the seat is the largest clout asset; mechanism ADR:L465 "
+                                     "(Bestuursraad seat)"),
                               "clout from a Bestuursraad seat"),
-        "under_sg": share(0.2, "B21:L58 (weight assumption)", "clout from placement under SG"),
-        "combined_psg": share(0.2, "ADR:L476 (weight assumption)",
+        "under_sg": share(0.2, A("a smaller asset than the seat; mechanism B21:L58 (CIO "
+                                 "directly under the SG)"), "clout from placement under SG"),
+        "combined_psg": share(0.2, A("a smaller asset than the seat; mechanism ADR:L476 "
+                                     "(pSG/(H)DBV combination)"),
                               "clout from the pSG/(H)DBV line role"),
     },
     "departments": {
         "AZ": _department(False, (0.5, "ADR:L1577"), (True, "ADR:L635"), (True, "ADR:L635"),
                           (True, "ADR:L635"), (13.0, "ADR:L1549")),
         "BZ": _department(True, (1.0, "ADR:L636"), (False, "ADR:L636"), (False, "ADR:L636"),
-                          (True, "ADR:L636"), (35.0, "ADR:L1831")),
+                          (True, "ADR:L636"), (35.0, "ADR:L1831 (30-40 FTE; midpoint)")),
         "BZK": _department(True, (0.8, "ADR:L1730"), (False, "ADR:L637"), (False, "ADR:L637"),
                            (False, "ADR:L637"), (25.0, _MEDIAN_OFFICE)),
-        "DEF": _department(True, (1.0, "ADR:L638, L666"), (False, "ADR:L630"),
-                           (True, "ADR:L638"), (True, "ADR:L638"), (35.0, "ADR:L1980")),
-        "EZK": _department(False, (0.225, "ADR:L2271"), (True, "ADR:L639"), (True, "ADR:L639"),
-                           (True, "ADR:L639"), (20.0, "ADR:L2159 (shared office, halved)")),
+        "DEF": _department(True, (1.0, "ADR:L638, L630 (fulltime)"), (False, "ADR:L630"),
+                           (True, "ADR:L638"), (True, "ADR:L638"),
+                           (35.0, "ADR:L1980 (30-40 FTE; midpoint)")),
+        "EZK": _department(False, (0.225, "ADR:L2271 (20-25%; midpoint)"), (True, "ADR:L639"),
+                           (True, "ADR:L639"), (True, "ADR:L639"),
+                           (20.0, _SHARED_OFFICE % "L2159")),
         "FIN": _department(False, (0.2, "ADR:L2525"), (True, "ADR:L640"), (True, "ADR:L640"),
                            (True, "ADR:L640"), (18.0, "ADR:L2489")),
         "IenW": _department(False, (0.2, A("pSG-CIO; share not given, as EZK/LNV/FIN")),
                             (True, "ADR:L641"), (True, "ADR:L641"), (True, "ADR:L641"),
-                            (35.0, "ADR:L2638")),
-        "JenV": _department(False, (0.6, "ADR:L2805 ('meerderdeel'; value assumption)"),
+                            (35.0, "ADR:L2638 (30-40 FTE; midpoint)")),
+        "JenV": _department(False, (0.6, A("'most of her time' read as 0.6; mechanism "
+                                           "ADR:L2805 ('meerderdeel')")),
                             (True, "ADR:L642"), (True, "ADR:L642"), (True, "ADR:L642"),
-                            (40.0, "ADR:L2770")),
-        "LNV": _department(False, (0.225, "ADR:L2436"), (True, "ADR:L643"), (True, "ADR:L643"),
-                           (True, "ADR:L643"), (20.0, "ADR:L2319 (shared office, halved)")),
+                            (40.0, "ADR:L2770 (40+ FTE)")),
+        "LNV": _department(False, (0.225, "ADR:L2436 (20-25%; midpoint)"), (True, "ADR:L643"),
+                           (True, "ADR:L643"), (True, "ADR:L643"),
+                           (20.0, _SHARED_OFFICE % "L2319")),
         "OCW": _department(False, (0.3, A("not given; combination 'niet meer haalbaar' "
                                           "ADR:L2971")), (False, "ADR:L644"),
                            (False, "ADR:L644 (Table 1; factsheet differs)"), (True, "ADR:L644"),
-                           (15.0, "ADR:L2900")),
+                           (15.0, "ADR:L2900 (10-20 FTE; midpoint)")),
         "SZW": _department(True, (1.0, "ADR:L645"), (False, "ADR:L645"), (False, "ADR:L645"),
                            (False, "ADR:L645"), (17.3, "ADR:L3121")),
         "VWS": _department(False, (0.5, A("not given; plv. CIO fulltime ADR:L3207")),
                            (False, "ADR:L646"), (False, "ADR:L646"), (False, "ADR:L646"),
-                           (25.0, "ADR:L3195")),
+                           (25.0, "ADR:L3195 (20-30 FTE; midpoint)")),
     },
 }
 

@@ -25,4 +25,11 @@ def test_kinds_of_provenance() -> None:
     assert paramdoc.kind_of(next(p for _, p in iter_params()
                                  if p.provenance == "ADR:L3349")) == "source"
     kinds = {paramdoc.kind_of(p) for _, p in iter_params()}
-    assert kinds == {"source", "source (value assumption)", "assumption"}
+    assert kinds == {"source", "assumption"}
+
+
+def test_a_source_provenance_never_hides_an_assumption() -> None:
+    """Either `assumption: reason[; mechanism SOURCE]` or a source line that gives the value."""
+    mixed = [key for key, p in iter_params()
+             if not p.provenance.startswith("assumption:") and "assumption" in p.provenance]
+    assert mixed == []
