@@ -99,7 +99,7 @@ def write_report(result) -> Path:
               f"- Experiment `{exp.source}` (digest `{man['digest']}`), git commit "
               f"`{man.get('git_commit')}`; regimes {', '.join(exp.regimes)}; seed {exp.seed}.",
               f"- Explored: {exp.space.dim} numeric assumption parameters (provenance "
-              "`assumption: …` or `… (value assumption)`), each over its stated range "
+              "`assumption: …`), each over its stated range "
               "(default ± 50% unless the experiment states one; integers take every whole "
               "number in the range with equal probability).",
               "- Every design point runs every regime on the same seeds (common random "

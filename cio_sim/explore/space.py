@@ -1,10 +1,9 @@
 """The assumption space: which parameters are explored, over which ranges, and how a point of
 the unit cube becomes parameter values (the one place the integer rule lives).
 
-A parameter is explored when its provenance is an assumption: it starts with ``assumption``
-or the source line is followed by ``(… assumption)`` (a value assumed around a source line),
-and it is a number. Run controls (horizon, synthetic departments, start year) are not
-assumptions about the stelsel and are left out.
+A parameter is explored when its provenance is an assumption (it starts with ``assumption``;
+see :func:`cio_sim.paramdoc.kind_of`) and it is a number. Run controls (horizon, synthetic
+departments, start year) are not assumptions about the stelsel and are left out.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..batch.designs import integer_value
+from ..paramdoc import kind_of
 from ..params import RULES, Param, iter_params, lookup
 
 #: Keys that control a run rather than describe the stelsel.
@@ -35,9 +35,8 @@ def is_numeric(spec: Param) -> bool:
 
 
 def is_assumption(spec: Param) -> bool:
-    """Provenance ``assumption: …`` or ``SOURCE (… assumption)``."""
-    prov = spec.provenance
-    return prov.startswith("assumption") or ("assumption)" in prov)
+    """Provenance ``assumption: …`` (a source line may follow it as the mechanism)."""
+    return kind_of(spec) == "assumption"
 
 
 def assumption_keys() -> list[str]:
