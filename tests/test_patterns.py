@@ -49,3 +49,36 @@ def test_unknown_fact_is_named() -> None:
 def test_every_fact_has_a_docstring_with_test_and_floor() -> None:
     for name, fn in patterns.FACTS.items():
         assert "Test:" in fn.__doc__ and "Floor:" in fn.__doc__, name
+
+
+class _AnyColumns:
+    """A stand-in measures frame: any column is 12 random values (enough to run a check)."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return pd.Series(self.rng.random(12))
+
+    def __len__(self) -> int:
+        return 12
+
+
+class _Recording(dict):
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> object:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_each_fact_reads_exactly_the_variants_it_declares() -> None:
+    rng = np.random.default_rng(0)
+    assert set(patterns.NEEDS) == set(patterns.FACTS)
+    for name, fn in patterns.FACTS.items():
+        runs = _Recording({v: _AnyColumns(rng) for v in patterns.VARIANTS})
+        fn(runs)
+        assert runs.read == set(patterns.NEEDS[name]), name
+        assert set(patterns.NEEDS[name]) <= set(patterns.VARIANTS)

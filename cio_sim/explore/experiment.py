@@ -40,7 +40,8 @@ SECTIONS: dict[str, dict[str, type]] = {
                   "horizon_weeks": int},
     "sobol": {"parameters": int, "base_samples": int, "replications": int,
               "horizon_weeks": int, "resamples": int},
-    "filter": {"samples": int, "replications": int, "facts": list},
+    "filter": {"samples": int, "replications": int, "facts": list, "scales": list,
+               "early_rejection": bool},
     "discovery": {"method": str, "min_coverage": float, "peel_alpha": float,
                   "min_share": float},
     "space": {"include": list, "exclude": list, "ranges": dict},
@@ -74,6 +75,12 @@ class Filter:
     samples: int = 200         # quasi-random (scrambled Sobol) points over the whole space
     replications: int = 12     # seeds per point and variant for the pattern checks
     facts: tuple[str, ...] = REPRODUCED  # the facts reproduced at the defaults
+    #: The prior: an equal mixture of the space's box shrunk toward the defaults by each
+    #: scale (1 = the whole box). ``samples`` points are drawn for each scale.
+    scales: tuple[float, ...] = (1.0,)
+    #: Stop a set at its first failing fact (acceptance is the same; rejected sets are cheap
+    #: and their regimes are not run).
+    early_rejection: bool = True
 
 
 @dataclass
@@ -107,13 +114,15 @@ class ExploreExperiment:
 
     def identity(self) -> dict[str, Any]:
         """Everything that determines the stored points (not the output folder or the source,
-        and not ``filter.samples``: a larger filter sample extends a smaller one)."""
+        and not ``filter.samples`` or ``filter.scales``: a larger filter sample, or another
+        scale, extends a finished study)."""
         return {"name": self.name, "regimes": list(self.regimes), "metrics": list(self.metrics),
                 "seed": self.seed, "space": {"keys": list(self.space.keys),
                                              "bounds": [list(b) for b in self.space.bounds]},
                 "screening": asdict(self.screening), "sobol": asdict(self.sobol),
                 "filter": {"replications": self.filter.replications,
-                           "facts": list(self.filter.facts)},
+                           "facts": list(self.filter.facts),
+                           "early_rejection": self.filter.early_rejection},
                 "discovery": asdict(self.discovery)}
 
     def digest(self) -> str:
@@ -144,6 +153,8 @@ def _section(source: str, name: str, data: Any, target: Any) -> None:
             value = float(value)
         elif kind is str and not isinstance(value, str):
             raise _err(source, where, f"got {value!r}; allowed: a string")
+        elif kind is bool and not isinstance(value, bool):
+            raise _err(source, where, f"got {value!r}; allowed: true or false")
         if target is not None:
             setattr(target, key, value)
 
@@ -234,6 +245,13 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
     if not (isinstance(facts, list | tuple) and facts and all(f in FACTS for f in facts)):
         raise _err(source, "filter.facts", "expected a list of: " + ", ".join(FACTS))
     sections["filter"].facts = tuple(facts)
+    scales = sections["filter"].scales
+    if not (isinstance(scales, list | tuple) and scales and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and 0 < x <= 1
+            for x in scales) and len(set(scales)) == len(scales)):
+        raise _err(source, "filter.scales", f"got {scales!r}; allowed: a list of distinct "
+                                            "numbers in (0, 1]")
+    sections["filter"].scales = tuple(float(x) for x in scales)
     space_data = data.get("space", {})
     _section(source, "space", space_data, None)
     include = _keys(source, "space.include", space_data["include"]) \

@@ -29,7 +29,7 @@ from .experiment import DIRECTIONS, ExploreError, ExploreExperiment
 from .store import FILENAME, PointStore
 from .tasks import run_point
 
-STAGES = ("screening", "sobol", "filter")
+STAGES = ("screening", "sobol", "filter")  # the filter has a stage per scale (filter_stages)
 #: PRIM runs over the accepted ensemble when it has at least this many points, otherwise over
 #: the whole sample (and the report says so).
 MIN_ACCEPTED_FOR_PRIM = 20
@@ -115,8 +115,16 @@ def _tasks(exp: ExploreExperiment, stage: str, values: Iterable[dict[str, Any]],
            ) -> list[dict[str, Any]]:
     return [{"stage": stage, "point": i, "values": v, "regimes": list(exp.regimes),
              "metrics": list(exp.metrics), "seed": exp.seed, "replications": replications,
-             "horizon_weeks": horizon, "facts": list(facts)}
+             "horizon_weeks": horizon, "facts": list(facts),
+             "early_rejection": exp.filter.early_rejection}
             for i, v in enumerate(values)]
+
+
+def filter_stages(exp: ExploreExperiment) -> list[tuple[str, float]]:
+    """``(stage name, scale)`` per component of the filter's prior; the whole box keeps the
+    plain name ``filter``."""
+    return [("filter" if scale == 1.0 else f"filter@{scale:g}", scale)
+            for scale in exp.filter.scales]
 
 
 def designs(exp: ExploreExperiment) -> dict[str, np.ndarray]:
@@ -195,54 +203,70 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         sob_out = _outcomes(exp, store.read("sobol"), len(values))
         sobol = indices.sobol_indices(sub.problem(), sob_out, exp.sobol.resamples, exp.seed)
 
-        # 3. Pattern-oriented filtering of a quasi-random sample of every assumption.
-        t0 = time.time()
+        # 3. Pattern-oriented filtering of a quasi-random sample of every assumption, for
+        # each scale of the prior (the same quasi-random directions, shrunk toward the
+        # defaults).
         from ..patterns import HORIZON_WEEKS
 
-        values = [space.values(u) for u in design["filter"]]
-        n_new = _run_stage(store, "filter", _tasks(
-            exp, "filter", values, exp.filter.replications, HORIZON_WEEKS, exp.filter.facts),
-            executor, progress, counter)
-        _timing(manifest, "filter", n_new, time.time() - t0, out_dir)
-        stored = store.read("filter")
-        cost = _cost({stage: store.read(stage) for stage in STAGES},
-                     {"screening": len(design["screening"]), "sobol": len(sob_x),
-                      "filter": len(values)})
-    ensemble = pd.DataFrame(values)
-    ens_out = _outcomes(exp, stored, len(values))
-    facts = pd.DataFrame([stored[p]["facts"] for p in range(len(values))]).astype(bool)
-    accepted = np.array([stored[p]["accepted"] for p in range(len(values))], dtype=bool)
-    errors = [(p, e) for p in range(len(values)) for e in stored[p]["errors"]]
-    ensemble_table = pd.concat([ensemble, facts.add_prefix("fact:"), ens_out], axis=1)
+        parts, stored = [], {}
+        for stage, scale in filter_stages(exp):
+            t0 = time.time()
+            box = space.shrunk(scale)
+            values = [box.values(u) for u in design["filter"]]
+            n_new = _run_stage(store, stage, _tasks(
+                exp, stage, values, exp.filter.replications, HORIZON_WEEKS,
+                exp.filter.facts), executor, progress, counter)
+            _timing(manifest, stage, n_new, time.time() - t0, out_dir)
+            got = store.read(stage)
+            for p in range(len(values)):
+                stored[len(stored)] = got[p]
+            part = pd.DataFrame(values)
+            part.insert(0, "point", range(len(values)))
+            part.insert(0, "scale", scale)
+            parts.append(part)
+        used = {"screening": len(design["screening"]), "sobol": len(sob_x),
+                **{stage: len(design["filter"]) for stage, _ in filter_stages(exp)}}
+        cost = _cost({stage: store.read(stage) for stage in used}, used)
+    sample = pd.concat(parts, ignore_index=True)
+    ensemble = sample.drop(columns=["scale", "point"])
+    n_sets = len(sample)
+    ens_out = _outcomes(exp, stored, n_sets)
+    facts = pd.DataFrame([stored[p]["facts"] for p in range(n_sets)],
+                         columns=list(exp.filter.facts))
+    accepted = np.array([stored[p]["accepted"] for p in range(n_sets)], dtype=bool)
+    errors = [(p, e) for p in range(n_sets) for e in stored[p]["errors"]]
+    ensemble_table = pd.concat([sample, facts.add_prefix("fact:"), ens_out], axis=1)
     ensemble_table.insert(0, "accepted", accepted)
-    ensemble_table.insert(0, "point", range(len(values)))
 
-    # 4. Comparison over the accepted ensemble (and, beside it, over the whole sample).
+    # 4. Comparison over the accepted ensemble; beside it, unfiltered, over the screening
+    # design (a Morris grid over every assumption, every regime run at every point).
     acc_out = ens_out[accepted]
     pairs = comparison.pairwise(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
-    pairs_all = comparison.pairwise(ens_out, exp.regimes, exp.metrics, DIRECTIONS)
     regret = comparison.regret(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
-    regret_all = comparison.regret(ens_out, exp.regimes, exp.metrics, DIRECTIONS)
-    # Beside them, unfiltered, over the screening design (Morris grid over every assumption).
     pairs_screen = comparison.pairwise(screen, exp.regimes, exp.metrics, DIRECTIONS)
+    regret_screen = comparison.regret(screen, exp.regimes, exp.metrics, DIRECTIONS)
 
     # 5. Scenario discovery: where does one regime beat another?
+    # Over the accepted ensemble when it is large enough, otherwise over the screening design.
     use_accepted = int(accepted.sum()) >= MIN_ACCEPTED_FOR_PRIM
-    x = ensemble[accepted] if use_accepted else ensemble
-    o = acc_out if use_accepted else ens_out
+    x = ensemble[accepted] if use_accepted else pd.DataFrame(
+        [space.values(u) for u in design["screening"]], columns=list(space.keys))
+    o = acc_out if use_accepted else screen
     boxes = discover(exp, x.reset_index(drop=True), o.reset_index(drop=True))
 
     ranges = narrowing(exp, ensemble, accepted)
     result.tables = {
         "morris_indices": morris, "sobol_indices": sobol, "ensemble": ensemble_table,
-        "pairwise": pairs, "pairwise_all": pairs_all, "regret": regret,
-        "regret_all": regret_all, "pairwise_screening": pairs_screen, "boxes": boxes,
-        "ranges": ranges,
-        "fact_pass_rates": facts.mean().rename("pass_rate").rename_axis("fact").reset_index(),
+        "pairwise": pairs, "regret": regret, "pairwise_screening": pairs_screen,
+        "regret_screening": regret_screen, "boxes": boxes, "ranges": ranges,
+        "fact_pass_rates": fact_pass_rates(facts),
+        "acceptance": acceptance(sample["scale"], accepted),
+        "screening_outcomes": pd.concat([pd.DataFrame(
+            [space.values(u) for u in design["screening"]]), screen], axis=1),
     }
     result.info = {
-        "selected": selected, "accepted": int(accepted.sum()), "samples": len(values),
-        "prim_over": "accepted" if use_accepted else "all", "errors": errors[:20],
+        "selected": selected, "accepted": int(accepted.sum()), "samples": n_sets,
+        "prim_over": "accepted" if use_accepted else "screening", "errors": errors[:20],
         "n_errors": len(errors), "screening_points": len(design["screening"]),
         "sobol_points": len(sob_x), "cost": cost,
     }
@@ -295,7 +319,7 @@ def _cost(stored: dict[str, dict[int, dict[str, Any]]], used: dict[str, int]
     """Per stage: points, model runs and the CPU seconds the workers spent on them (summed
     over the stored points the analysis uses), for projections to other machines."""
     rows = []
-    for stage in STAGES:
+    for stage in used:
         pts = [stored[stage][p] for p in range(used[stage]) if p in stored[stage]]
         runs = sum(int(p.get("runs", 0)) for p in pts)
         cpu = sum(float(p.get("cpu_seconds", 0.0)) for p in pts)
@@ -340,6 +364,30 @@ def discover(exp: ExploreExperiment, x: pd.DataFrame, outcomes: pd.DataFrame,
                              "restricted": len(box.limits), "box": box.describe()})
     return pd.DataFrame(rows, columns=["metric", "winner", "loser", "base_rate", "coverage",
                                        "density", "mass", "restricted", "box"])
+
+
+def fact_pass_rates(facts: pd.DataFrame) -> pd.DataFrame:
+    """Per fact: the sets where it was checked (a set that failed an earlier fact is not
+    checked further), how many passed, and the pass rate among the checked."""
+    rows = []
+    for name in facts.columns:
+        col = facts[name].dropna().astype(bool)
+        rows.append({"fact": name, "checked": int(col.size), "passed": int(col.sum()),
+                     "pass_rate": float(col.mean()) if col.size else np.nan})
+    return pd.DataFrame(rows, columns=["fact", "checked", "passed", "pass_rate"])
+
+
+def acceptance(scale: pd.Series, accepted: np.ndarray) -> pd.DataFrame:
+    """Per component of the prior (scale of the box) and overall: sets, accepted, share."""
+    df = pd.DataFrame({"scale": scale.to_numpy(dtype=float), "accepted": accepted})
+    out = df.groupby("scale", sort=False)["accepted"].agg(["size", "sum"]).reset_index()
+    out.columns = ["scale", "sets", "accepted"]
+    out = out.sort_values("scale", ascending=False).reset_index(drop=True)
+    total = pd.DataFrame([{"scale": np.nan, "sets": len(df), "accepted": int(accepted.sum())}])
+    out = pd.concat([out, total], ignore_index=True)
+    out["accepted"] = out["accepted"].astype(int)
+    out["share"] = out["accepted"] / out["sets"]
+    return out
 
 
 def narrowing(exp: ExploreExperiment, ensemble: pd.DataFrame, accepted: np.ndarray

@@ -29,51 +29,86 @@ def _md(df: pd.DataFrame, digits: int = 3) -> list[str]:
     return lines
 
 
+def _ranking(pairs: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple]:
+    """(winner, loser) -> (share of points the winner is better, Wilson low, high, n)."""
+    out = {}
+    for _, r in pairs[pairs["metric"] == metric].iterrows():
+        p = r["p_a_better"]
+        if pd.isna(p):
+            continue
+        if p >= 0.5:
+            out[(r["a"], r["b"])] = (p, r["p_low"], r["p_high"], int(r["n"]))
+        else:
+            out[(r["b"], r["a"])] = (1 - p, 1 - r["p_high"], 1 - r["p_low"], int(r["n"]))
+    return out
+
+
 def depends_on(result) -> list[str]:
-    """The box: per metric, the ranking over the accepted ensemble, how sure it is, and which
-    assumptions decide the close pairs (Sobol ST of the difference, PRIM box)."""
-    exp, t = result.experiment, result.tables
+    """The box: per metric and pair, the ranking over the accepted ensemble and, beside it,
+    unfiltered over the screening design, how sure each is, and which assumptions decide the
+    close pairs (Sobol ST of the difference, PRIM box)."""
+    exp, t, info = result.experiment, result.tables, result.info
     sobol, boxes = t["sobol_indices"], t["boxes"]
-    acc, n = result.info["accepted"], result.info["samples"]
-    if acc >= MIN_ACCEPTED_FOR_PRIM:
-        pairs = t["pairwise"]
-        over = (f"over the {acc} parameter sets of {n} sampled that reproduce the stylized "
-                "facts")
-    else:
-        pairs = t["pairwise_screening"]
-        over = (f"unfiltered, over the {result.info['screening_points']} points of the "
-                f"screening design, because only {acc} of {n} sampled parameter sets passed "
-                f"the filter (fewer than {MIN_ACCEPTED_FOR_PRIM})")
-    lines = [f"> **What the ranking depends on** ({over}; a percentage is the share of points "
-             "where the first regime is better, with its 95% Wilson interval; the drivers "
-             "are the Sobol total indices of the paired difference)", ">"]
+    acc, n = info["accepted"], info["samples"]
+    filtered = _ranking_over(t["pairwise"]) if acc else None
+    lines = [f"> **What the ranking depends on.** First over the {acc} parameter sets (of {n} "
+             "sampled) that reproduce every stylized fact, then, in parentheses, unfiltered over "
+             f"the {info['screening_points']} points of the screening design (every "
+             "assumption over its whole range). A percentage is the share of points where "
+             "the first regime is better, with its 95% Wilson interval; the drivers of a "
+             "close pair are the Sobol total indices of the paired difference, and the PRIM "
+             f"box is over the {_prim_over(info)}.", ">"]
+    if not acc:
+        lines += ["> No parameter set passed the filter: only the unfiltered ranking is "
+                  "shown.", ">"]
     for metric in exp.metrics:
         better = "higher" if DIRECTIONS[metric] > 0 else "lower"
+        unf = _ranking(t["pairwise_screening"], metric)
+        fil = _ranking(t["pairwise"], metric) if filtered is not None else {}
         parts = []
-        for _, r in pairs[pairs["metric"] == metric].iterrows():
-            p = r["p_a_better"]
-            if pd.isna(p):
+        for a, b in itertools.combinations(exp.regimes, 2):
+            lead = next((pair for pair in (fil or unf) if set(pair) == {a, b}), None)
+            if lead is None:
                 continue
-            a, b = (r["a"], r["b"]) if p >= 0.5 else (r["b"], r["a"])
-            pp, lo, hi = (p, r["p_low"], r["p_high"]) if p >= 0.5 else \
-                (1 - p, 1 - r["p_high"], 1 - r["p_low"])
-            text = f"{a} beats {b} in {pp:.0%} [{lo:.0%}, {hi:.0%}]"
+            w, los = lead
+            texts = []
+            for ranking in ((fil,) if fil else ()) + (unf,):
+                if (w, los) in ranking:
+                    pp, lo, hi, _ = ranking[(w, los)]
+                else:
+                    pp, hi, lo, _ = ranking.get((los, w), (float("nan"),) * 4)
+                    pp, lo, hi = 1 - pp, 1 - lo, 1 - hi
+                texts.append(f"{pp:.0%} [{lo:.0%}, {hi:.0%}]")
+            text = f"{w} beats {los} in " + (f"{texts[0]} (unfiltered {texts[1]})"
+                                          if len(texts) == 2 else f"{texts[0]} (unfiltered)")
+            pp = (fil or unf)[(w, los)][0]
             if pp < 0.9:
-                col = f"{r['a']} - {r['b']}:{metric}"
+                col = f"{a} - {b}:{metric}"
                 st = sobol[sobol["output"] == col].sort_values("ST", ascending=False).head(2)
                 drivers = ", ".join(f"{k} (ST {v:.2f})" for k, v in zip(
                     st["parameter"], st["ST"], strict=True) if pd.notna(v))
-                bx = boxes[(boxes["metric"] == metric) & (boxes["winner"] == b)
-                           & (boxes["loser"] == a)]
+                bx = boxes[(boxes["metric"] == metric) & (boxes["winner"] == los)
+                           & (boxes["loser"] == w)]
                 if drivers:
                     text += f"; the gap depends most on {drivers}"
                 if len(bx):
                     row = bx.iloc[0]
-                    text += (f"; {b} wins where {row['box']} (density {row['density']:.0%}, "
+                    text += (f"; {los} wins where {row['box']} (density {row['density']:.0%}, "
                              f"coverage {row['coverage']:.0%})")
             parts.append(text)
         lines.append(f"> - **{metric}** ({better} is better): " + "; ".join(parts) + ".")
     return lines
+
+
+def _ranking_over(pairs: pd.DataFrame) -> pd.DataFrame | None:
+    return pairs if len(pairs) and pairs["p_a_better"].notna().any() else None
+
+
+def _prim_over(info: dict) -> str:
+    if info["prim_over"] == "accepted":
+        return "accepted ensemble"
+    return (f"screening design (fewer than {MIN_ACCEPTED_FOR_PRIM} accepted sets; unfiltered, "
+            f"{info['screening_points']} points)")
 
 
 def write_report(result) -> Path:
@@ -88,10 +123,11 @@ def write_report(result) -> Path:
     figures.sobol_bars(t["sobol_indices"], diff_outputs, fig_dir / "sobol_differences.png")
     figures.ranges(ens, t["ranges"], fig_dir / "filter_ranges.png")
     acc = ens[ens["accepted"]]
-    figures.differences(acc if len(acc) else ens, list(exp.regimes), list(exp.metrics),
-                        fig_dir / "differences.png",
-                        "Paired differences over the accepted ensemble" if len(acc) else
-                        "Paired differences over the whole sample (no set accepted)")
+    figures.differences(acc if len(acc) else t["screening_outcomes"], list(exp.regimes),
+                        list(exp.metrics), fig_dir / "differences.png",
+                        f"Paired differences over the {len(acc)} accepted parameter sets"
+                        if len(acc) else "Paired differences, unfiltered, over the screening "
+                        "design (no set accepted)")
     man = info["manifest"]
     lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
     lines += depends_on(result)
@@ -129,15 +165,24 @@ def write_report(result) -> Path:
               f"({exp.sobol.resamples} resamples). Full table: `sobol_indices.csv`.", "",
               "![Sobol](figures/sobol_differences.png)", ""]
     rp = t["fact_pass_rates"].copy()
+    scales = ", ".join(f"{x:g}" for x in exp.filter.scales)
     lines += ["## 3. Pattern-oriented filter", "",
-              f"{info['samples']} quasi-random (scrambled Sobol) points over all "
-              f"{exp.space.dim} parameters; "
-              f"each runs the 2021 regime and its one-factor contrasts on "
-              f"{exp.filter.replications} seeds and is accepted when every stylized fact of "
-              f"the validation suite passes with its tests (alpha = {ALPHA}) and floors "
-              "(cio_sim/patterns.py). The suite itself uses 30 seeds; with fewer seeds the "
-              "tests have less power, so the filter is stricter than the suite.", "",
-              f"**Accepted: {info['accepted']} of {info['samples']}.** Pass rate per fact:", ""]
+              f"Rejection ABC: {exp.filter.samples} quasi-random (scrambled Sobol) points over "
+              f"all {exp.space.dim} parameters for each component of the prior, the box "
+              f"shrunk toward the defaults by the scales {scales} (1 = the whole box; the "
+              "same quasi-random directions at each scale). Each set runs the 2021 regime and "
+              f"its one-factor contrasts on {exp.filter.replications} seeds and is accepted "
+              "when every stylized fact of the validation suite passes with its tests "
+              f"(alpha = {ALPHA}) and floors (cio_sim/patterns.py). "
+              + ("A set stops at the first variant after which a fact fails (it is rejected "
+                 "either way), so later facts are not checked and a rejected set's regimes "
+                 "are not run. " if exp.filter.early_rejection else "")
+              + "The tests have the stated power at 30 seeds; with fewer the filter is "
+              "stricter than the suite.", "",
+              f"**Accepted: {info['accepted']} of {info['samples']}.** By component of the "
+              "prior:", ""]
+    lines += _md(t["acceptance"])
+    lines += ["", "Pass rate per fact, among the sets where it was checked:", ""]
     lines += _md(rp)
     lines += ["", "Parameters the filter narrows most (KS distance between accepted and "
               "sampled values; width ratio = accepted 5–95% range over the sampled one):", ""]
@@ -156,17 +201,18 @@ def write_report(result) -> Path:
               "that metric (metric units). The minimax-regret regime has the smallest worst "
               "case.", ""]
     lines += _md(t["regret"])
-    lines += ["", "The same comparison over the whole filter sample (before filtering) is in "
-              "`pairwise_all.csv` and `regret_all.csv`. Unfiltered, over the "
+    lines += ["", "Unfiltered, over the "
               f"{info['screening_points']} points of the screening design (a Morris grid over "
               f"every assumption, {exp.screening.replications} replications, "
-              f"{exp.screening.horizon_weeks} weeks):", ""]
+              f"{exp.screening.horizon_weeks} weeks; table `pairwise_screening.csv`, regret "
+              "`regret_screening.csv`):", ""]
     lines += _md(t["pairwise_screening"][cols])
+    lines += ["", "Regret, unfiltered:", ""]
+    lines += _md(t["regret_screening"])
     lines += [""]
-    over = "accepted ensemble" if info["prim_over"] == "accepted" else \
-        "whole sample (fewer than 20 accepted sets)"
     lines += ["## 5. Scenario discovery (PRIM)", "",
-              f"Method: {exp.discovery.method}; over the {over}. For each metric and pair, "
+              f"Method: {exp.discovery.method}; over the {_prim_over(info)}. For each metric "
+              "and pair, "
               "the box where the winner wins: the densest box "
               f"with coverage >= {exp.discovery.min_coverage} (coverage: share of the "
               "winner's wins inside the box; density: share of the box's points where it "

@@ -70,6 +70,8 @@ class Space:
     keys: tuple[str, ...]
     bounds: tuple[tuple[float, float], ...]
     integer: tuple[bool, ...]
+    #: The parameters' default values (the centre that :meth:`shrunk` shrinks toward).
+    defaults: tuple[float, ...] = ()
 
     @property
     def dim(self) -> int:
@@ -105,7 +107,25 @@ class Space:
     def subspace(self, keys: Sequence[str]) -> Space:
         idx = [self.keys.index(k) for k in keys]
         return Space(tuple(self.keys[i] for i in idx), tuple(self.bounds[i] for i in idx),
-                     tuple(self.integer[i] for i in idx))
+                     tuple(self.integer[i] for i in idx),
+                     tuple(self.defaults[i] for i in idx) if self.defaults else ())
+
+    def shrunk(self, scale: float) -> Space:
+        """The box shrunk toward the defaults: ``default + scale * (end - default)`` for both
+        ends (scale 1 = this box). Integer ends round to whole numbers, so a small scale may
+        fix an integer at its default. Inside this box, so the schema's rules still hold."""
+        if scale == 1.0:
+            return self
+        if not self.defaults:
+            raise ValueError("a space without defaults cannot be shrunk")
+        bounds = []
+        for (low, high), is_int, d in zip(self.bounds, self.integer, self.defaults,
+                                          strict=True):
+            d = min(max(d, low), high)
+            lo, hi = d + scale * (low - d), d + scale * (high - d)
+            bounds.append((round(lo), round(hi)) if is_int
+                          else (round(lo, 10), round(hi, 10)))
+        return Space(self.keys, tuple(bounds), self.integer, self.defaults)
 
 
 def build_space(ranges: Mapping[str, tuple[float, float]] | None = None,
@@ -123,7 +143,8 @@ def build_space(ranges: Mapping[str, tuple[float, float]] | None = None,
         bounds[key] = tuple(ranges.get(key, default_range(spec)))  # type: ignore[assignment]
         integer.append(isinstance(spec.default, int))
     _respect_rules(bounds, set(ranges))
-    return Space(tuple(keys), tuple(bounds[k] for k in keys), tuple(integer))
+    defaults = tuple(lookup(k).default for k in keys)  # type: ignore[union-attr]
+    return Space(tuple(keys), tuple(bounds[k] for k in keys), tuple(integer), defaults)
 
 
 class RangeError(ValueError):

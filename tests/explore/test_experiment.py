@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cio_sim.explore import ExploreError, experiment_from_dict, load_experiment
@@ -84,6 +84,10 @@ def test_bundled_explore_experiments_load() -> None:
     ({"space": {"ranges": {"positions.noise_sd": [0.3, 0.4]}}}, "does not contain the default"),
     ({"space": {"ranges": {"cio_beraad.slots": [2.5, 8]}}}, "whole-number bounds"),
     ({"discovery": {"method": "cart"}}, "discovery.method: got 'cart'"),
+    ({"filter": {"scales": [1.0, 0.0]}}, "filter.scales: got [1.0, 0.0]; allowed: a list of"),
+    ({"filter": {"scales": [0.5, 0.5]}}, "filter.scales: got [0.5, 0.5]"),
+    ({"filter": {"scales": []}}, "filter.scales: got []"),
+    ({"filter": {"early_rejection": 1}}, "filter.early_rejection: got 1; allowed: true or"),
 ])
 def test_bad_experiments_fail_with_one_line_naming_the_key(change: dict, message: str) -> None:
     with pytest.raises(ExploreError, match=re.escape(message)) as info:
@@ -100,7 +104,23 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
         load_experiment(bad)
 
 
-def test_digest_ignores_the_filter_sample_size_only() -> None:
+def test_digest_ignores_the_filter_sample_size_and_scales_only() -> None:
     a = experiment_from_dict({"filter": {"samples": 10}})
     assert a.digest() == experiment_from_dict({"filter": {"samples": 20}}).digest()
+    assert a.digest() == experiment_from_dict({"filter": {"scales": [1.0, 0.1]}}).digest()
     assert a.digest() != experiment_from_dict({"filter": {"replications": 20}}).digest()
+    assert a.digest() != experiment_from_dict({"filter": {"early_rejection": False}}).digest()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.01, 1.0), st.lists(st.floats(0.0, 1.0), min_size=6, max_size=6))
+def test_a_shrunk_box_stays_inside_the_box_around_the_defaults(scale: float,
+                                                              u: list[float]) -> None:
+    space = load_experiment(ROOT / "experiments" / "explore_ci.toml").space
+    box = space.shrunk(scale)
+    assert space.shrunk(1.0) is space
+    for (low, high), (lo, hi), d in zip(space.bounds, box.bounds, space.defaults, strict=True):
+        assert low <= lo <= d <= hi <= high
+        assert hi - lo <= (high - low) * scale + 1  # + 1: integers round to whole numbers
+    for key, (lo, hi) in zip(box.keys, box.bounds, strict=True):
+        assert lo <= box.values(u)[key] <= hi

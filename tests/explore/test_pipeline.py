@@ -17,7 +17,7 @@ from cio_sim.batch.seeds import run_seed
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
 from cio_sim.explore.pipeline import filter_design
 from cio_sim.explore.store import FILENAME, PointStore
-from cio_sim.explore.tasks import fact_results
+from cio_sim.explore.tasks import fact_results, run_point
 
 TINY = {
     "name": "tiny", "seed": 5,
@@ -27,11 +27,12 @@ TINY = {
     "screening": {"trajectories": 2, "replications": 1, "horizon_weeks": 52},
     "sobol": {"parameters": 2, "base_samples": 4, "replications": 1, "horizon_weeks": 52,
               "resamples": 20},
-    "filter": {"samples": 3, "replications": 4},
+    "filter": {"samples": 3, "replications": 4, "scales": [1.0, 0.2]},
     "discovery": {"min_share": 0.0},
 }
-TABLES = ("morris_indices", "sobol_indices", "ensemble", "pairwise", "pairwise_all", "regret",
-          "regret_all", "pairwise_screening", "boxes", "ranges", "fact_pass_rates")
+TABLES = ("morris_indices", "sobol_indices", "ensemble", "pairwise", "regret",
+          "pairwise_screening", "regret_screening", "boxes", "ranges", "fact_pass_rates",
+          "acceptance", "screening_outcomes")
 
 
 @pytest.fixture(scope="module")
@@ -49,31 +50,42 @@ def test_writes_report_tables_figures_and_manifest(uninterrupted: Path) -> None:
     for fig in ("morris", "sobol_differences", "filter_ranges", "differences"):
         assert (uninterrupted / "figures" / f"{fig}.png").stat().st_size > 1000
     ens = pd.read_csv(uninterrupted / "ensemble.csv")
-    assert len(ens) == 3 and {"accepted", "fact:p03", "keuzematrix:backlog_end"} <= set(ens)
+    assert len(ens) == 6
+    assert {"accepted", "scale", "fact:p03", "keuzematrix:backlog_end"} <= set(ens)
+    assert list(ens["scale"]) == [1.0] * 3 + [0.2] * 3
 
 
 def test_filter_keeps_exactly_the_sets_that_pass_the_pattern_checks(uninterrupted: Path
                                                                       ) -> None:
     ens = pd.read_csv(uninterrupted / "ensemble.csv")
     with PointStore(uninterrupted / FILENAME) as store:
-        stored = store.read("filter")
+        stored = {"filter": store.read("filter"), "filter@0.2": store.read("filter@0.2")}
     facts = experiment_from_dict(TINY).filter.facts
     assert facts == patterns.REPRODUCED
-    for p, row in ens.iterrows():
-        runs = {v: pd.DataFrame(rows).astype(float) for v, rows in stored[p]["measures"].items()}
-        checks = patterns.check_all(runs, facts)
+    for _, row in ens.iterrows():
+        point = stored["filter" if row["scale"] == 1.0 else "filter@0.2"][int(row["point"])]
+        runs = {v: pd.DataFrame(rows).astype(float) for v, rows in point["measures"].items()}
+        checked = [name for name in facts if pd.notna(row[f"fact:{name}"])]
+        checks = patterns.check_all(runs, tuple(checked))
         for name, res in checks.items():
-            assert bool(row[f"fact:{name}"]) == res.passed, (p, name)
-        assert bool(row["accepted"]) == all(r.passed for r in checks.values())
-    # The stored measures are those of the real run: redo one variant's run by hand.
+            assert bool(row[f"fact:{name}"]) == res.passed, (row["point"], name)
+        # A set is checked until a fact fails (early rejection); accepted = every fact passes.
+        passed = [res.passed for res in checks.values()]
+        assert len(checked) == len(facts) or not all(passed)
+        assert bool(row["accepted"]) == (len(checked) == len(facts) and all(passed))
+    # The stored measures are those of the real run: redo one variant's run by hand (the
+    # last variant run at the point of the shrunk box that got furthest).
     exp = experiment_from_dict(TINY)
-    values = exp.space.values(filter_design(exp.space.dim, 3, exp.seed)[1])
+    shrunk = stored["filter@0.2"]
+    p = max(shrunk, key=lambda q: len(shrunk[q]["measures"]))
+    variant = list(shrunk[p]["measures"])[-1]
+    values = exp.space.shrunk(0.2).values(filter_design(exp.space.dim, 3, exp.seed)[p])
     base = cio_sim.load_scenario("consensus_2021").with_overrides(
         {**values, "horizon_weeks": 260})
-    sc = patterns.variant_scenarios(base)["incidents_x2"]
+    sc = patterns.variant_scenarios(base)[variant]
     row = patterns.measures(cio_sim.CIOModel(sc, seed=run_seed(exp.seed, 2)).run())
-    assert stored[1]["measures"]["incidents_x2"][2]["backlog_end"] == row["backlog_end"]
-    assert stored[1]["measures"]["incidents_x2"][2]["exogenous_agenda_share"] == \
+    assert shrunk[p]["measures"][variant][2]["backlog_end"] == row["backlog_end"]
+    assert shrunk[p]["measures"][variant][2]["exogenous_agenda_share"] == \
         pytest.approx(row["exogenous_agenda_share"])
 
 
@@ -81,12 +93,30 @@ def test_a_failed_variant_fails_every_fact() -> None:
     assert fact_results({"base": [{}]}, ("p03",)) == {"p03": False}
 
 
+def test_early_rejection_keeps_the_acceptance_and_the_checked_facts() -> None:
+    """Stopping at the first failing fact changes the cost, not the outcome: the checked
+    facts have the results of the full evaluation."""
+    exp = experiment_from_dict(TINY)
+    box = exp.space.shrunk(0.2)
+    for p, u in enumerate(filter_design(exp.space.dim, 2, exp.seed)):
+        task = {"stage": "filter", "point": p, "values": box.values(u),
+                "regimes": list(exp.regimes), "metrics": list(exp.metrics), "seed": exp.seed,
+                "replications": 4, "horizon_weeks": 260, "facts": list(exp.filter.facts)}
+        early = run_point({**task, "early_rejection": True})[2]
+        full = run_point({**task, "early_rejection": False})[2]
+        assert early["accepted"] == full["accepted"]
+        assert all(full["facts"][f] == ok for f, ok in early["facts"].items() if ok is not None)
+        assert None not in full["facts"].values()
+        assert early["runs"] <= full["runs"]
+        assert early["accepted"] or all(v is None for v in early["means"]["keuzematrix"].values())
+
+
 def test_interrupted_exploration_resumed_gives_identical_tables(uninterrupted: Path,
                                                                 tmp_path: Path) -> None:
     exp = experiment_from_dict(TINY)
     out = tmp_path / "b"
-    # 8 screening, 16 Sobol and 3 filter points: interrupt after 5 Sobol points, then after
-    # the rest of Sobol and one filter point.
+    # 8 screening, 16 Sobol and 3 + 3 filter points: interrupt after 5 Sobol points, then
+    # after the rest of Sobol and one filter point.
     with pytest.raises(KeyboardInterrupt):
         run_exploration(exp, out=out, backend="local", workers=2, progress=False,
                         _interrupt_after=8 + 5)
@@ -96,7 +126,8 @@ def test_interrupted_exploration_resumed_gives_identical_tables(uninterrupted: P
         run_exploration(exp, out=out, backend="local", workers=2, resume=True,
                         progress=False, _interrupt_after=11 + 1)
     with PointStore(out / FILENAME) as store:
-        assert len(store.done("sobol")) == 16 and len(store.done("filter")) == 1
+        assert len(store.done("sobol")) == 16 and len(store.done("filter")) == 1 \
+            and not store.done("filter@0.2")
     run_exploration(exp, out=out, backend="local", workers=2, resume=True, progress=False)
     for name in TABLES:
         assert (uninterrupted / f"{name}.csv").read_bytes() == \
@@ -116,3 +147,9 @@ def test_resume_refuses_a_different_experiment(uninterrupted: Path, tmp_path: Pa
 def test_a_larger_filter_sample_extends_a_smaller_one() -> None:
     small, large = filter_design(10, 5, 3), filter_design(10, 9, 3)
     assert (small == large[:5]).all()
+
+
+def test_the_filter_runs_every_pattern_variant_once() -> None:
+    from cio_sim.explore.tasks import FILTER_ORDER
+
+    assert sorted(FILTER_ORDER) == sorted(patterns.VARIANTS) and FILTER_ORDER[0] == "base"
