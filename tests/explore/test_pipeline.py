@@ -1,9 +1,10 @@
 """The exploration pipeline end to end on a tiny experiment: the filter keeps exactly the
 parameter sets that pass the pattern checks, and an interrupted exploration resumed (on
-another backend) gives identical tables."""
+worker processes, then on Dask) gives the tables of an uninterrupted serial one."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -128,7 +129,9 @@ def test_interrupted_exploration_resumed_gives_identical_tables(uninterrupted: P
     with PointStore(out / FILENAME) as store:
         assert len(store.done("sobol")) == 16 and len(store.done("filter")) == 1 \
             and not store.done("filter@0.2")
-    run_exploration(exp, out=out, backend="local", workers=2, resume=True, progress=False)
+    # The rest on a Dask cluster (a local one when dask is installed), else on processes.
+    backend = "dask" if importlib.util.find_spec("distributed") else "local"
+    run_exploration(exp, out=out, backend=backend, workers=2, resume=True, progress=False)
     for name in TABLES:
         assert (uninterrupted / f"{name}.csv").read_bytes() == \
             (out / f"{name}.csv").read_bytes(), name
