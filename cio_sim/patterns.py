@@ -258,11 +258,15 @@ class _Fact:
     def p_below_alpha(self, what: str, p: float) -> None:
         self.require(f"{what}: p < {ALPHA}", p, p < ALPHA)
 
-    def paired_greater(self, what: str, a: pd.Series, b: pd.Series) -> float:
-        """Require a > b (paired Wilcoxon, alpha) with enough pairs; return the median gap."""
+    def paired_greater(self, what: str, a: pd.Series, b: pd.Series,
+                       floor: tuple[str, float] | None = None) -> float:
+        """Require a > b (paired Wilcoxon, alpha) with enough pairs and, given ``floor`` =
+        (what it says, its value), a median gap of at least that value; return the gap."""
         p, gap, pairs = wilcoxon_greater(a, b)
         self.require(f"{what}: pairs >= n - {MAX_MISSING}", pairs, pairs >= self.n - MAX_MISSING)
         self.p_below_alpha(what, p)
+        if floor is not None:
+            self.require(floor[0], gap, gap >= floor[1])
         return gap
 
     def result(self) -> FactResult:
@@ -290,12 +294,10 @@ def p02_p32(runs: Runs) -> FactResult:
     """
     base = runs["base"]
     f = _Fact("p02_p32", len(base))
-    gap = f.paired_greater("consensus rate one-dept > q4", base["consensus_rate_one_dept"],
-                           base["consensus_rate_q4"])
-    f.require("median gap in consensus rate >= 0.10", gap, gap >= 0.10)
-    gap2 = f.paired_greater("failed share q4 > one-dept", base["failed_share_q4"],
-                            base["failed_share_one_dept"])
-    f.require("median gap in failed share >= 0.05", gap2, gap2 >= 0.05)
+    f.paired_greater("consensus rate one-dept > q4", base["consensus_rate_one_dept"],
+                     base["consensus_rate_q4"], ("median gap in consensus rate >= 0.10", 0.10))
+    f.paired_greater("failed share q4 > one-dept", base["failed_share_q4"],
+                     base["failed_share_one_dept"], ("median gap in failed share >= 0.05", 0.05))
     return f.result()
 
 
@@ -321,11 +323,11 @@ def p03(runs: Runs) -> FactResult:
                     sign_test(int((failed > 0).sum()), n))
     f.require("fewest items ended without a decision in a run >= 5", failed.min(),
               failed.min() >= 5)
-    diff = f.paired_greater("backlog consensus > doorzettingsmacht", base["backlog_end"],
-                            dz["backlog_end"])
     floor = 0.2 * _median(base["backlog_end"])
-    f.require(f"median backlog reduction >= 20% of the consensus median ({floor:.3g})", diff,
-              diff >= floor)
+    f.paired_greater("backlog consensus > doorzettingsmacht", base["backlog_end"],
+                     dz["backlog_end"],
+                     (f"median backlog reduction >= 20% of the consensus median ({floor:.3g})",
+                      floor))
     return f.result()
 
 
@@ -363,9 +365,8 @@ def p06(runs: Runs) -> FactResult:
     """
     base, inc = runs["base"], runs["incidents_x2"]
     f = _Fact("p06", len(base))
-    rise = f.paired_greater("exogenous share rises with incidents x2",
-                            inc["exogenous_agenda_share"], base["exogenous_agenda_share"])
-    f.require("median rise >= 0.10", rise, rise >= 0.10)
+    f.paired_greater("exogenous share rises with incidents x2", inc["exogenous_agenda_share"],
+                     base["exogenous_agenda_share"], ("median rise >= 0.10", 0.10))
     f.paired_greater("strategic share falls with incidents x2", base["strategic_agenda_share"],
                      inc["strategic_agenda_share"])
     med = _median(base["exogenous_agenda_share"])
@@ -404,11 +405,10 @@ def p07(runs: Runs) -> FactResult:
     f = _Fact("p07", n)
     f.p_below_alpha("runs with rediscussion share >= 0.10 (sign test)",
                     sign_test(int((base["rediscussion_share"] >= 0.10).sum()), n))
-    drop = f.paired_greater("better vooroverleg lowers rediscussion",
-                            base["rediscussion_share"], good["rediscussion_share"])
     floor = 0.5 * _median(base["rediscussion_share"])
-    f.require(f"median reduction >= half the baseline median ({floor:.3g})", drop,
-              drop >= floor)
+    f.paired_greater("better vooroverleg lowers rediscussion", base["rediscussion_share"],
+                     good["rediscussion_share"],
+                     (f"median reduction >= half the baseline median ({floor:.3g})", floor))
     return f.result()
 
 
@@ -480,9 +480,8 @@ def p15_p16(runs: Runs) -> FactResult:
     f.p_below_alpha("attention used parttime > fulltime (sign test)", sign_test(busier, n))
     f.paired_greater("deferrals fall with all-fulltime CIOs", base["defer_share_ripe"],
                      ft["defer_share_ripe"])
-    gain = f.paired_greater("adoptions rise with all-fulltime CIOs", ft["adopted_per_year"],
-                            base["adopted_per_year"])
-    f.require("median adoption gain >= 2 per year", gain, gain >= 2.0)
+    f.paired_greater("adoptions rise with all-fulltime CIOs", ft["adopted_per_year"],
+                     base["adopted_per_year"], ("median adoption gain >= 2 per year", 2.0))
     return f.result()
 
 
@@ -497,10 +496,9 @@ def p18(runs: Runs) -> FactResult:
     """
     base = runs["base"]
     f = _Fact("p18", len(base))
-    diff = f.paired_greater("compliance low > high prescriptiveness",
-                            base["compliance_low_prescriptive"],
-                            base["compliance_high_prescriptive"])
-    f.require("median difference >= 0.02", diff, diff >= 0.02)
+    f.paired_greater("compliance low > high prescriptiveness",
+                     base["compliance_low_prescriptive"], base["compliance_high_prescriptive"],
+                     ("median difference >= 0.02", 0.02))
     return f.result()
 
 
@@ -563,10 +561,10 @@ def p28(runs: Runs) -> FactResult:
     """
     high = runs["high_turnover"]
     f = _Fact("p28", len(high))
-    diff = f.paired_greater("strategic share with > without jaaragenda",
-                            high["strategic_share_with_jaaragenda"],
-                            high["strategic_share_without_jaaragenda"])
-    f.require("median difference >= 0.015", diff, diff >= 0.015)
+    f.paired_greater("strategic share with > without jaaragenda",
+                     high["strategic_share_with_jaaragenda"],
+                     high["strategic_share_without_jaaragenda"],
+                     ("median difference >= 0.015", 0.015))
     return f.result()
 
 
@@ -589,9 +587,9 @@ def p29(runs: Runs) -> FactResult:
     f.p_below_alpha("CISO-raad rework < CTO-raad (sign test)", sign_test(lower, n))
     diff = _median(base["rework_CTO-raad"] - base["rework_CISO-raad"])
     f.require("median rework-rate difference >= 0.10", diff, diff >= 0.10)
-    extra = f.paired_greater("technology items take longer to get ready",
-                             base["weeks_to_ready_technology"], base["weeks_to_ready_security"])
-    f.require("median extra preparation >= 1 week", extra, extra >= 1.0)
+    f.paired_greater("technology items take longer to get ready",
+                     base["weeks_to_ready_technology"], base["weeks_to_ready_security"],
+                     ("median extra preparation >= 1 week", 1.0))
     return f.result()
 
 
