@@ -328,10 +328,7 @@ def plot_regime_comparison(runs: pd.DataFrame,
             ax.scatter(k + jitter, vals, s=8, color=colors[s], alpha=0.25, linewidths=0)
             m, lo, hi, _ = mean_ci(vals, confidence)
             _errorbar(ax, k, m, lo, hi, colors[s])
-        ax.set_xticks(range(len(scen)))
-        ax.set_xticklabels(ticks, rotation=30 if not xlabel else 0,
-                           ha="right" if not xlabel else "center", fontsize="small")
-        ax.set_xlim(-0.6, len(scen) - 0.4)
+        _category_axis(ax, ticks, rotate=not xlabel)
         _from_zero(ax, key)
         if xlabel:
             ax.set_xlabel(xlabel, fontsize="small")
@@ -461,6 +458,14 @@ def plot_attention(runs: pd.DataFrame, confidence: float = 0.95) -> Figure:
     return fig
 
 
+def _category_axis(ax: Axes, ticks: list[str], rotate: bool) -> None:
+    """One x position per scenario, labelled; long labels slanted."""
+    ax.set_xticks(range(len(ticks)))
+    ax.set_xticklabels(ticks, rotation=30 if rotate else 0, ha="right" if rotate else "center",
+                       fontsize="small")
+    ax.set_xlim(-0.6, len(ticks) - 0.4)
+
+
 def _from_zero(ax: Axes, key: str) -> None:
     """Start the value axis at zero for metrics that cannot be negative (not cut off), and
     keep shares within [0, 1]."""
@@ -512,10 +517,7 @@ def plot_time_to_decision(runs: pd.DataFrame, confidence: float = 0.95) -> Figur
             if len(finite) == len(vals):
                 m, lo, hi, _ = mean_ci(vals, confidence)
                 _errorbar(ax, k, m, lo, hi, colors[s])
-        ax.set_xticks(range(len(scen)))
-        ax.set_xticklabels(ticks, rotation=30 if not xlabel else 0,
-                           ha="right" if not xlabel else "center", fontsize="small")
-        ax.set_xlim(-0.6, len(scen) - 0.4)
+        _category_axis(ax, ticks, rotate=not xlabel)
         ax.set_ylabel(catalogue.unit(key))
         if tops and key == TIME_TO_DECISION[0]:
             ax.set_ylim(0, max(tops) * 1.25 + 1)
