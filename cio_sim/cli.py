@@ -200,6 +200,12 @@ def _report_after_batch(result: BatchResult, out: Path, skip: bool) -> Path | No
     return _write_report(result, out)
 
 
+def _report_and_where(result: BatchResult, out: Path, skip: bool, stored: str = "") -> None:
+    """Write the report after a batch (see above) and print where the results and it are."""
+    report = _report_after_batch(result, out, skip)
+    print(f"results: {out}{stored}" + (f"; report: {report}" if report else ""))
+
+
 def _write_report(result: BatchResult, out: Path) -> Path:
     """report.md with figures (cio_sim.report), saying so first: figures take a while."""
     _files_backend()
@@ -263,9 +269,7 @@ def cmd_run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, digest {plan.digest}")
     print("\n".join([*_summary_lines(result, _headline(result, derived=False)),
                      *_errors_line(result)]))
-    report = _report_after_batch(result, out, args.no_report)
-    print(f"results: {out} (manifest.json, results.sqlite)"
-          + (f"; report: {report}" if report else ""))
+    _report_and_where(result, out, args.no_report, " (manifest.json, results.sqlite)")
     return 0
 
 
@@ -295,8 +299,7 @@ def cmd_compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         print("\n".join(caveat))
     for line in _errors_line(result):
         print(line)
-    report = _report_after_batch(result, out, args.no_report)
-    print(f"results: {out}" + (f"; report: {report}" if report else ""))
+    _report_and_where(result, out, args.no_report)
     return 0
 
 
@@ -330,8 +333,7 @@ def cmd_sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
         print("(no successful runs)")
     for line in _errors_line(result):
         print(line)
-    report = _report_after_batch(result, out, args.no_report)
-    print(f"results: {out}" + (f"; report: {report}" if report else ""))
+    _report_and_where(result, out, args.no_report)
     return 0
 
 
@@ -591,7 +593,8 @@ same seeds (common random numbers).
 """
 
 
-def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> None:
+def _batch_options(p: argparse.ArgumentParser, replications: bool = True,
+                   report: bool = True) -> None:
     if replications:
         p.add_argument("-n", "--replications", type=_positive_int, default=30,
                        help="number of replications (default 30)")
@@ -611,6 +614,8 @@ def _batch_options(p: argparse.ArgumentParser, replications: bool = True) -> Non
     p.add_argument("--force", action="store_true", help="replace results already in --out")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress (a bar on a terminal, else a line every 10%%)")
+    if report:
+        p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
 
 
 def _set_option(p: argparse.ArgumentParser) -> None:
@@ -648,7 +653,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="bundled scenario name (see 'cio-sim list') or a .toml path")
     _set_option(p)
     _batch_options(p)
-    p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_run)
 
     p = add("compare", "compare regimes with common random numbers",
@@ -666,7 +670,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", metavar="SCENARIO",
                    help="scenario the others are compared with, replication by replication "
                         "(default: the first)")
-    p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_compare)
 
     p = add("sweep", "run an experiment file (grid or Latin hypercube)",
@@ -688,7 +691,6 @@ def build_parser() -> argparse.ArgumentParser:
     _batch_options(p, replications=False)
     p.add_argument("--weekly", action="store_true",
                    help="also keep every run's weekly table (default: summaries only)")
-    p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
     p.set_defaults(func=cmd_sweep)
 
     p = add("explore", "which regime wins, and under which assumptions",
@@ -704,7 +706,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  cio-sim explore experiments/explore_study.toml --backend dask "
             "--scheduler tcp://host:8786")
     p.add_argument("experiment", help="exploration experiment .toml file")
-    _batch_options(p, replications=False)
+    _batch_options(p, replications=False, report=False)
     p.set_defaults(func=cmd_explore)
 
     p = add("validate", "check a scenario or experiment file",
