@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import modules_after
 
 import cio_sim
 from cio_sim.batch.store import DB_NAME, MANIFEST_NAME, decode_frame
@@ -113,15 +114,8 @@ def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
 
 def test_help_imports_no_heavy_library():
     """`cio-sim --help` answers before Mesa, pandas, SciPy or matplotlib are imported."""
-    import subprocess
-    import sys
-
-    code = ("import sys\nfrom cio_sim.cli import main\nmain(['--help'])\nmain(['run', "
-            "'--help'])\nheavy = ('mesa', 'pandas', 'numpy', 'scipy', 'matplotlib')\n"
-            "print([m for m in heavy if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    code = "from cio_sim.cli import main\nmain(['--help'])\nmain(['run', '--help'])"
+    assert modules_after(code, "mesa", "pandas", "numpy", "scipy", "matplotlib") == []
 
 
 def test_params_lines_fit_in_100_columns(capsys):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from batches import stand_in_batch
+from helpers import modules_after
 from matplotlib.figure import Figure
 
 from cio_sim import catalogue, plots
@@ -186,15 +187,9 @@ def test_save_png_and_svg(batch, tmp_path):
 
 
 def test_plots_are_not_imported_by_the_model_core():
-    import subprocess
-    import sys
-
-    code = ("import sys, cio_sim; cio_sim.CIOModel('consensus_2021', seed=1, "
-            "overrides={'horizon_weeks': 2}).run(); "
-            "print('cio_sim.plots' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "False"
+    code = ("import cio_sim; cio_sim.CIOModel('consensus_2021', seed=1, "
+            "overrides={'horizon_weeks': 2}).run()")
+    assert modules_after(code, "cio_sim.plots") == []
 
 
 def test_time_to_decision_panels(batch):
@@ -291,11 +286,5 @@ def test_fig_show_in_a_plain_script(tmp_path):
 
 
 def test_importing_plots_picks_no_backend():
-    import subprocess
-    import sys
-
-    code = ("import sys, matplotlib; import cio_sim.plots, cio_sim.report; "
-            "print('matplotlib.pyplot' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "False"
+    code = "import matplotlib; import cio_sim.plots, cio_sim.report"
+    assert modules_after(code, "matplotlib.pyplot") == []

@@ -1,0 +1,46 @@
+"""Helpers shared by tests in several folders (importable because pytest puts tests/ on the
+path, as for ``reference``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def modules_after(code: str, *names: str) -> list[str]:
+    """Which of ``names`` are imported after running ``code`` in a fresh interpreter."""
+    probe = (f"{code}\nimport json, sys\n"
+             f"print(json.dumps([m for m in {list(names)!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def execute_notebook(path: Path, workdir: Path, timeout: int) -> Any:
+    """Run a notebook top to bottom in ``workdir`` with a headless kernel; return it with its
+    outputs (callers skip when nbformat, nbclient or ipykernel are missing)."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(workdir)}}).execute()
+    return nb
+
+
+def outputs(nb: Any) -> list[dict]:
+    """Every output of every code cell, in order."""
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def errors(nb: Any) -> list[dict]:
+    """The error outputs."""
+    return [o for o in outputs(nb) if o.get("output_type") == "error"]
+
+
+def images(nb: Any) -> int:
+    """How many outputs show a PNG image."""
+    return sum("image/png" in o.get("data", {}) for o in outputs(nb))
