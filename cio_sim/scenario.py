@@ -14,7 +14,7 @@ import tomllib
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -336,9 +336,35 @@ def _check_name(source: str, name: Any, via: Sequence[str] = ()) -> str:
     return name
 
 
+def _complete(name: Any, values: Any, description: Any) -> dict[str, Any]:
+    """A checked copy of a directly given scenario: a valid name and description, and a
+    complete values tree (every key of the schema, each value in its range, every rule)."""
+    where = "Scenario(...)"
+    _check_name(where, name)
+    if not isinstance(description, str):
+        raise ScenarioError(where, "description", f"got {compact(description)}; allowed: a "
+                            "string")
+    if not isinstance(values, Mapping):
+        raise ScenarioError(where, "values", f"got {compact(values)}; allowed: the nested "
+                            "table of every parameter")
+    checked = defaults()
+    _merge(where, checked, SCHEMA, values)
+    given = flatten(values)
+    missing = [k for k in flatten(checked) if k not in given]
+    if missing:
+        raise ScenarioError(where, missing[0], f"missing ({len(missing)} parameter(s) missing); "
+                            "values must hold every parameter: build a scenario with "
+                            "load_scenario, from_dict or with_overrides")
+    _cross_check(where, checked)
+    return checked
+
+
 @dataclass
 class Scenario:
-    """A resolved, validated parameter set. Build one with :func:`load_scenario`."""
+    """A resolved, validated parameter set. Build one with :func:`load_scenario`,
+    :func:`from_dict` or :meth:`with_overrides`. Constructed directly, it checks the name and
+    the complete ``values`` tree (each value in its range, every cross-field rule) and raises
+    a one-line :class:`ScenarioError`; the builders check once and skip this."""
 
     name: str
     values: dict[str, Any]
@@ -346,6 +372,11 @@ class Scenario:
     source: str = "<defaults>"
     chain: tuple[str, ...] = ()
     provenance_overrides: dict[str, str] = field(default_factory=dict)
+    _checked: InitVar[bool] = False
+
+    def __post_init__(self, _checked: bool) -> None:
+        if not _checked:
+            self.values = _complete(self.name, self.values, self.description)
 
     def with_overrides(self, overrides: Mapping[str, Any] | Iterable[str],
                        source: str = "--set") -> Scenario:
@@ -369,7 +400,8 @@ class Scenario:
         _cross_check(source, values, {k: (0, source, ()) for k in changed})
         prov = dict(self.provenance_overrides)
         prov.update({k: f"scenario override ({source})" for k in changed})
-        return Scenario(self.name, values, self.description, self.source, self.chain, prov)
+        return Scenario(self.name, values, self.description, self.source, self.chain, prov,
+                        _checked=True)
 
     def get(self, dotted: str) -> Any:
         node: Any = self.values
@@ -526,13 +558,13 @@ def _load_file(path: Path) -> Scenario:
     _cross_check(str(path), values, blame)
     top = chain[-1][1]
     return Scenario(top.get("name") or path.stem, values, top.get("description", ""), str(path),
-                    tuple(str(p) for p, _ in chain), overridden)
+                    tuple(str(p) for p, _ in chain), overridden, _checked=True)
 
 
 def from_dict(name: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """A scenario from the defaults plus nested or dotted overrides (no file involved)."""
     _check_name("<from_dict>", name)
-    scenario = Scenario(name, defaults())
+    scenario = Scenario(name, defaults(), _checked=True)
     return scenario.with_overrides(flatten(overrides or {}), source=name) if overrides \
         else scenario
 

@@ -1,5 +1,6 @@
 """Scenario loading: bundled names, files, extends, overrides and one-line errors."""
 
+import copy
 import warnings
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from cio_sim.params import RULES, SCHEMA, Param, iter_params
 from cio_sim.scenario import (
     RUN_BUDGET_SECONDS,
     CostWarning,
+    Scenario,
     ScenarioError,
     folder_name,
+    from_dict,
     load_scenario,
     nest,
     parse_assignment,
@@ -309,3 +312,50 @@ def test_any_point_of_the_declared_space_runs_or_raises_scenario_error(
         model.step()
     summary = model.summary()
     assert isinstance(summary, dict)
+
+
+def _values_with(dotted: str, value) -> dict:
+    values = copy.deepcopy(load_scenario("consensus_2021").values)
+    *path, last = dotted.split(".")
+    node = values
+    for part in path:
+        node = node[part]
+    node[last] = value
+    return values
+
+
+@pytest.mark.parametrize(("name", "values", "needle"), [
+    ("x", _values_with("cio_beraad.slots", -3), "cio_beraad.slots: got -3"),
+    ("x", _values_with("positions.autonomy_low", 0.95), "must not exceed"),
+    ("x", {"horizon_weeks": 52}, "parameter(s) missing; values must hold every parameter"),
+    ("x", _values_with("cio_beraad.no_such_key", 1), "unknown key"),
+    ("", _values_with("horizon_weeks", 52), "name: got ''"),
+    ("x", 5, "values: got 5"),
+])
+def test_direct_construction_validates(name, values, needle) -> None:
+    with pytest.raises(ScenarioError) as info:
+        Scenario(name, values)
+    assert needle in str(info.value) and str(info.value).startswith("Scenario(...): ")
+    assert "\n" not in str(info.value)
+
+
+def test_direct_construction_keeps_a_complete_valid_tree() -> None:
+    base = load_scenario("consensus_2021")
+    direct = Scenario("direct", _values_with("cio_beraad.slots", 7))
+    assert direct.values == base.with_overrides({"cio_beraad.slots": 7}).values
+    assert direct.values is not base.values
+
+
+def test_builders_check_once_and_skip_the_full_check(monkeypatch) -> None:
+    """with_overrides, load_scenario and from_dict validate what they change, not the whole
+    tree again (they stay as fast as before)."""
+    import cio_sim.scenario as scenario_module
+
+    def refuse(*_):
+        raise AssertionError("full check called")
+
+    monkeypatch.setattr(scenario_module, "_complete", refuse)
+    load_scenario("consensus_2021").with_overrides({"cio_beraad.slots": 7})
+    from_dict("x", {"cio_beraad": {"slots": 7}})
+    with pytest.raises(AssertionError):
+        Scenario("x", load_scenario("consensus_2021").values)
