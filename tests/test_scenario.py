@@ -327,7 +327,7 @@ def _values_with(dotted: str, value) -> dict:
 @pytest.mark.parametrize(("name", "values", "needle"), [
     ("x", _values_with("cio_beraad.slots", -3), "cio_beraad.slots: got -3"),
     ("x", _values_with("positions.autonomy_low", 0.95), "must not exceed"),
-    ("x", {"horizon_weeks": 52}, "parameter(s) missing; values must hold every parameter"),
+    ("x", {"horizon_weeks": 52}, "parameter(s) missing); values must hold every parameter"),
     ("x", _values_with("cio_beraad.no_such_key", 1), "unknown key"),
     ("", _values_with("horizon_weeks", 52), "name: got ''"),
     ("x", 5, "values: got 5"),
