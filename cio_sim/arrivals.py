@@ -7,6 +7,7 @@ regimes run with the same seed see the same proposals (common random numbers).""
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -41,19 +42,34 @@ class ArrivalSpec:
     context: tuple[float, ...]       # context mismatch per member (departments, then advisory)
 
 
-def _beta(rng: np.random.Generator, mean: float) -> float:
+def _beta_ab(mean: float) -> tuple[float, float]:
+    """Beta parameters for a share around `mean` (concentration `CONCENTRATION`)."""
     mean = min(max(mean, 1e-3), 1 - 1e-3)
-    return float(rng.beta(mean * CONCENTRATION, (1 - mean) * CONCENTRATION))
+    return mean * CONCENTRATION, (1 - mean) * CONCENTRATION
+
+
+def _beta(rng: np.random.Generator, mean: float) -> float:
+    return float(rng.beta(*_beta_ab(mean)))
 
 
 def load_milestones() -> list[dict[str, str]]:
     """The dated roadmap milestones (RK; besluit_extract §4.2) bundled with the package."""
+    return [dict(row) for row in _milestones()]
+
+
+@functools.cache
+def _milestones() -> tuple[dict[str, str], ...]:
+    """The bundled milestones, read once per process (every model construction uses them)."""
     text = resources.files("cio_sim.data").joinpath("roadmap_milestones.csv").read_text()
-    return list(csv.DictReader(text.splitlines()))
+    return tuple(csv.DictReader(text.splitlines()))
 
 
 class ArrivalGenerator:
-    """Draws the arrival specs for a run."""
+    """Draws the arrival specs for a run.
+
+    Construction is a large part of a short run, so `stochastic` is written tight: the beta
+    parameters are worked out once per generator and the traits are drawn inline, one scalar
+    at a time in a fixed order (that order is the arrival stream; keep it)."""
 
     def __init__(self, p: dict[str, Any], n_departments: int, n_members: int,
                  rng: np.random.Generator):
@@ -61,11 +77,16 @@ class ArrivalGenerator:
         self.n = n_departments
         self.n_members = n_members
         self.rng = rng
-        self.pp = p["proposals"]
+        self.pp = pp = p["proposals"]
+        self._context_sd = p["positions"]["context_sd"]
+        # Per origin: beta parameters of impact, prescriptiveness and maturity (see `_beta`).
+        self._beta_params = {origin: (
+            _beta_ab(IMPACT_MEAN[origin]), _beta_ab(pp["prescriptiveness_mean"]),
+            _beta_ab(pp["maturity_incident_mean"] if origin == "incident"
+                     else pp["maturity_mean"])) for origin in IMPACT_MEAN}
 
     def _context(self) -> tuple[float, ...]:
-        sd = self.p["positions"]["context_sd"]
-        return tuple(self.rng.normal(0.0, sd, self.n_members).tolist())
+        return tuple(self.rng.normal(0.0, self._context_sd, self.n_members).tolist())
 
     def _complexity(self) -> str:
         u = self.rng.random()
@@ -85,13 +106,15 @@ class ArrivalGenerator:
         return ItemKind.FINANCIAL if u < pp["p_study"] + pp["p_financial"] else ItemKind.KADER
 
     def several(self, origin: str, first: int | None) -> tuple[int, ...]:
-        others = [i for i in range(self.n) if i != first]
-        k = 1 + int(self.rng.binomial(len(others) - 1, SPREAD[origin])) if others else 0
-        # Choosing positions rather than the list itself draws the same numbers without
-        # converting the list to an array on every call.
-        chosen = self.rng.choice(len(others), size=min(k, len(others)), replace=False)
-        picked = ([first] if first is not None else []) + [others[int(i)] for i in chosen]
-        return tuple(sorted(picked))
+        n_others = self.n - 1 if first is not None else self.n
+        k = 1 + int(self.rng.binomial(n_others - 1, SPREAD[origin])) if n_others else 0
+        # Choosing positions among the others (0..n_others-1) draws the same numbers as
+        # choosing from the list of the others; position j is department j, or j + 1 from
+        # the own department on.
+        chosen = self.rng.choice(n_others, size=min(k, n_others), replace=False).tolist()
+        if first is None:
+            return tuple(sorted(chosen))
+        return tuple(sorted([first, *(j + (j >= first) for j in chosen)]))
 
     def stochastic(self, origin: str, week: int) -> ArrivalSpec:
         rng, pp = self.rng, self.pp
@@ -111,17 +134,21 @@ class ArrivalGenerator:
             affected = self.several(origin, None)
         kind = self._kind(origin)
         # A financial decision has financial consequences by definition.
-        fin_org = bool(rng.random() < pp["p_fin_org"]) or kind == ItemKind.FINANCIAL
-        # Keyword arguments are evaluated in order: this is the order of the draws.
+        fin_org = rng.random() < pp["p_fin_org"] or kind == ItemKind.FINANCIAL
+        impact_ab, presc_ab, maturity_ab = self._beta_params[origin]
+        # The order of the draws: impact, complexity, outside, strategic, prescriptiveness,
+        # maturity, weapon systems, context.
+        impact = rng.beta(*impact_ab)
+        complexity = self._complexity()
+        outside = fin_org and rng.random() < pp["p_outside_digitalisation"]
+        strategic = rng.random() < pp[f"p_strategic_{origin}"]
+        prescriptiveness = rng.beta(*presc_ab)
+        maturity = rng.beta(*maturity_ab)
         traits = Traits(
             origin=origin, theme=theme, domain=domain, affected=affected,
-            impact=_beta(rng, IMPACT_MEAN[origin]), complexity=self._complexity(),
-            fin_org=fin_org,
-            outside_digitalisation=fin_org and bool(rng.random() < pp["p_outside_digitalisation"]),
-            strategic=bool(rng.random() < pp[f"p_strategic_{origin}"]),
-            prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
-            maturity=_beta(rng, pp["maturity_incident_mean"] if origin == "incident"
-                           else pp["maturity_mean"]),
+            impact=float(impact), complexity=complexity, fin_org=bool(fin_org),
+            outside_digitalisation=bool(outside), strategic=bool(strategic),
+            prescriptiveness=float(prescriptiveness), maturity=float(maturity),
             weapon_systems=bool(rng.random() < pp["p_weapon_systems"]), kind=kind,
         )
         return ArrivalSpec(week, traits, self._context())
@@ -149,7 +176,7 @@ class ArrivalGenerator:
         """Arrival specs by week for the whole horizon."""
         by_week: dict[int, list[ArrivalSpec]] = {}
         if self.p["arrivals"]["planned"]:
-            for row in load_milestones():
+            for row in _milestones():
                 week = ((int(row["year"]) - start_year) * WEEKS_PER_YEAR
                         + (int(row["quarter"]) - 1) * WEEKS_PER_QUARTER
                         + int(self.rng.integers(WEEKS_PER_QUARTER)))
@@ -161,8 +188,8 @@ class ArrivalGenerator:
             lam = rates[f"{origin}_per_year"] / WEEKS_PER_YEAR
             if lam <= 0:
                 continue
-            counts = self.rng.poisson(lam, horizon)
-            for week in np.flatnonzero(counts):
-                for _ in range(int(counts[week])):
-                    by_week.setdefault(int(week), []).append(self.stochastic(origin, int(week)))
+            stochastic = self.stochastic
+            for week, count in enumerate(self.rng.poisson(lam, horizon).tolist()):
+                for _ in range(count):
+                    by_week.setdefault(week, []).append(stochastic(origin, week))
         return by_week
