@@ -120,6 +120,25 @@ def _compliance_rates(a: dict[str, np.ndarray] | None, t: float,
     }
 
 
+def km_survival(lead: np.ndarray, censored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier survival function: the distinct times and the share still undecided
+    just after each. The same arithmetic as ``scipy.stats.ecdf(CensoredData(lead,
+    right=censored)).sf`` (tests/test_metrics.py checks they agree), without importing
+    scipy.stats (half a second) or building its interpolator for every run's summary."""
+    if censored.size == 0:
+        times, counts = np.unique(np.sort(lead), return_counts=True)
+        return times, 1 - np.cumsum(counts) / lead.size
+    times = np.concatenate((lead, censored))
+    died = np.asarray([1] * lead.size + [0] * censored.size)
+    order = np.argsort(times)
+    times, died = times[order], died[order]
+    at_risk = np.arange(times.size, 0, -1)
+    edge = np.diff(times, prepend=-np.inf, append=np.inf) > 0
+    n = at_risk[edge[:-1]]
+    d = np.diff(np.cumsum(died)[edge[1:]], prepend=0)
+    return times[edge[:-1]], np.cumprod((n - d) / n)
+
+
 def time_to_decision(lead: np.ndarray, censored: np.ndarray,
                      within: tuple[int, ...] = catalogue.DECIDED_WITHIN_WEEKS
                      ) -> dict[str, float]:
@@ -131,8 +150,6 @@ def time_to_decision(lead: np.ndarray, censored: np.ndarray,
     most one half; ``inf`` when it never is) and the share decided within each horizon in
     ``within`` (NaN when no item was followed that long).
     """
-    from scipy import stats
-
     lead = np.asarray(lead, dtype=float)
     censored = np.asarray(censored, dtype=float)
     out = {"median": NAN, **{w: NAN for w in within}}
@@ -142,13 +159,14 @@ def time_to_decision(lead: np.ndarray, censored: np.ndarray,
         out["median"] = math.inf
         follow = float(censored.max())
         return {**out, **{w: (0.0 if follow >= w else NAN) for w in within}}
-    sf = stats.ecdf(stats.CensoredData(uncensored=lead, right=censored)).sf
-    times, surv = sf.quantiles, sf.probabilities
+    times, surv = km_survival(lead, censored)
     reached = np.flatnonzero(surv <= 0.5)
     out["median"] = float(times[reached[0]]) if reached.size else math.inf
     follow = max(float(lead.max()), float(censored.max()) if censored.size else -1.0)
     for w in within:
-        out[w] = float(1.0 - sf.evaluate(w)) if follow >= w else NAN
+        # The survival step function, right-continuous: its value at the last time <= w.
+        k = int(np.searchsorted(times, w, side="right"))
+        out[w] = float(1.0 - (surv[k - 1] if k else 1.0)) if follow >= w else NAN
     return out
 
 
