@@ -22,8 +22,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from . import catalogue, comparison, plots
-from .plots import scenarios_of
+from . import catalogue, comparison
 
 __all__ = [
     "REPORT_METRICS", "compliance_caveat", "format_cell", "format_number",
@@ -216,31 +215,33 @@ def headline_markdown(result: BatchLike, baseline: str | None = None) -> str:
 class _FigureSpec:
     name: str
     source: str                       # "runs" or "timeseries"
-    make: Callable[[pd.DataFrame], Any]
+    # A function of cio_sim.plots, by name: plots (and matplotlib) are imported only when a
+    # report is written, not by the table formatting the command line uses.
+    make: str | Callable[[pd.DataFrame], Any]
     caption: str
 
 
 FIGURES: tuple[_FigureSpec, ...] = (
-    _FigureSpec("backlog", "timeseries", plots.plot_backlog,
+    _FigureSpec("backlog", "timeseries", "plot_backlog",
                 "Open proposals per week: median and 10-90% band over replications."),
-    _FigureSpec("compliance", "timeseries", plots.plot_compliance,
+    _FigureSpec("compliance", "timeseries", "plot_compliance",
                 "Compliance over time, actual (solid) vs self-reported (dashed): "
                 "median and 10-90% band."),
-    _FigureSpec("time_to_decision", "runs", plots.plot_time_to_decision,
+    _FigureSpec("time_to_decision", "runs", "plot_time_to_decision",
                 "Time to decision over all submitted items (Kaplan-Meier, undecided items "
                 "censored at the horizon): median and share decided within 26 and 52 weeks; "
                 "mean with 95% CI, dots are replications."),
-    _FigureSpec("paired_differences", "runs", plots.plot_paired_differences,
+    _FigureSpec("paired_differences", "runs", "plot_paired_differences",
                 "Paired differences from the first scenario, replication by replication: "
                 "mean and 95% CI, a zero line, and the side on which a scenario does better."),
-    _FigureSpec("regime_comparison", "runs", plots.plot_regime_comparison,
+    _FigureSpec("regime_comparison", "runs", "plot_regime_comparison",
                 "Headline metrics per scenario: mean with 95% CI; dots are replications."),
-    _FigureSpec("throughput_compliance", "runs", plots.plot_throughput_compliance,
+    _FigureSpec("throughput_compliance", "runs", "plot_throughput_compliance",
                 "Throughput (adopted per year) against actual compliance, a dot per "
                 "replication, scenario means with 95% CI."),
-    _FigureSpec("quadrants", "runs", plots.plot_quadrants,
+    _FigureSpec("quadrants", "runs", "plot_quadrants",
                 "Adopted proposals per year by keuzematrix quadrant: mean with 95% CI."),
-    _FigureSpec("attention", "runs", plots.plot_attention,
+    _FigureSpec("attention", "runs", "plot_attention",
                 "Attention budget used and delegate attendance, fulltime vs parttime CIOs."),
 )
 
@@ -248,6 +249,8 @@ FIGURES: tuple[_FigureSpec, ...] = (
 def _sweep_figures(manifest: Mapping[str, Any],
                    runs: pd.DataFrame | None) -> list[_FigureSpec]:
     """A response figure per swept parameter, and heatmaps when a grid sweeps two."""
+    from . import plots
+
     keys = [k for k in manifest.get("design_keys", []) or []
             if runs is not None and k in runs.columns]
     specs = [_FigureSpec(f"response_{k.replace('.', '_')}", "runs",
@@ -310,6 +313,8 @@ def _scenario_rows(manifest: Mapping[str, Any],
     """One dict per scenario (name, digest, source file, description) from the manifest."""
     raw = _first(manifest, "scenarios", "scenario")
     if raw is None:
+        from .plots import scenarios_of
+
         names = scenarios_of(runs) if runs is not None and "scenario" in runs.columns else []
         return [{"name": n} for n in names]
     items = raw if isinstance(raw, list | tuple) else [raw]
@@ -442,6 +447,8 @@ def write_report(result: BatchLike, out_dir: str | Path,
     The path of ``report.md``. A figure that cannot be drawn from the data is listed as
     skipped instead of failing the report.
     """
+    from . import plots
+
     out = Path(out_dir)
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
@@ -450,7 +457,7 @@ def write_report(result: BatchLike, out_dir: str | Path,
     runs = _frame(result, "runs")
     timeseries = _frame(result, "timeseries")
 
-    scen = scenarios_of(runs) if runs is not None else []
+    scen = plots.scenarios_of(runs) if runs is not None else []
     title = "cio-sim report"
     if scen:
         title += ": " + " vs ".join(scen)
@@ -516,7 +523,8 @@ def write_report(result: BatchLike, out_dir: str | Path,
             skipped.append(f"{spec.name} (no {spec.source})")
             continue
         try:
-            fig = spec.make(data)
+            make = getattr(plots, spec.make) if isinstance(spec.make, str) else spec.make
+            fig = make(data)
         except (KeyError, ValueError, TypeError) as exc:
             skipped.append(f"{spec.name} ({type(exc).__name__}: {exc})")
             continue
