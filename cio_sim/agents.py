@@ -130,33 +130,41 @@ class DepartmentalCIO(Member):
         Hours accrue weekly from the CIO-role time share; a CIO without the hours to attend
         sends a delegate (ADR:L966). Returns per item whether the paper was reviewed.
         `adviser_items` (per item: is its domain one the advisers cover) may be passed in
-        when it is known for the whole meeting."""
+        when it is known for the whole meeting.
+
+        Called for every CIO at every meeting, so written tight: papers are read in agenda
+        order while the budget lasts (the same sums, in the same order, as one addition
+        per paper)."""
         step = self.model.steps
         weeks = min(step - self.last_meeting, self._max_bank)
         self.last_meeting = step
-        budget = max(0.0, weeks * self.weekly_hours - self.spent_elsewhere)
+        accrued = weeks * self.weekly_hours
+        budget = max(0.0, accrued - self.spent_elsewhere)
         self.spent_elsewhere = 0.0
-        self.hours_available += weeks * self.weekly_hours
+        self.hours_available += accrued
+        full = self._review_hours
         if adviser_items is None:
             needs = [self.review_hours(item) for item in agenda]
-        else:
-            full = self._review_hours
+        elif self._adviser_relief and any(adviser_items):
             relieved = full * (1.0 - self._adviser_relief)
             needs = [relieved if a else full for a in adviser_items]
-        prep = sum(needs)
+        else:
+            needs = [full] * len(agenda)
         # A CIO who cannot attend and read the minimum share of the papers sends a delegate.
-        self.delegated = budget < meeting_hours + self._min_prepared * prep
+        self.delegated = budget < meeting_hours + self._min_prepared * sum(needs)
         if self.delegated:
             return [False] * len(agenda)
         budget -= meeting_hours
         used = meeting_hours
         reviewed = []
+        append = reviewed.append
         for need in needs:
-            ok = budget >= need
-            if ok:
+            if budget >= need:
                 budget -= need
                 used += need
-            reviewed.append(ok)
+                append(True)
+            else:
+                append(False)
         self.hours_used += used
         return reviewed
 

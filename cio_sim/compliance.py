@@ -65,7 +65,11 @@ class ComplianceLedger:
         self.weeks = {"simple": c["weeks_simple"], "complicated": c["weeks_complicated"],
                       "complex": c["weeks_complex"]}
         self.pairs: list[Pair] = []
-        self._binding_open: list[Pair] = []
+        # Pairs of checked kaders, in order of registration, and their end times: the open
+        # ones are found with one numpy comparison per check batch (see `monitor`).
+        self._binding: list[Pair] = []
+        self._binding_done: list[float] = []
+        self._binding_done_array = np.empty(0)
         cr = model.p["cio_rijk"]
         per_year = cr["directie_fte"] * cr["monitoring_share"] * cr["checks_per_fte_year"]
         self.checks_per_batch = per_year * CHECK_BATCH_WEEKS / 52.0
@@ -118,6 +122,10 @@ class ComplianceLedger:
         fte_ref = m.p["attention"]["office_fte_ref"]
         contexts = m.flow.contexts[proposal.id]
         lenient = instrument.monitoring == "jaargesprek" and self._detect_p < 1.0
+        # Talks that pass before one uncovers the report: geometric (ADR:L994); one block per
+        # kader, the same numbers as one draw per department in turn.
+        missed = ((self._detect_rng.geometric(self._detect_p, n) - 1).tolist()
+                  if lenient and self._detect_p > 0.0 else None)
         for j, idx in enumerate(depts):
             cio: DepartmentalCIO = m.departments[idx]
             w = cio.willingness(proposal, contexts[idx])
@@ -139,24 +147,30 @@ class ComplianceLedger:
                         uni[1][j] < c["report_in_progress"],
                         instrument.explain_allowed and uni[2][j] < c["explain_prob"])
             if lenient:
-                # Talks that pass before one uncovers the report: geometric (ADR:L994).
-                pair.lenient_talks = (int(self._detect_rng.geometric(self._detect_p)) - 1
-                                      if self._detect_p > 0.0 else 1 << 30)
+                pair.lenient_talks = missed[j] if missed is not None else 1 << 30
             self.pairs.append(pair)
             if instrument.monitoring == "checking":
-                self._binding_open.append(pair)
+                self._binding.append(pair)
+                self._binding_done.append(done)
 
     def monitor(self, step: int) -> None:
-        """CIO Rijk's capacity-limited checks of binding kaders (N26:L15; ADR:L3349)."""
-        if step % CHECK_BATCH_WEEKS or not self._binding_open:
+        """CIO Rijk's capacity-limited checks of binding kaders (N26:L15; ADR:L3349).
+
+        The open pairs (not done by `step`, in order of registration) are selected with one
+        numpy comparison over all checked pairs instead of a Python filter of a list that
+        grows with the run; the draws are the same."""
+        if step % CHECK_BATCH_WEEKS or not self._binding:
             return
-        open_pairs = [q for q in self._binding_open if q.done > step]
-        self._binding_open = open_pairs
-        if not open_pairs:
+        if self._binding_done_array.size != len(self._binding_done):
+            self._binding_done_array = np.array(self._binding_done)
+        open_at = np.flatnonzero(self._binding_done_array > step)
+        if not open_at.size:
             return
-        k = min(len(open_pairs), int(self.model.rng.poisson(self.checks_per_batch)))
-        for i in self.model.rng.choice(len(open_pairs), size=k, replace=False):
-            q = open_pairs[int(i)]
+        n_open = int(open_at.size)
+        rng = self.model.rng
+        k = min(n_open, int(rng.poisson(self.checks_per_batch)))
+        for i in rng.choice(n_open, size=k, replace=False).tolist():
+            q = self._binding[open_at[i]]
             self.checks_done += 1
             if q.start <= step and q.first_check == INF:
                 q.first_check = float(step)

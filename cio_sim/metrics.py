@@ -170,24 +170,24 @@ def time_to_decision(lead: np.ndarray, censored: np.ndarray,
     return out
 
 
-def _strata_counts(model: CIOModel) -> dict[str, int]:
+def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None) -> dict[str, int]:
     """Due pairs judged on compliance, and of them actually compliant, per (quadrant,
-    complexity) of their kader: the strata of like-for-like compliance."""
+    complexity) of their kader: the strata of like-for-like compliance (`a`: the ledger's
+    arrays, None when there are no pairs)."""
     out = {}
     for q, c in catalogue.stratum_keys():
         out[f"pairs_judged_{q}_{c}"] = 0
         out[f"pairs_compliant_{q}_{c}"] = 0
-    if not model.ledger.pairs:
+    if a is None:
         return out
-    a = model.ledger.arrays()
-    st = status_at(a, model.steps)
-    judged = (a["due"] <= model.steps) & ~a["learning"]
+    judged = ((a["due"] <= model.steps) & ~a["learning"]).tolist()
+    actual = status_at(a, model.steps)["actual"].tolist()
     props = model.proposals_by_id
-    for k, pair in enumerate(model.ledger.pairs):
-        if judged[k]:
+    for pair, is_judged, is_actual in zip(model.ledger.pairs, judged, actual, strict=True):
+        if is_judged:
             p = props[pair.proposal_id]
             out[f"pairs_judged_{p.quadrant}_{p.complexity}"] += 1
-            out[f"pairs_compliant_{p.quadrant}_{p.complexity}"] += int(st["actual"][k])
+            out[f"pairs_compliant_{p.quadrant}_{p.complexity}"] += int(is_actual)
     return out
 
 
@@ -268,7 +268,7 @@ def summary(model: CIOModel) -> dict[str, float]:
         out[f"adopted_per_year_{q}"] = sum(1 for p in adopted if p.quadrant == q) / years
     for name, vp in model.voorportalen.items():
         out[f"rework_rate_{name}"] = _share(vp.reworks, vp.treatments)
-    out.update(_strata_counts(model))
+    out.update(_strata_counts(model, a))
     return {key: out[key] for key in catalogue.summary_keys(model.voorportalen)}
 
 

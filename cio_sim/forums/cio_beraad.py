@@ -112,14 +112,16 @@ class CIOBeraad(Forum):
         seats, members = self._all_seats, self.members
         z, u = self.seats.draws(len(ripe), len(members))
         delegated = [getattr(c, "delegated", False) for c in members]
-        by_seat = [reviewed_by.get(c.index) if c.index is not None else None for c in members]
-        contexts = self.flow.contexts
+        everything = [True] * len(agenda)       # members who do not prepare: reviewed
+        by_seat = [everything if c.index is None else reviewed_by.get(c.index, everything)
+                   for c in members]
+        reviewed_by_item = list(zip(*by_seat, strict=True))  # per agenda item, per seat
+        contexts, tally = self.flow.contexts, self.seats.tally
         out = []
         for row, j in enumerate(ripe):
             prop = agenda[j]
-            reviewed = [True if rb is None else rb[j] for rb in by_seat]
-            out.append(self.seats.tally(prop, contexts[prop.id], seats, reviewed, delegated,
-                                        z[row], u[row]))
+            out.append(tally(prop, contexts[prop.id], seats, reviewed_by_item[j], delegated,
+                             z[row], u[row]))
         return out
 
     def prepare(self, agenda: list[Proposal]) -> dict[int, list[bool]]:
