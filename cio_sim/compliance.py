@@ -126,30 +126,37 @@ class ComplianceLedger:
         # kader, the same numbers as one draw per department in turn.
         missed = ((self._detect_rng.geometric(self._detect_p, n) - 1).tolist()
                   if lenient and self._detect_p > 0.0 else None)
+        # Loop-invariant values read once (this runs for every adopted kader).
+        resentment, enforcement = c["override_resentment"], c["enforcement"]
+        capacity_penalty, clout_penalty = c["capacity_penalty"], c["clout_penalty"]
+        due, binding = step + c["deadline_weeks"], instrument.binding
+        report_p, explain_p = c["report_in_progress"], c["explain_prob"]
+        explain_allowed = instrument.explain_allowed
+        checking = instrument.monitoring == "checking"
+        departments, pairs = m.departments, self.pairs
         for j, idx in enumerate(depts):
-            cio: DepartmentalCIO = m.departments[idx]
+            cio: DepartmentalCIO = departments[idx]
             w = cio.willingness(proposal, contexts[idx])
             is_over = idx in overridden
             if is_over:
-                w *= c["override_resentment"]
-            if instrument.binding:
-                w += (1.0 - w) * c["enforcement"]
+                w *= resentment
+            if binding:
+                w += (1.0 - w) * enforcement
             start = INF
             done = INF
             if uni[0][j] < w:
                 start = step + mean_delay * delays[j]
                 capacity = min(1.0, cio.office_fte / fte_ref)
-                mean = (base_weeks * (1.0 + c["capacity_penalty"] * (1.0 - capacity))
-                        * (1.0 + c["clout_penalty"] * (1.0 - cio.clout)))
+                mean = (base_weeks * (1.0 + capacity_penalty * (1.0 - capacity))
+                        * (1.0 + clout_penalty * (1.0 - cio.clout)))
                 done = start + mean / DURATION_SHAPE * durations[j]
             pair = Pair(proposal.id, cio.code, idx, instrument, not is_over, is_over, step,
-                        step + c["deadline_weeks"], w, start, done,
-                        uni[1][j] < c["report_in_progress"],
-                        instrument.explain_allowed and uni[2][j] < c["explain_prob"])
+                        due, w, start, done, uni[1][j] < report_p,
+                        explain_allowed and uni[2][j] < explain_p)
             if lenient:
                 pair.lenient_talks = missed[j] if missed is not None else 1 << 30
-            self.pairs.append(pair)
-            if instrument.monitoring == "checking":
+            pairs.append(pair)
+            if checking:
                 self._binding.append(pair)
                 self._binding_done.append(done)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -183,11 +184,16 @@ def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None) -> dict[str
     judged = ((a["due"] <= model.steps) & ~a["learning"]).tolist()
     actual = status_at(a, model.steps)["actual"].tolist()
     props = model.proposals_by_id
+    n_judged: Counter[tuple[str, str]] = Counter()
+    n_compliant: Counter[tuple[str, str]] = Counter()
     for pair, is_judged, is_actual in zip(model.ledger.pairs, judged, actual, strict=True):
         if is_judged:
             p = props[pair.proposal_id]
-            out[f"pairs_judged_{p.quadrant}_{p.complexity}"] += 1
-            out[f"pairs_compliant_{p.quadrant}_{p.complexity}"] += int(is_actual)
+            n_judged[p.quadrant, p.complexity] += 1
+            n_compliant[p.quadrant, p.complexity] += is_actual
+    for (q, c), n in n_judged.items():
+        out[f"pairs_judged_{q}_{c}"] = n
+        out[f"pairs_compliant_{q}_{c}"] = int(n_compliant[q, c])
     return out
 
 

@@ -6,6 +6,7 @@ streams); `Proposal` holds its traits plus the state that changes on its way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 
@@ -73,8 +74,8 @@ class Proposal:
     from_working_group: bool = False   # keuzematrix q3: agreed in a working group, reported back
 
     def __post_init__(self) -> None:
-        traits = self.traits
-        self.__dict__.update({name: getattr(traits, name) for name in TRAIT_NAMES})
+        # One C-level getter for all traits: a proposal is made for every arrival.
+        self.__dict__.update(zip(TRAIT_NAMES, _get_traits(self.traits), strict=True))
 
     @property
     def n_affected(self) -> int:
@@ -86,6 +87,7 @@ class Proposal:
 
 
 TRAIT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Traits))
+_get_traits = attrgetter(*TRAIT_NAMES)
 
 
 def quadrant_of(n_affected: int, impact: float, impact_threshold: float) -> str:
