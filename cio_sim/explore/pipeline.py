@@ -213,9 +213,11 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
             t0 = time.time()
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]
-            n_new = _run_stage(store, stage, _tasks(
-                exp, stage, values, exp.filter.replications, HORIZON_WEEKS,
-                exp.filter.facts), executor, progress, counter)
+            tasks = _tasks(exp, stage, values, exp.filter.replications, HORIZON_WEEKS,
+                           exp.filter.facts)
+            for task in tasks:  # the whole box's sample is also the unfiltered comparison
+                task["compare_rejected"] = scale == 1.0
+            n_new = _run_stage(store, stage, tasks, executor, progress, counter)
             _timing(manifest, stage, n_new, time.time() - t0, out_dir)
             got = store.read(stage)
             for p in range(len(values)):
@@ -245,6 +247,11 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     regret = comparison.regret(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
     pairs_screen = comparison.pairwise(screen, exp.regimes, exp.metrics, DIRECTIONS)
     regret_screen = comparison.regret(screen, exp.regimes, exp.metrics, DIRECTIONS)
+    # Unfiltered over the whole box: the filter's independent sample at scale 1 (every set
+    # compared, accepted or not), with the filter's seeds.
+    whole = ens_out[(sample["scale"] == 1.0).to_numpy()]
+    pairs_whole = comparison.pairwise(whole, exp.regimes, exp.metrics, DIRECTIONS)
+    regret_whole = comparison.regret(whole, exp.regimes, exp.metrics, DIRECTIONS)
 
     # 5. Scenario discovery: where does one regime beat another?
     # Over the accepted ensemble when it is large enough, otherwise over the screening design.
@@ -258,7 +265,8 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     result.tables = {
         "morris_indices": morris, "sobol_indices": sobol, "ensemble": ensemble_table,
         "pairwise": pairs, "regret": regret, "pairwise_screening": pairs_screen,
-        "regret_screening": regret_screen, "boxes": boxes, "ranges": ranges,
+        "regret_screening": regret_screen, "pairwise_unfiltered": pairs_whole,
+        "regret_unfiltered": regret_whole, "boxes": boxes, "ranges": ranges,
         "fact_pass_rates": fact_pass_rates(facts),
         "acceptance": acceptance(sample["scale"], accepted),
         "screening_outcomes": pd.concat([pd.DataFrame(
@@ -268,7 +276,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         "selected": selected, "accepted": int(accepted.sum()), "samples": n_sets,
         "prim_over": "accepted" if use_accepted else "screening", "errors": errors[:20],
         "n_errors": len(errors), "screening_points": len(design["screening"]),
-        "sobol_points": len(sob_x), "cost": cost,
+        "sobol_points": len(sob_x), "cost": cost, "unfiltered_points": len(whole),
     }
     for name, table in result.tables.items():
         table.to_csv(out_dir / f"{name}.csv", index=False)

@@ -51,10 +51,11 @@ def depends_on(result) -> list[str]:
     sobol, boxes = t["sobol_indices"], t["boxes"]
     acc, n = info["accepted"], info["samples"]
     filtered = _ranking_over(t["pairwise"]) if acc else None
+    unfiltered, where = _unfiltered(result)
     lines = [f"> **What the ranking depends on.** First over the {acc} parameter sets (of {n} "
              "sampled) that reproduce every stylized fact, then, in parentheses, unfiltered over "
-             f"the {info['screening_points']} points of the screening design (every "
-             "assumption over its whole range). A percentage is the share of points where "
+             f"{where} (every assumption over its whole range). A percentage is the share of "
+             "points where "
              "the first regime is better, with its 95% Wilson interval; the drivers of a "
              "close pair are the Sobol total indices of the paired difference, and the PRIM "
              f"box is over the {_prim_over(info)}.", ">"]
@@ -63,7 +64,7 @@ def depends_on(result) -> list[str]:
                   "shown.", ">"]
     for metric in exp.metrics:
         better = "higher" if DIRECTIONS[metric] > 0 else "lower"
-        unf = _ranking(t["pairwise_screening"], metric)
+        unf = _ranking(unfiltered, metric)
         fil = _ranking(t["pairwise"], metric) if filtered is not None else {}
         parts = []
         for a, b in itertools.combinations(exp.regimes, 2):
@@ -98,6 +99,21 @@ def depends_on(result) -> list[str]:
             parts.append(text)
         lines.append(f"> - **{metric}** ({better} is better): " + "; ".join(parts) + ".")
     return lines
+
+
+#: The unfiltered ranking is over the filter's whole-box sample when it has this many sets,
+#: otherwise over the screening design (whose points share coordinates along trajectories).
+MIN_UNFILTERED = 10
+
+
+def _unfiltered(result) -> tuple[pd.DataFrame, str]:
+    info, t = result.info, result.tables
+    n = info.get("unfiltered_points", 0)
+    if n >= MIN_UNFILTERED:
+        return t["pairwise_unfiltered"], (f"the {n} sets the filter sampled from the whole box "
+                                          "(accepted or not)")
+    return t["pairwise_screening"], (f"the {info['screening_points']} points of the screening "
+                                     "design")
 
 
 def _ranking_over(pairs: pd.DataFrame) -> pd.DataFrame | None:
@@ -201,13 +217,19 @@ def write_report(result) -> Path:
               "that metric (metric units). The minimax-regret regime has the smallest worst "
               "case.", ""]
     lines += _md(t["regret"])
+    lines += ["", f"Unfiltered, over the {info.get('unfiltered_points', 0)} sets the filter "
+              "sampled from the whole box, accepted or not (independent quasi-random points, "
+              f"{exp.filter.replications} seeds; `pairwise_unfiltered.csv`):", ""]
+    lines += _md(t["pairwise_unfiltered"][cols])
+    lines += ["", "Regret, unfiltered (whole box):", ""]
+    lines += _md(t["regret_unfiltered"])
     lines += ["", "Unfiltered, over the "
               f"{info['screening_points']} points of the screening design (a Morris grid over "
               f"every assumption, {exp.screening.replications} replications, "
-              f"{exp.screening.horizon_weeks} weeks; table `pairwise_screening.csv`, regret "
-              "`regret_screening.csv`):", ""]
+              f"{exp.screening.horizon_weeks} weeks; points along one trajectory share "
+              "coordinates, so these intervals are too narrow; `pairwise_screening.csv`):", ""]
     lines += _md(t["pairwise_screening"][cols])
-    lines += ["", "Regret, unfiltered:", ""]
+    lines += ["", "Regret over the screening design:", ""]
     lines += _md(t["regret_screening"])
     lines += [""]
     lines += ["## 5. Scenario discovery (PRIM)", "",

@@ -54,7 +54,8 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
     task keys: stage, point, values (dotted overrides), regimes, metrics, seed, replications,
     horizon_weeks, and for the filter stage ``facts`` (names of pattern checks) and
     ``early_rejection`` (default true: a rejected set ends at its first failing fact and its
-    regimes are not run; whether a set is accepted does not depend on it).
+    regimes are not run unless ``compare_rejected``; whether a set is accepted does not
+    depend on it).
     """
     cpu = time.process_time()
     overrides = {**task["values"], "horizon_weeks": task["horizon_weeks"]}
@@ -77,8 +78,10 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
         payload["facts"] = {name: results.get(name) for name in facts}
         payload["accepted"] = bool(not errors and len(results) == len(facts)
                                    and all(results.values()))
-        # A rejected set is not compared (unless asked): its regime runs would not be used.
-        compare = payload["accepted"] or not task.get("early_rejection", True)
+        # A rejected set is not compared unless asked (the whole box's sample is compared
+        # unfiltered): otherwise its regime runs would not be used.
+        compare = payload["accepted"] or not task.get("early_rejection", True) \
+            or task.get("compare_rejected", False)
     else:
         compare = True
     regime_sets = 0  # regimes run here (the 2021 regime may come from the filter's base runs)

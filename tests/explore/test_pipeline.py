@@ -33,7 +33,7 @@ TINY = {
 }
 TABLES = ("morris_indices", "sobol_indices", "ensemble", "pairwise", "regret",
           "pairwise_screening", "regret_screening", "boxes", "ranges", "fact_pass_rates",
-          "acceptance", "screening_outcomes")
+          "acceptance", "screening_outcomes", "pairwise_unfiltered", "regret_unfiltered")
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,10 @@ def test_writes_report_tables_figures_and_manifest(uninterrupted: Path) -> None:
     assert len(ens) == 6
     assert {"accepted", "scale", "fact:p03", "keuzematrix:backlog_end"} <= set(ens)
     assert list(ens["scale"]) == [1.0] * 3 + [0.2] * 3
+    # Every set of the whole box is compared (the unfiltered comparison), accepted or not.
+    assert ens.loc[ens["scale"] == 1.0, "keuzematrix:backlog_end"].notna().all()
+    shrunk = ens[ens["scale"] == 0.2]
+    assert shrunk.loc[~shrunk["accepted"], "keuzematrix:backlog_end"].isna().all()
 
 
 def test_filter_keeps_exactly_the_sets_that_pass_the_pattern_checks(uninterrupted: Path
