@@ -139,11 +139,17 @@ def write_report(result) -> Path:
     figures.sobol_bars(t["sobol_indices"], diff_outputs, fig_dir / "sobol_differences.png")
     figures.ranges(ens, t["ranges"], fig_dir / "filter_ranges.png")
     acc = ens[ens["accepted"]]
-    figures.differences(acc if len(acc) else t["screening_outcomes"], list(exp.regimes),
-                        list(exp.metrics), fig_dir / "differences.png",
-                        f"Paired differences over the {len(acc)} accepted parameter sets"
-                        if len(acc) else "Paired differences, unfiltered, over the screening "
-                        "design (no set accepted)")
+    whole = ens[ens["scale"] == 1.0]
+    if len(acc):
+        shown, title = acc, f"Paired differences over the {len(acc)} accepted parameter sets"
+    elif len(whole):
+        shown, title = whole, ("Paired differences, unfiltered, over the whole box's "
+                               f"{len(whole)} sets (no set accepted)")
+    else:
+        shown, title = t["screening_outcomes"], ("Paired differences, unfiltered, over the "
+                                                 "screening design (no set accepted)")
+    figures.differences(shown, list(exp.regimes), list(exp.metrics),
+                        fig_dir / "differences.png", title)
     man = info["manifest"]
     lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
     lines += depends_on(result)
