@@ -55,6 +55,9 @@ class CIOBeraad(Forum):
         self.settlement = settlement
         self.p: dict[str, Any] = model.p["cio_beraad"]
         self.queue: list[Proposal] = []
+        # The prioritisation's key of each waiting item, in queue order (when it has a key):
+        # inserting bisects these instead of calling the key on the items it passes.
+        self._queue_keys: list[Any] = []
         self.agenda_log: list[AgendaRow] = []
         self.attendance: list[AttendanceRow] = []
 
@@ -69,8 +72,11 @@ class CIOBeraad(Forum):
         key = self.prioritisation.key
         if key is None:
             self.queue.append(proposal)
-        else:
-            bisect.insort(self.queue, proposal, key=key)
+        else:                                  # after the items with an equal key
+            k = key(proposal)
+            at = bisect.bisect_right(self._queue_keys, k)
+            self._queue_keys.insert(at, k)
+            self.queue.insert(at, proposal)
 
     def step(self) -> None:
         """A meeting: agenda, preparation, re-discussion or decision per item."""
@@ -83,7 +89,11 @@ class CIOBeraad(Forum):
         on_agenda = set(map(id, agenda))
         if ordered and all(id(p) in on_agenda for p in self.queue[:len(agenda)]):
             del self.queue[:len(agenda)]           # the usual case: the head of the list
+            del self._queue_keys[:len(agenda)]
         else:
+            if ordered:
+                self._queue_keys = [k for p, k in zip(self.queue, self._queue_keys, strict=True)
+                                    if id(p) not in on_agenda]
             self.queue = [p for p in self.queue if id(p) not in on_agenda]
         reviewed_by = self.prepare(agenda)
         self.flow.record_meeting(cb["meeting_hours"] * (len(self.members) + 1))
