@@ -257,8 +257,10 @@ class CIORijk(mesa.Agent):
         """CIO Rijk's view: impact-weighted benefit minus a part of the departments' fit cost."""
         departments = self.model.departments
         affected = [departments[i] for i in proposal.affected] or departments
-        mean_priority = float(np.mean([c.priority[proposal.theme] for c in affected]))
-        mean_autonomy = float(np.mean([c.autonomy for c in affected]))
+        n, theme = len(affected), proposal.theme
+        # np.add.reduce / n is np.mean's arithmetic without its Python overhead (per call).
+        mean_priority = float(np.add.reduce([c.priority[theme] for c in affected])) / n
+        mean_autonomy = float(np.add.reduce([c.autonomy for c in affected])) / n
         value = mean_priority * (0.3 + 0.7 * proposal.impact)
         fit = proposal.prescriptiveness * self._fit_weight * mean_autonomy
         return proposal.ambition * (value - self._fit_regard * fit)

@@ -168,8 +168,10 @@ class ComplianceLedger:
         grows with the run; the draws are the same."""
         if step % CHECK_BATCH_WEEKS or not self._binding:
             return
-        if self._binding_done_array.size != len(self._binding_done):
-            self._binding_done_array = np.array(self._binding_done)
+        known = self._binding_done_array.size
+        if known != len(self._binding_done):        # append the pairs registered since
+            self._binding_done_array = np.concatenate(
+                (self._binding_done_array, self._binding_done[known:]))
         open_at = np.flatnonzero(self._binding_done_array > step)
         if not open_at.size:
             return
