@@ -178,11 +178,13 @@ class ComplianceLedger:
         n_open = int(open_at.size)
         rng = self.model.rng
         k = min(n_open, int(rng.poisson(self.checks_per_batch)))
-        for i in rng.choice(n_open, size=k, replace=False).tolist():
-            q = self._binding[open_at[i]]
-            self.checks_done += 1
+        checked = open_at[rng.choice(n_open, size=k, replace=False)].tolist()
+        self.checks_done += len(checked)
+        binding, now = self._binding, float(step)
+        for i in checked:
+            q = binding[i]
             if q.start <= step and q.first_check == INF:
-                q.first_check = float(step)
+                q.first_check = now
 
     def finalise(self) -> None:
         """Resolve the scheduled monitoring moments (jaargesprek, P&C) for every pair."""
