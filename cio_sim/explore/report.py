@@ -54,7 +54,7 @@ def depends_on(result) -> list[str]:
     unfiltered, where = _unfiltered(result)
     lines = [f"> **What the ranking depends on.** First over the {acc} parameter sets (of {n} "
              "sampled) that reproduce every stylized fact, then, in parentheses, unfiltered over "
-             f"{where} (every assumption over its whole range). A percentage is the share of "
+             f"{where}, every assumption over its whole range. A percentage is the share of "
              "points where "
              "the first regime is better, with its 95% Wilson interval; the drivers of a "
              "close pair are the Sobol total indices of the paired difference, and the PRIM "
@@ -92,10 +92,12 @@ def depends_on(result) -> list[str]:
                            & (boxes["loser"] == w)]
                 if drivers:
                     text += f"; the gap depends most on {drivers}"
-                if len(bx):
+                if len(bx) and bx.iloc[0]["restricted"] > 0:
                     row = bx.iloc[0]
                     text += (f"; {los} wins where {row['box']} (density {row['density']:.0%}, "
                              f"coverage {row['coverage']:.0%})")
+                elif len(bx):
+                    text += f"; PRIM finds no region where {los} wins more often"
             parts.append(text)
         lines.append(f"> - **{metric}** ({better} is better): " + "; ".join(parts) + ".")
     return lines
@@ -110,8 +112,8 @@ def _unfiltered(result) -> tuple[pd.DataFrame, str]:
     info, t = result.info, result.tables
     n = info.get("unfiltered_points", 0)
     if n >= MIN_UNFILTERED:
-        return t["pairwise_unfiltered"], (f"the {n} sets the filter sampled from the whole box "
-                                          "(accepted or not)")
+        return t["pairwise_unfiltered"], (f"the {n} sets the filter sampled from the whole box, "
+                                          "accepted or not")
     return t["pairwise_screening"], (f"the {info['screening_points']} points of the screening "
                                      "design")
 
