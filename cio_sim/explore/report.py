@@ -11,7 +11,7 @@ import pandas as pd
 from ..patterns import ALPHA
 from . import figures
 from .experiment import DIRECTIONS
-from .pipeline import MIN_ACCEPTED_FOR_PRIM
+from .pipeline import MIN_ACCEPTED_FOR_PRIM, projected_seconds
 
 
 def _f(x: float, digits: int = 3) -> str:
@@ -172,6 +172,10 @@ def write_report(result) -> Path:
               "an ideal wall time): " + ", ".join(
                   f"{c['stage']} {c['runs']} runs, {c['cpu_seconds']:.0f} CPU s "
                   f"({c['cpu_per_run'] or 0:.3f} s per run)" for c in info["cost"]) + ".",
+              "- Projected wall time from that CPU (per stage the larger of its CPU over "
+              "the workers and its longest point; scheduling and start-up not counted): "
+              + ", ".join(f"{n} workers {projected_seconds(info['cost'], n) / 60:.1f} min"
+                          for n in (2, 32, 100)) + ".",
               f"- Run errors: {info['n_errors']}.", ""]
     lines += ["## 1. Screening (Morris)", "",
               f"{info['screening_points']} points ({exp.screening.trajectories} trajectories, "

@@ -160,3 +160,13 @@ def test_the_filter_runs_every_pattern_variant_once() -> None:
     from cio_sim.explore.tasks import FILTER_ORDER
 
     assert sorted(FILTER_ORDER) == sorted(patterns.VARIANTS) and FILTER_ORDER[0] == "base"
+
+
+def test_projection_is_bounded_by_the_longest_point() -> None:
+    from cio_sim.explore.pipeline import projected_seconds
+
+    cost = [{"cpu_seconds": 100.0, "longest_point_cpu": 5.0},
+            {"cpu_seconds": 60.0, "longest_point_cpu": 30.0}]
+    assert projected_seconds(cost, 1) == 160.0
+    assert projected_seconds(cost, 10) == 10.0 + 30.0
+    assert projected_seconds(cost, 1000) == 35.0
