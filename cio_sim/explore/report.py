@@ -129,6 +129,32 @@ def _prim_over(info: dict) -> str:
             f"{info['screening_points']} points)")
 
 
+def headline(result) -> list[str]:
+    """The comparison table of the README: per metric and pair (each later regime of the
+    experiment against each earlier one), P(later better) with its 95% Wilson interval and
+    the median paired difference, over the accepted sets and unfiltered over the whole box."""
+    exp, info = result.experiment, result.info
+    unfiltered, where = _unfiltered(result)
+    acc = result.tables["pairwise"]
+
+    def cell(pairs: pd.DataFrame, metric: str, a: str, b: str) -> str:
+        row = pairs[(pairs["metric"] == metric) & (pairs["a"] == a) & (pairs["b"] == b)]
+        if row.empty or pd.isna(row.iloc[0]["p_a_better"]):
+            return "–"
+        r = row.iloc[0]
+        return (f"{1 - r['p_a_better']:.0%} [{1 - r['p_high']:.0%}, {1 - r['p_low']:.0%}]; "
+                f"{-r['diff_median']:+.3g}")
+
+    lines = [f"| metric | better | pair | over the {info['accepted']} accepted sets | "
+             f"unfiltered, {where} |", "|---|:-:|---|--:|--:|"]
+    for metric in exp.metrics:
+        arrow = "↑" if DIRECTIONS[metric] > 0 else "↓"
+        for a, b in itertools.combinations(exp.regimes, 2):
+            lines.append(f"| {metric} | {arrow} | {b} vs {a} | {cell(acc, metric, a, b)} | "
+                         f"{cell(unfiltered, metric, a, b)} |")
+    return lines
+
+
 def write_report(result) -> Path:
     """Write report.md and figures/*.png into the exploration's folder."""
     exp, t, info, out = result.experiment, result.tables, result.info, result.out
@@ -155,6 +181,11 @@ def write_report(result) -> Path:
     man = info["manifest"]
     lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
     lines += depends_on(result)
+    lines += ["", "Each cell: the share of parameter sets where the first-named regime of the "
+              "pair beats the second, its 95% Wilson interval, and the median paired "
+              "difference (first − second, same seeds; ↑ higher is better, ↓ lower is "
+              "better).", ""]
+    lines += headline(result)
     lines += ["", "## Setup", "",
               f"- Experiment `{exp.source}` (digest `{man['digest']}`), git commit "
               f"`{man.get('git_commit')}`; regimes {', '.join(exp.regimes)}; seed {exp.seed}.",

@@ -170,3 +170,14 @@ def test_projection_is_bounded_by_the_longest_point() -> None:
     assert projected_seconds(cost, 1) == 160.0
     assert projected_seconds(cost, 10) == 10.0 + 30.0
     assert projected_seconds(cost, 1000) == 35.0
+
+
+def test_headline_table_reads_the_pairwise_tables(uninterrupted: Path) -> None:
+    report = (uninterrupted / "report.md").read_text()
+    unf = pd.read_csv(uninterrupted / "pairwise_unfiltered.csv")
+    row = unf[(unf["metric"] == "backlog_end") & (unf["a"] == "consensus_2021")
+              & (unf["b"] == "keuzematrix")].iloc[0]
+    line = next(x for x in report.splitlines()
+                if x.startswith("| backlog_end | ↓ | keuzematrix vs consensus_2021 |"))
+    assert line.rstrip(" |").endswith(f"{1 - row['p_a_better']:.0%} [{1 - row['p_high']:.0%}, "
+                                      f"{1 - row['p_low']:.0%}]; {-row['diff_median']:+.3g}")
