@@ -14,14 +14,11 @@ from scipy import stats
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion k / n."""
+    """Wilson score interval of a proportion k / n (scipy's, exact 0 and 1 at the ends)."""
     if n == 0:
         return math.nan, math.nan
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def pairwise(outcomes: pd.DataFrame, regimes: Sequence[str], metrics: Sequence[str],
