@@ -150,6 +150,11 @@ def choice(default: str, choices: Collection[str], provenance: str, doc: str) ->
 NO_FREQ = "ADR gives no meeting frequencies (adr_extract §7)"
 
 
+def _midpoint(line: str, stated: str) -> str:
+    """Provenance of a value the source gives only as a range: the midpoint is ours."""
+    return f"assumption: the midpoint of the stated range; range {line} ({stated})"
+
+
 def _department(fulltime: bool, time_share: tuple[float, str], combined_psg: tuple[bool, str],
                 bestuursraad: tuple[bool, str], under_sg: tuple[bool, str],
                 office_fte: tuple[float, str]) -> dict[str, Param]:
@@ -559,36 +564,37 @@ SCHEMA: dict[str, Any] = {
         "AZ": _department(False, (0.5, "ADR:L1577"), (True, "ADR:L635"), (True, "ADR:L635"),
                           (True, "ADR:L635"), (13.0, "ADR:L1549")),
         "BZ": _department(True, (1.0, "ADR:L636"), (False, "ADR:L636"), (False, "ADR:L636"),
-                          (True, "ADR:L636"), (35.0, "ADR:L1831 (30-40 FTE; midpoint)")),
+                          (True, "ADR:L636"), (35.0, _midpoint("ADR:L1831", "30-40 FTE"))),
         "BZK": _department(True, (0.8, "ADR:L1730"), (False, "ADR:L637"), (False, "ADR:L637"),
                            (False, "ADR:L637"), (25.0, _MEDIAN_OFFICE)),
         "DEF": _department(True, (1.0, "ADR:L638, L630 (fulltime)"), (False, "ADR:L630"),
                            (True, "ADR:L638"), (True, "ADR:L638"),
-                           (35.0, "ADR:L1980 (30-40 FTE; midpoint)")),
-        "EZK": _department(False, (0.225, "ADR:L2271 (20-25%; midpoint)"), (True, "ADR:L639"),
+                           (35.0, _midpoint("ADR:L1980", "30-40 FTE"))),
+        "EZK": _department(False, (0.225, _midpoint("ADR:L2271", "20-25%")), (True, "ADR:L639"),
                            (True, "ADR:L639"), (True, "ADR:L639"),
                            (20.0, _SHARED_OFFICE % "L2159")),
         "FIN": _department(False, (0.2, "ADR:L2525"), (True, "ADR:L640"), (True, "ADR:L640"),
                            (True, "ADR:L640"), (18.0, "ADR:L2489")),
         "IenW": _department(False, (0.2, A("pSG-CIO; share not given, as EZK/LNV/FIN")),
                             (True, "ADR:L641"), (True, "ADR:L641"), (True, "ADR:L641"),
-                            (35.0, "ADR:L2638 (30-40 FTE; midpoint)")),
+                            (35.0, _midpoint("ADR:L2638", "30-40 FTE"))),
         "JenV": _department(False, (0.6, A("'most of her time' read as 0.6; mechanism "
                                            "ADR:L2805 ('meerderdeel')")),
                             (True, "ADR:L642"), (True, "ADR:L642"), (True, "ADR:L642"),
-                            (40.0, "ADR:L2770 (40+ FTE)")),
-        "LNV": _department(False, (0.225, "ADR:L2436 (20-25%; midpoint)"), (True, "ADR:L643"),
+                            (40.0, "assumption: the lower bound of the stated range; "
+                                    "range ADR:L2770 (40+ FTE)")),
+        "LNV": _department(False, (0.225, _midpoint("ADR:L2436", "20-25%")), (True, "ADR:L643"),
                            (True, "ADR:L643"), (True, "ADR:L643"),
                            (20.0, _SHARED_OFFICE % "L2319")),
         "OCW": _department(False, (0.3, A("not given; combination 'niet meer haalbaar' "
                                           "ADR:L2971")), (False, "ADR:L644"),
                            (False, "ADR:L644 (Table 1; factsheet differs)"), (True, "ADR:L644"),
-                           (15.0, "ADR:L2900 (10-20 FTE; midpoint)")),
+                           (15.0, _midpoint("ADR:L2900", "10-20 FTE"))),
         "SZW": _department(True, (1.0, "ADR:L645"), (False, "ADR:L645"), (False, "ADR:L645"),
                            (False, "ADR:L645"), (17.3, "ADR:L3121")),
         "VWS": _department(False, (0.5, A("not given; plv. CIO fulltime ADR:L3207")),
                            (False, "ADR:L646"), (False, "ADR:L646"), (False, "ADR:L646"),
-                           (25.0, "ADR:L3195 (20-30 FTE; midpoint)")),
+                           (25.0, _midpoint("ADR:L3195", "20-30 FTE"))),
     },
 }
 
