@@ -111,12 +111,13 @@ def _run_stage(store: PointStore, stage: str, tasks: list[dict[str, Any]], execu
 
 
 def _tasks(exp: ExploreExperiment, stage: str, values: Iterable[dict[str, Any]],
-           replications: int, horizon: int, facts: tuple[str, ...] = ()
-           ) -> list[dict[str, Any]]:
+           replications: int, horizon: int, facts: tuple[str, ...] = (),
+           compare_rejected: bool = False) -> list[dict[str, Any]]:
     return [{"stage": stage, "point": i, "values": v, "regimes": list(exp.regimes),
              "metrics": list(exp.metrics), "seed": exp.seed, "replications": replications,
              "horizon_weeks": horizon, "facts": list(facts),
-             "early_rejection": exp.filter.early_rejection}
+             "early_rejection": exp.filter.early_rejection,
+             "compare_rejected": compare_rejected}
             for i, v in enumerate(values)]
 
 
@@ -213,10 +214,9 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
             t0 = time.time()
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]
+            # The whole box's sample is also the unfiltered comparison: compare every set.
             tasks = _tasks(exp, stage, values, exp.filter.replications, HORIZON_WEEKS,
-                           exp.filter.facts)
-            for task in tasks:  # the whole box's sample is also the unfiltered comparison
-                task["compare_rejected"] = scale == 1.0
+                           exp.filter.facts, compare_rejected=scale == 1.0)
             n_new = _run_stage(store, stage, tasks, executor, progress, counter)
             _timing(manifest, stage, n_new, time.time() - t0, out_dir)
             got = store.read(stage)

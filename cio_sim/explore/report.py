@@ -45,12 +45,11 @@ def _ranking(pairs: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple]:
 
 def depends_on(result) -> list[str]:
     """The box: per metric and pair, the ranking over the accepted ensemble and, beside it,
-    unfiltered over the screening design, how sure each is, and which assumptions decide the
+    unfiltered (:func:`_unfiltered`), how sure each is, and which assumptions decide the
     close pairs (Sobol ST of the difference, PRIM box)."""
     exp, t, info = result.experiment, result.tables, result.info
     sobol, boxes = t["sobol_indices"], t["boxes"]
     acc, n = info["accepted"], info["samples"]
-    filtered = _ranking_over(t["pairwise"]) if acc else None
     unfiltered, where = _unfiltered(result)
     lines = [f"> **What the ranking depends on.** First over the {acc} parameter sets (of {n} "
              "sampled) that reproduce every stylized fact, then, in parentheses, unfiltered over "
@@ -65,7 +64,7 @@ def depends_on(result) -> list[str]:
     for metric in exp.metrics:
         better = "higher" if DIRECTIONS[metric] > 0 else "lower"
         unf = _ranking(unfiltered, metric)
-        fil = _ranking(t["pairwise"], metric) if filtered is not None else {}
+        fil = _ranking(t["pairwise"], metric)  # empty when no set was accepted
         parts = []
         for a, b in itertools.combinations(exp.regimes, 2):
             lead = next((pair for pair in (fil or unf) if set(pair) == {a, b}), None)
@@ -116,10 +115,6 @@ def _unfiltered(result) -> tuple[pd.DataFrame, str]:
                                           "accepted or not")
     return t["pairwise_screening"], (f"the {info['screening_points']} points of the screening "
                                      "design")
-
-
-def _ranking_over(pairs: pd.DataFrame) -> pd.DataFrame | None:
-    return pairs if len(pairs) and pairs["p_a_better"].notna().any() else None
 
 
 def _prim_over(info: dict) -> str:

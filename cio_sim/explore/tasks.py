@@ -140,7 +140,7 @@ def _filter_runs(base: Scenario, facts: tuple[str, ...], seed: int, reps: range,
         ready = tuple(f for f in facts if f not in results
                       and set(patterns.NEEDS[f]) <= set(runs))
         if ready:
-            results.update(fact_results({v: runs[v] for v in runs}, ready))
+            results.update(fact_results(runs, ready))
         if early_rejection and (errors or not all(results.values())):
             break
     return runs, results, errors
