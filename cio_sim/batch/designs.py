@@ -30,6 +30,13 @@ def integer_value(u: float, low: int, high: int) -> int:
     return min(int(high), int(low) + math.floor(float(u) * (int(high) - int(low) + 1)))
 
 
+def number_value(u: float, low: float, high: float) -> float:
+    """The number for unit value ``u`` in [0, 1]: ``low + u * (high - low)``, kept inside
+    [low, high] (at ``u = 1`` the sum can land one ulp above ``high``, which would let two
+    ends of one range that meet at a point cross there)."""
+    return min(max(float(low + float(u) * (high - low)), low), high)
+
+
 def scale(unit: np.ndarray, bounds: Bounds, integer_keys: Collection[str] = ()) -> list[Point]:
     """Map rows of unit-cube values to parameter points with the design-wide rule."""
     keys = list(bounds)
@@ -41,7 +48,7 @@ def scale(unit: np.ndarray, bounds: Bounds, integer_keys: Collection[str] = ()) 
             if key in integer_keys:
                 point[key] = integer_value(u, int(low), int(high))
             else:
-                point[key] = float(low + float(u) * (high - low))
+                point[key] = number_value(u, low, high)
         points.append(point)
     return points
 

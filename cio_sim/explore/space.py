@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..batch.designs import integer_value
+from ..batch.designs import integer_value, number_value
 from ..paramdoc import kind_of
 from ..params import RULES, Param, iter_params, lookup
 
@@ -93,7 +93,7 @@ class Space:
             if is_int:
                 out[key] = integer_value(x, int(low), int(high))
             else:
-                out[key] = float(low + x * (high - low))
+                out[key] = number_value(x, low, high)
         return out
 
     def unit(self, values: Mapping[str, float]) -> np.ndarray:

@@ -55,6 +55,21 @@ def test_unit_cube_maps_inside_the_ranges_and_integers_are_whole(u: list[float])
         assert isinstance(value, int) == isinstance(lookup(key).default, int)
 
 
+def test_the_corners_of_the_space_keep_the_ends_of_a_range_ordered() -> None:
+    """Morris grids hit the ends of every range; where two ends of one range meet at a split
+    point, low + 1 * (high - low) must not land one ulp above the other end."""
+    from cio_sim.params import RULES
+
+    space = build_space()
+    ordered = [r for r in RULES if r.kind == "ordered" and all(k in space.keys for k in r.keys)]
+    assert ordered
+    for low_key, high_key in (r.keys for r in ordered):
+        u = np.full(space.dim, 0.5)
+        u[space.keys.index(low_key)], u[space.keys.index(high_key)] = 1.0, 0.0
+        values = space.values(u)
+        assert values[low_key] <= values[high_key], low_key
+
+
 def test_integers_take_every_value_equally_often() -> None:
     space = build_space(include=["regime.override_rounds", "positions.noise_sd"])
     u = (np.arange(3000) + 0.5) / 3000
