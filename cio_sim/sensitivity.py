@@ -48,6 +48,7 @@ from .batch import designs
 from .batch.executors import available_cores, get_executor
 from .batch.seeds import run_seed
 from .batch.store import git_commit, write_manifest
+from .heap import collected_once, release
 from .model import CIOModel
 from .params import lookup
 from .scenario import Scenario, ScenarioError, load_scenario
@@ -190,7 +191,11 @@ def _run_point(task: tuple[int, Scenario, dict[str, Any], int, int, tuple[str, .
     sc = scenario.with_overrides(overrides, source="sensitivity")
     values: dict[str, list[float]] = {k: [] for k in outputs}
     for rep in range(reps):
-        summary = CIOModel(sc, seed=run_seed(seed, rep)).run().summary()
+        with collected_once():              # the finished run is reclaimed in one pass
+            model = CIOModel(sc, seed=run_seed(seed, rep)).run()
+            summary = model.summary()
+            release(model)
+            del model
         for k in outputs:
             values[k].append(float(summary[k]))
     means = {k: float(np.nanmean(v)) if np.isfinite(v).any() else math.nan

@@ -278,7 +278,7 @@ def _stored(db: Path) -> int:
 
 @pytest.mark.slow
 def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
-    n = "100"
+    n = "400"      # enough that the batch is still running when ten runs are stored
     killed = tmp_path / "killed"
     args = ["run", "consensus_2021", "-n", n, "--seed", "8", "--set", "horizon_weeks=10", "-q"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(

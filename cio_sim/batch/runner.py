@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import mesa
-
+from ..heap import collected_once, release
 from ..model import CIOModel
 from ..scenario import Scenario, load_scenario
 from .executors import EXECUTORS, Executor, ExecutorError, available_cores, get_executor
@@ -270,41 +269,37 @@ class Task:
 Block = tuple[list[Row], list[tuple[int, int, int, bytes]]]
 
 
-def _release(model: Any) -> None:
-    """Drop Mesa's class-level reference to a finished model so it can be freed.
-
-    Mesa 3.3 keeps every model as a key of ``mesa.Agent._ids`` (mesa issue #3179, fixed
-    upstream later), which would make memory grow with the number of runs.
-    """
-    ids = getattr(mesa.Agent, "_ids", None)
-    if model is not None and isinstance(ids, dict):
-        ids.pop(model, None)
-
-
 def run_task(task: Task) -> Block:
     """Run a task's replications; an exception becomes that run's error text."""
     make = task.model or CIOModel
     rows: list[Row] = []
     weekly: list[tuple[int, int, int, bytes]] = []
     for rep in task.replications:
-        key = (*task.key, rep)
-        sid = seed_id(task.seed, rep)
-        model = None
-        try:
-            model = make(task.scenario, seed=run_seed(task.seed, rep))
-            model.run()
-            summary = model.summary()
-            blob = encode_frame(model.timeseries()) if task.weekly else None
-        except Exception as exc:  # recorded, the batch goes on
-            text = " ".join(f"{type(exc).__name__}: {exc}".split())
-            rows.append(run_row(key, task.label, sid, task.params, None, text))
-        else:
-            rows.append(run_row(key, task.label, sid, task.params, summary, None))
-            if blob is not None:
-                weekly.append((*key, blob))
-        finally:
-            _release(model)
+        with collected_once():              # the finished run is reclaimed in one pass
+            _run_one(task, make, rep, rows, weekly)
     return rows, weekly
+
+
+def _run_one(task: Task, make: Callable[..., Any], rep: int, rows: list[Row],
+             weekly: list[tuple[int, int, int, bytes]]) -> None:
+    """One replication of a task: its row (and weekly table) appended."""
+    key = (*task.key, rep)
+    sid = seed_id(task.seed, rep)
+    model = None
+    try:
+        model = make(task.scenario, seed=run_seed(task.seed, rep))
+        model.run()
+        summary = model.summary()
+        blob = encode_frame(model.timeseries()) if task.weekly else None
+    except Exception as exc:  # recorded, the batch goes on
+        text = " ".join(f"{type(exc).__name__}: {exc}".split())
+        rows.append(run_row(key, task.label, sid, task.params, None, text))
+    else:
+        rows.append(run_row(key, task.label, sid, task.params, summary, None))
+        if blob is not None:
+            weekly.append((*key, blob))
+    finally:
+        release(model)
 
 
 def _task_size(todo: int, slots: int) -> int:

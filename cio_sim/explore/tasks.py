@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from .. import patterns
-from ..batch.runner import _release
 from ..batch.seeds import run_seed
+from ..heap import collected_once, release
 from ..model import CIOModel
 from ..scenario import Scenario, ScenarioError, load_scenario
 
@@ -32,6 +32,12 @@ def _mean(values: list[float]) -> float:
 def _run(scenario: Scenario, seed: int, rep: int, with_measures: bool
          ) -> tuple[dict[str, float] | None, str | None]:
     """One run: its summary (or pattern measures, which include the summary), or an error."""
+    with collected_once():                  # the finished run is reclaimed in one pass
+        return _run_model(scenario, seed, rep, with_measures)
+
+
+def _run_model(scenario: Scenario, seed: int, rep: int, with_measures: bool
+               ) -> tuple[dict[str, float] | None, str | None]:
     model = None
     try:
         model = CIOModel(scenario, seed=run_seed(seed, rep)).run()
@@ -41,7 +47,7 @@ def _run(scenario: Scenario, seed: int, rep: int, with_measures: bool
     except Exception as exc:  # recorded; the point then fails its checks
         return None, " ".join(f"{type(exc).__name__}: {exc}".split())
     finally:
-        _release(model)
+        release(model)
 
 
 def _plain(x: float) -> float | None:
