@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .draws import BoundedIntegers
 from .params import COMPLEXITIES, THEME_DOMAINS, THEMES
 from .proposals import Traits
 from .types import ItemKind
@@ -48,10 +49,6 @@ def _beta_ab(mean: float) -> tuple[float, float]:
     return mean * CONCENTRATION, (1 - mean) * CONCENTRATION
 
 
-def _beta(rng: np.random.Generator, mean: float) -> float:
-    return float(rng.beta(*_beta_ab(mean)))
-
-
 def load_milestones() -> list[dict[str, str]]:
     """The dated roadmap milestones (RK; besluit_extract §4.2) bundled with the package."""
     return [dict(row) for row in _milestones()]
@@ -69,7 +66,9 @@ class ArrivalGenerator:
 
     Construction is a large part of a short run, so `stochastic` is written tight: the beta
     parameters are worked out once per generator and the traits are drawn inline, one scalar
-    at a time in a fixed order (that order is the arrival stream; keep it)."""
+    at a time in a fixed order (that order is the arrival stream; keep it). Bounded integers
+    and samples come from `draws.BoundedIntegers` (numpy's numbers without numpy's per-call
+    cost), so every integer draw from `rng` must go through `self.ints`."""
 
     def __init__(self, p: dict[str, Any], n_departments: int, n_members: int,
                  rng: np.random.Generator):
@@ -77,13 +76,18 @@ class ArrivalGenerator:
         self.n = n_departments
         self.n_members = n_members
         self.rng = rng
+        self.ints = BoundedIntegers(rng)
         self.pp = pp = p["proposals"]
         self._context_sd = p["positions"]["context_sd"]
-        # Per origin: beta parameters of impact, prescriptiveness and maturity (see `_beta`).
+        # Per origin: beta parameters of impact, prescriptiveness and maturity (see `_beta_ab`).
         self._beta_params = {origin: (
             _beta_ab(IMPACT_MEAN[origin]), _beta_ab(pp["prescriptiveness_mean"]),
             _beta_ab(pp["maturity_incident_mean"] if origin == "incident"
                      else pp["maturity_mean"])) for origin in IMPACT_MEAN}
+        # Roadmap items: impact by scope, prescriptiveness and maturity as departmental items.
+        self._scope_impact = {scope: _beta_ab(mean) for scope, mean in SCOPE_IMPACT.items()}
+        self._presc_ab, self._maturity_ab = _beta_ab(pp["prescriptiveness_mean"]), \
+            _beta_ab(pp["maturity_mean"])
 
     def _context(self) -> tuple[float, ...]:
         return tuple(self.rng.normal(0.0, self._context_sd, self.n_members).tolist())
@@ -111,21 +115,21 @@ class ArrivalGenerator:
         # Choosing positions among the others (0..n_others-1) draws the same numbers as
         # choosing from the list of the others; position j is department j, or j + 1 from
         # the own department on.
-        chosen = self.rng.choice(n_others, size=min(k, n_others), replace=False).tolist()
+        chosen = self.ints.sample(n_others, min(k, n_others))
         if first is None:
             return tuple(sorted(chosen))
         return tuple(sorted([first, *(j + (j >= first) for j in chosen)]))
 
     def stochastic(self, origin: str, week: int) -> ArrivalSpec:
-        rng, pp = self.rng, self.pp
-        theme = THEMES[int(rng.integers(len(THEMES)))]   # the draw rng.choice(THEMES) makes
+        rng, pp, below = self.rng, self.pp, self.ints.below
+        theme = THEMES[below(len(THEMES))]   # the draw rng.choice(THEMES) makes
         domains = THEME_DOMAINS[theme]
         if origin == "incident" and rng.random() < INCIDENT_SECURITY_SHARE:
             domain = "security"
         else:
-            domain = domains[int(rng.integers(len(domains)))]
+            domain = domains[below(len(domains))]
         if origin == "departmental":
-            own = int(rng.integers(self.n))
+            own = below(self.n)
             affected = self.several(origin, own) if rng.random() < \
                 pp["p_several_departmental"] else (own,)
         elif origin == "cio_rijk":
@@ -156,16 +160,16 @@ class ArrivalGenerator:
     def planned(self, row: dict[str, str], week: int) -> ArrivalSpec:
         rng, pp = self.rng, self.pp
         scope = row["scope"]
-        affected = (int(rng.integers(self.n)),) if scope == "department" else tuple(range(self.n))
+        affected = (self.ints.below(self.n),) if scope == "department" else tuple(range(self.n))
         fin_org = row["fin_org"] == "1"
         traits = Traits(
             origin="roadmap", theme=int(row["theme"]), domain=row["domain"],
-            affected=affected, impact=_beta(rng, SCOPE_IMPACT[scope]),
+            affected=affected, impact=float(rng.beta(*self._scope_impact[scope])),
             complexity=row["complexity"], fin_org=fin_org,
             outside_digitalisation=fin_org and bool(rng.random() < pp["p_outside_digitalisation"]),
             strategic=row["strategic"] == "1",
-            prescriptiveness=_beta(rng, pp["prescriptiveness_mean"]),
-            maturity=_beta(rng, pp["maturity_mean"]),
+            prescriptiveness=float(rng.beta(*self._presc_ab)),
+            maturity=float(rng.beta(*self._maturity_ab)),
             weapon_systems=False, label=row["id"],
             # Scope 'central': BZK's own roadmap tasks (e.g. CIO-cafés), not kaders (RK).
             kind=ItemKind.CENTRAL_TASK if scope == "central" else ItemKind.KADER,
@@ -179,7 +183,7 @@ class ArrivalGenerator:
             for row in _milestones():
                 week = ((int(row["year"]) - start_year) * WEEKS_PER_YEAR
                         + (int(row["quarter"]) - 1) * WEEKS_PER_QUARTER
-                        + int(self.rng.integers(WEEKS_PER_QUARTER)))
+                        + self.ints.below(WEEKS_PER_QUARTER))
                 spec = self.planned(row, week)
                 if 0 <= week < horizon:
                     by_week.setdefault(week, []).append(spec)
