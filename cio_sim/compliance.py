@@ -21,7 +21,6 @@ import numpy as np
 from .regimes.instruments import Instrument
 
 if TYPE_CHECKING:
-    from .agents import DepartmentalCIO
     from .proposals import Proposal
     from .types import ModelView as CIOModel
 
@@ -85,6 +84,8 @@ class ComplianceLedger:
         # different kaders keep the behaviour stream (ICBR, scale-ups, ...) in step.
         self._rng = np.random.default_rng(np.random.SeedSequence(
             ss.entropy, spawn_key=(*ss.spawn_key, IMPLEMENTATION_STREAM_KEY)))
+        self._consts = self._department_constants()
+        self._def_indices = {cio.index for cio in model.departments if cio.code == "DEF"}
 
     def _schedule_jaargesprekken(self) -> dict[int, np.ndarray]:
         """Yearly talk per department at its own week; some years it does not happen
@@ -100,43 +101,66 @@ class ComplianceLedger:
             out[cio.index] = times[held].astype(float)
         return out
 
+    def _department_constants(self) -> list[tuple[float, dict[int, float], float, float]]:
+        """Per department, what `register` needs of it: the autonomy term of its fit cost
+        (`Member.utility`), its theme priorities and the capacity and clout factors of its
+        implementation time (computed as in `register` before, factor by factor)."""
+        m, c = self.model, self.c
+        fte_ref = m.p["attention"]["office_fte_ref"]
+        out = []
+        for cio in m.departments:
+            capacity = min(1.0, cio.office_fte / fte_ref)
+            out.append((cio._fit_weight * cio.autonomy, cio.priority,
+                        1.0 + c["capacity_penalty"] * (1.0 - capacity),
+                        1.0 + c["clout_penalty"] * (1.0 - cio.clout)))
+        return out
+
     def register(self, proposal: Proposal, instrument: Instrument, step: int) -> None:
         """Open one implementation process per affected department of an adopted kader.
 
         The draws come as one block per kader (start, report and explain uniforms, a
-        standard exponential start delay and a standard gamma duration per department)."""
+        standard exponential start delay and a standard gamma duration per department).
+        Runs for every department of every adopted kader, so written tight: the willingness
+        is `DepartmentalCIO.willingness` inlined (the same arithmetic, tests check it) and
+        the per-department constants are worked out once per run."""
         m, c = self.model, self.c
         rng = self._rng
         overridden = set(proposal.overridden_departments)
-        depts = [idx for idx in proposal.affected
-                 if not (proposal.weapon_systems and m.departments[idx].code == "DEF")]
+        if proposal.weapon_systems:         # DEF's own assessment (ADR:L968)
+            depts = [idx for idx in proposal.affected if idx not in self._def_indices]
+        else:
+            depts = list(proposal.affected)
         if not depts:
-            return                           # DEF's own assessment (ADR:L968)
+            return
         n = len(depts)
-        uni = rng.random((3, n)).tolist()
+        u_start, u_report, u_explain = rng.random((3, n)).tolist()
         delays = rng.standard_exponential(n).tolist()
         durations = rng.standard_gamma(DURATION_SHAPE, n).tolist()
         intensity = MONITORING_INTENSITY[instrument.monitoring]
         mean_delay = c["start_weeks"] / (1.0 + c["monitoring_pull"] * intensity)
         base_weeks = self.weeks[proposal.complexity] * (0.5 + 0.5 * proposal.ambition)
-        fte_ref = m.p["attention"]["office_fte_ref"]
         contexts = m.flow.contexts[proposal.id]
         lenient = instrument.monitoring == "jaargesprek" and self._detect_p < 1.0
         # Talks that pass before one uncovers the report: geometric (ADR:L994); one block per
         # kader, the same numbers as one draw per department in turn.
-        missed = ((self._detect_rng.geometric(self._detect_p, n) - 1).tolist()
-                  if lenient and self._detect_p > 0.0 else None)
-        # Loop-invariant values read once (this runs for every adopted kader).
+        if lenient:
+            missed = ((self._detect_rng.geometric(self._detect_p, n) - 1).tolist()
+                      if self._detect_p > 0.0 else [1 << 30] * n)
+        else:
+            missed = [0] * n
+        # Loop-invariant values read once.
         resentment, enforcement = c["override_resentment"], c["enforcement"]
-        capacity_penalty, clout_penalty = c["capacity_penalty"], c["clout_penalty"]
         due, binding = step + c["deadline_weeks"], instrument.binding
         report_p, explain_p = c["report_in_progress"], c["explain_prob"]
         explain_allowed = instrument.explain_allowed
         checking = instrument.monitoring == "checking"
-        departments, pairs = m.departments, self.pairs
+        departments, pairs, consts, exp = m.departments, self.pairs, self._consts, math.exp
+        change = proposal.ambition * (0.3 + 0.7 * proposal.impact)   # Member.utility's
+        prescriptiveness, theme, pid = proposal.prescriptiveness, proposal.theme, proposal.id
         for j, idx in enumerate(depts):
-            cio: DepartmentalCIO = departments[idx]
-            w = cio.willingness(proposal, contexts[idx])
+            fit_autonomy, priority, capacity_factor, clout_factor = consts[idx]
+            u = change * (priority[theme] - prescriptiveness * (fit_autonomy + contexts[idx]))
+            w = 1.0 / (1.0 + exp(-8.0 * u))
             is_over = idx in overridden
             if is_over:
                 w *= resentment
@@ -144,17 +168,13 @@ class ComplianceLedger:
                 w += (1.0 - w) * enforcement
             start = INF
             done = INF
-            if uni[0][j] < w:
+            if u_start[j] < w:
                 start = step + mean_delay * delays[j]
-                capacity = min(1.0, cio.office_fte / fte_ref)
-                mean = (base_weeks * (1.0 + capacity_penalty * (1.0 - capacity))
-                        * (1.0 + clout_penalty * (1.0 - cio.clout)))
+                mean = base_weeks * capacity_factor * clout_factor
                 done = start + mean / DURATION_SHAPE * durations[j]
-            pair = Pair(proposal.id, cio.code, idx, instrument, not is_over, is_over, step,
-                        due, w, start, done, uni[1][j] < report_p,
-                        explain_allowed and uni[2][j] < explain_p)
-            if lenient:
-                pair.lenient_talks = missed[j] if missed is not None else 1 << 30
+            pair = Pair(pid, departments[idx].code, idx, instrument, not is_over, is_over, step,
+                        due, w, start, done, u_report[j] < report_p,
+                        explain_allowed and u_explain[j] < explain_p, INF, missed[j])
             pairs.append(pair)
             if checking:
                 self._binding.append(pair)

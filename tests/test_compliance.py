@@ -69,3 +69,20 @@ def test_overridden_departments_are_recorded_per_pair(run_preset) -> None:
     comp = run_preset("doorzettingsmacht_2026", seed=2).compliance()
     assert comp["overridden"].any() and (~comp["overridden"]).any()
     assert (comp["consented"] == ~comp["overridden"]).all()
+
+
+def test_each_pairs_willingness_is_the_departments_own(run_preset) -> None:
+    """`register` computes the willingness inline: it must be `DepartmentalCIO.willingness`,
+    lowered by resentment when overridden and raised by enforcement when binding."""
+    model = run_preset("doorzettingsmacht_2026", seed=2)
+    c = model.p["compliance"]
+    assert any(q.overridden for q in model.ledger.pairs)
+    for q in model.ledger.pairs:
+        cio = model.departments[q.dept_index]
+        w = cio.willingness(model.proposals_by_id[q.proposal_id],
+                            model.flow.contexts[q.proposal_id][q.dept_index])
+        if q.overridden:
+            w *= c["override_resentment"]
+        if q.instrument.binding:
+            w += (1.0 - w) * c["enforcement"]
+        assert q.willingness == w
