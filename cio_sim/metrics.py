@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +16,8 @@ from .proposals import QUADRANTS
 from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 
 ADOPTED, REJECTED = State.ADOPTED, State.REJECTED
+EXOGENOUS_ORIGINS = ("incident", "parliamentary")
+_FULLTIME_DELEGATED = attrgetter("fulltime", "delegated")
 
 if TYPE_CHECKING:
     from .types import ModelView as CIOModel
@@ -100,17 +103,17 @@ def compliance_frame(model: CIOModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def _compliance_rates(a: dict[str, np.ndarray] | None, t: float,
+def _compliance_rates(st: dict[str, np.ndarray] | None, due: np.ndarray | None,
+                      learning: np.ndarray | None,
                       mask: np.ndarray | None = None) -> dict[str, float]:
-    """Compliance rates at time t over the due pairs (optionally a subset by mask)."""
-    if a is None:
+    """Compliance rates over the due pairs (optionally a subset by mask): `st` is the status
+    (`status_at`) and `due` the due pairs at one time; None when there are no pairs."""
+    if st is None or due is None or learning is None:
         return {"actual": NAN, "reported": NAN, "explained": NAN, "learning": NAN, "n": 0}
-    st = status_at(a, t)
-    due = a["due"] <= t
-    judged = due & ~a["learning"]
+    judged = due & ~learning
     if mask is not None:
         judged &= mask
-    learn = due & a["learning"]
+    learn = due & learning
     n = int(judged.sum())
     return {
         "actual": _share(st["actual"][judged].sum(), n),
@@ -171,29 +174,32 @@ def time_to_decision(lead: np.ndarray, censored: np.ndarray,
     return out
 
 
-def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None) -> dict[str, int]:
+def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None,
+                   actual: np.ndarray | None) -> dict[str, int]:
     """Due pairs judged on compliance, and of them actually compliant, per (quadrant,
     complexity) of their kader: the strata of like-for-like compliance (`a`: the ledger's
-    arrays, None when there are no pairs)."""
+    arrays and `actual` the pairs compliant at the end, None when there are no pairs).
+    Counted per kader, not per pair: a kader's pairs share its stratum."""
+    keys = catalogue.stratum_keys()
     out = {}
-    for q, c in catalogue.stratum_keys():
+    for q, c in keys:
         out[f"pairs_judged_{q}_{c}"] = 0
         out[f"pairs_compliant_{q}_{c}"] = 0
-    if a is None:
+    if a is None or actual is None:
         return out
-    judged = ((a["due"] <= model.steps) & ~a["learning"]).tolist()
-    actual = status_at(a, model.steps)["actual"].tolist()
+    judged = (a["due"] <= model.steps) & ~a["learning"]
     props = model.proposals_by_id
-    n_judged: Counter[tuple[str, str]] = Counter()
-    n_compliant: Counter[tuple[str, str]] = Counter()
-    for pair, is_judged, is_actual in zip(model.ledger.pairs, judged, actual, strict=True):
-        if is_judged:
-            p = props[pair.proposal_id]
-            n_judged[p.quadrant, p.complexity] += 1
-            n_compliant[p.quadrant, p.complexity] += is_actual
-    for (q, c), n in n_judged.items():
-        out[f"pairs_judged_{q}_{c}"] = n
-        out[f"pairs_compliant_{q}_{c}"] = int(n_compliant[q, c])
+    index = {key: i for i, key in enumerate(keys)}
+    kaders, pair_kader = np.unique(a["proposal_id"], return_inverse=True)
+    kader_stratum = [index.get((props[k].quadrant, props[k].complexity), len(keys))
+                     for k in kaders.tolist()]
+    stratum = np.asarray(kader_stratum, dtype=np.intp)[pair_kader.reshape(-1)]
+    n_judged = np.bincount(stratum[judged], minlength=len(keys) + 1).tolist()
+    n_compliant = np.bincount(stratum[judged & actual], minlength=len(keys) + 1).tolist()
+    for (q, c), n, k in zip(keys, n_judged, n_compliant, strict=False):
+        if n:
+            out[f"pairs_judged_{q}_{c}"] = n
+            out[f"pairs_compliant_{q}_{c}"] = k
     return out
 
 
@@ -202,23 +208,58 @@ def summary(model: CIOModel) -> dict[str, float]:
     when their denominator is empty."""
     props = list(model.proposals_by_id.values())
     years = _years(model)
-    decided = [p for p in props if p.state in (ADOPTED, REJECTED)]
-    adopted = [p for p in props if p.state == ADOPTED]
+    steps = model.steps
+    # One pass over the proposals, the agenda and the attendance each (this runs for every
+    # run of a study); the float sums stay `sum` over the same sequences, in the same order.
+    decided, adopted, ages = [], [], []
+    escalations = bypasses = overrides = 0
+    for p in props:
+        state = p.state
+        if state == ADOPTED:
+            decided.append(p)
+            adopted.append(p)
+        elif state == REJECTED:
+            decided.append(p)
+        elif state != State.HANDLED_LOCALLY:
+            ages.append(steps - p.submitted_step)
+        escalations += p.escalated_icbr
+        bypasses += p.bypassed_icbr
+        overrides += p.overridden
     lead = np.array([p.decided_step - p.submitted_step for p in decided], dtype=float)
-    undecided = np.array([model.steps - p.submitted_step for p in props
-                          if p.state not in (ADOPTED, REJECTED, State.HANDLED_LOCALLY)],
-                         dtype=float)
-    ttd = time_to_decision(lead, undecided)
-    overridden = [p for p in props if p.overridden]
+    ttd = time_to_decision(lead, np.array(ages, dtype=float))
     agenda = model.agenda_log                  # types.AgendaRow
-    override_rows = [r for r in agenda if r.override]
-    att = model.attendance
+    strategic_ripe = exogenous = unripe = override_rows = unopposed_overrides = 0
+    for r in agenda:
+        if r.strategic and r.ripe:
+            strategic_ripe += 1
+        if r.origin in EXOGENOUS_ORIGINS:
+            exogenous += 1
+        if not r.ripe:
+            unripe += 1
+        if r.override:
+            override_rows += 1
+            if r.objections == 0:
+                unopposed_overrides += 1
+    # Seats by (fulltime, delegated): every attendance share is a ratio of these counts.
+    seats = Counter(map(_FULLTIME_DELEGATED, model.attendance))
+    n_att = sum(seats.values())
+    delegated = sum(d * n for (_, d), n in seats.items())
+    ft_att = sum(n for (f, _), n in seats.items() if f)
+    ft_delegated = sum(d * n for (f, d), n in seats.items() if f)
+    pt_att = sum(n for (f, _), n in seats.items() if not f)
+    pt_delegated = sum(d * n for (f, d), n in seats.items() if not f)
     a = model.ledger.arrays() if model.ledger.pairs else None
-    comp = _compliance_rates(a, model.steps)
-    comp_over = _compliance_rates(a, model.steps, a["overridden"] if a else None)
-    comp_cons = _compliance_rates(a, model.steps, ~a["overridden"] if a else None)
+    if a is not None:
+        st: dict[str, np.ndarray] | None = status_at(a, steps)
+        due, learning, over = a["due"] <= steps, a["learning"], a["overridden"]
+    else:
+        st = due = learning = over = None
+    comp = _compliance_rates(st, due, learning)
+    comp_over = _compliance_rates(st, due, learning, over)
+    comp_cons = _compliance_rates(st, due, learning, ~over if over is not None else None)
     ft = [c for c in model.departments if c.fulltime]
     pt = [c for c in model.departments if not c.fulltime]
+    adopted_by_quadrant = Counter(p.quadrant for p in adopted)
     out: dict[str, float] = {
         "submitted": len(props),
         "decisions_per_year": len(decided) / years,
@@ -239,25 +280,19 @@ def summary(model: CIOModel) -> dict[str, float]:
         "compliance_pairs_judged": comp["n"],
         "compliance_consented": comp_cons["actual"],
         "compliance_overridden": comp_over["actual"],
-        "strategic_agenda_share": _share(sum(1 for r in agenda if r.strategic and r.ripe),
-                                         len(agenda)),
-        "exogenous_agenda_share": _share(sum(1 for r in agenda if r.origin in
-                                             ("incident", "parliamentary")), len(agenda)),
-        "rediscussion_share": _share(sum(1 for r in agenda if not r.ripe), len(agenda)),
-        "icbr_escalations": sum(p.escalated_icbr for p in props),
-        "icbr_bypasses": sum(p.bypassed_icbr for p in props),
-        "overrides": len(overridden),
+        "strategic_agenda_share": _share(strategic_ripe, len(agenda)),
+        "exogenous_agenda_share": _share(exogenous, len(agenda)),
+        "rediscussion_share": _share(unripe, len(agenda)),
+        "icbr_escalations": escalations,
+        "icbr_bypasses": bypasses,
+        "overrides": overrides,
         "override_share_of_adoptions": _share(sum(1 for p in adopted if p.overridden),
                                               len(adopted)),
-        "overrides_without_objection_share": _share(sum(1 for r in override_rows
-                                                        if r.objections == 0),
-                                                    len(override_rows)),
+        "overrides_without_objection_share": _share(unopposed_overrides, override_rows),
         "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
-        "delegate_attendance_share": _share(sum(r.delegated for r in att), len(att)),
-        "delegate_share_fulltime": _share(sum(r.delegated for r in att if r.fulltime),
-                                          sum(1 for r in att if r.fulltime)),
-        "delegate_share_parttime": _share(sum(r.delegated for r in att if not r.fulltime),
-                                          sum(1 for r in att if not r.fulltime)),
+        "delegate_attendance_share": _share(delegated, n_att),
+        "delegate_share_fulltime": _share(ft_delegated, ft_att),
+        "delegate_share_parttime": _share(pt_delegated, pt_att),
         "attention_used_fulltime": _share(sum(c.hours_used for c in ft),
                                           sum(c.hours_available for c in ft)),
         "attention_used_parttime": _share(sum(c.hours_used for c in pt),
@@ -271,10 +306,10 @@ def summary(model: CIOModel) -> dict[str, float]:
         "cio_rijk_turnovers": model.cio_rijk.turnovers,
     }
     for q in QUADRANTS:
-        out[f"adopted_per_year_{q}"] = sum(1 for p in adopted if p.quadrant == q) / years
+        out[f"adopted_per_year_{q}"] = adopted_by_quadrant[q] / years
     for name, vp in model.voorportalen.items():
         out[f"rework_rate_{name}"] = _share(vp.reworks, vp.treatments)
-    out.update(_strata_counts(model, a))
+    out.update(_strata_counts(model, a, st["actual"] if st is not None else None))
     return {key: out[key] for key in catalogue.summary_keys(model.voorportalen)}
 
 
