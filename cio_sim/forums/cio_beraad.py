@@ -44,7 +44,6 @@ class CIOBeraad(Forum):
                  seats: Seats, settlement: ReserveSettlement):
         super().__init__(model, flow)
         self.seats = seats
-        self._all_seats = [m.seat for m in [*departments, *advisory]]
         self.cio_rijk = cio_rijk
         self.departments = departments
         self.advisory = advisory
@@ -119,20 +118,17 @@ class CIOBeraad(Forum):
         ripe = [j for j, prop in enumerate(agenda) if prop.maturity >= required]
         if not ripe:
             return []
-        seats, members = self._all_seats, self.members
+        members = self.members
         z, u = self.seats.draws(len(ripe), len(members))
         delegated = [getattr(c, "delegated", False) for c in members]
         everything = [True] * len(agenda)       # members who do not prepare: reviewed
         by_seat = [everything if c.index is None else reviewed_by.get(c.index, everything)
                    for c in members]
         reviewed_by_item = list(zip(*by_seat, strict=True))  # per agenda item, per seat
-        contexts, tally = self.flow.contexts, self.seats.tally
-        out = []
-        for row, j in enumerate(ripe):
-            prop = agenda[j]
-            out.append(tally(prop, contexts[prop.id], seats, reviewed_by_item[j], delegated,
-                             z[row], u[row]))
-        return out
+        contexts = self.flow.contexts
+        props = [agenda[j] for j in ripe]
+        return self.seats.tally_block(props, [contexts[prop.id] for prop in props],
+                                      [reviewed_by_item[j] for j in ripe], delegated, z, u)
 
     def prepare(self, agenda: list[Proposal]) -> dict[int, list[bool]]:
         """Each departmental CIO prepares (or sends a delegate); per item, was it reviewed."""

@@ -59,3 +59,34 @@ def test_bulk_tally_matches_member_positions(theme, impact, ambition, presc, wea
     bulk = MODEL.seats.tally(prop, context, [mb.seat for mb in members], reviewed, delegated,
                              z, u)
     assert bulk == scalar_tally(prop, members, reviewed, delegated, context, z, u)
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=st.lists(st.tuples(st.sampled_from(THEMES), unit, unit, unit, st.booleans(),
+                                st.sets(st.integers(0, N_DEPTS - 1), min_size=1,
+                                        max_size=N_DEPTS)),
+                      min_size=1, max_size=4),
+       data=st.data())
+def test_block_tally_matches_tally_per_item(items, data) -> None:
+    """A meeting's block tally over all seats equals the per-item tally."""
+    props = []
+    for theme, impact, ambition, presc, weapons, affected in items:
+        prop = make_proposal(theme=theme, impact=impact, affected=tuple(sorted(affected)),
+                             weapon_systems=weapons, prescriptiveness=presc)
+        prop.ambition = ambition
+        props.append(prop)
+    k, m = len(props), N_MEMBERS
+
+    def block(elements):
+        return data.draw(st.lists(st.lists(elements, min_size=m, max_size=m),
+                                  min_size=k, max_size=k))
+
+    floats = st.floats(-4.0, 4.0)
+    contexts, z, u, reviewed = block(floats), block(floats), block(unit), block(st.booleans())
+    delegated = [mb.index is not None and d for mb, d in
+                 zip(MODEL.members, data.draw(st.lists(st.booleans(), min_size=m, max_size=m)),
+                     strict=True)]
+    seats = [mb.seat for mb in MODEL.members]
+    want = [MODEL.seats.tally(prop, contexts[r], seats, reviewed[r], delegated, z[r], u[r])
+            for r, prop in enumerate(props)]
+    assert MODEL.seats.tally_block(props, contexts, reviewed, delegated, z, u) == want
