@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 REDISCUSSED = "rediscussed"    # agenda outcome of an unripe item
 
+# Builds a NamedTuple row without its Python-level __new__ (rows are made every meeting).
+_row = tuple.__new__
+
 
 class CIOBeraad(Forum):
     """Meets every `cio_beraad.interval_weeks`; decides ripe items by the regime's decision
@@ -94,9 +97,9 @@ class CIOBeraad(Forum):
                 self._queue_keys = [k for p, k in zip(self.queue, self._queue_keys, strict=True)
                                     if id(p) not in on_agenda]
             self.queue = [p for p in self.queue if id(p) not in on_agenda]
-        reviewed_by = self.prepare(agenda)
+        reviewed_by_seat = self.prepare(agenda)
         self.flow.record_meeting(cb["meeting_hours"] * (len(self.members) + 1))
-        tallies = iter(self.tally(agenda, reviewed_by))
+        tallies = iter(self.tally(agenda, reviewed_by_seat))
         for prop in agenda:
             self.flow.transition(prop, State.ON_AGENDA)
             prop.agenda_appearances += 1
@@ -111,34 +114,34 @@ class CIOBeraad(Forum):
                 tally.object, tally.reserve, verdict.by_cio_rijk))
             self.apply(prop, tally, verdict)
 
-    def tally(self, agenda: list[Proposal], reviewed_by: dict[int, list[bool]]) -> list[Tally]:
+    def tally(self, agenda: list[Proposal], reviewed_by_seat: list[list[bool]]) -> list[Tally]:
         """Every member's position on every ripe item of the agenda, counted per item (one
         block of draws per meeting; the positions do not depend on the other verdicts)."""
         required = self.p["maturity_required"]
         ripe = [j for j, prop in enumerate(agenda) if prop.maturity >= required]
         if not ripe:
             return []
-        members = self.members
-        z, u = self.seats.draws(len(ripe), len(members))
-        delegated = [getattr(c, "delegated", False) for c in members]
-        everything = [True] * len(agenda)       # members who do not prepare: reviewed
-        by_seat = [everything if c.index is None else reviewed_by.get(c.index, everything)
-                   for c in members]
-        reviewed_by_item = list(zip(*by_seat, strict=True))  # per agenda item, per seat
+        z, u = self.seats.draws(len(ripe), len(self.members))
+        delegated = [c.delegated for c in self.departments] + [False] * len(self.advisory)
+        reviewed_by_item = list(zip(*reviewed_by_seat, strict=True))  # per item, per seat
         contexts = self.flow.contexts
         props = [agenda[j] for j in ripe]
         return self.seats.tally_block(props, [contexts[prop.id] for prop in props],
                                       [reviewed_by_item[j] for j in ripe], delegated, z, u)
 
-    def prepare(self, agenda: list[Proposal]) -> dict[int, list[bool]]:
-        """Each departmental CIO prepares (or sends a delegate); per item, was it reviewed."""
+    def prepare(self, agenda: list[Proposal]) -> list[list[bool]]:
+        """Each departmental CIO prepares (or sends a delegate); per seat (`members` are in
+        seat order), per item, was the paper reviewed (advisers: every paper)."""
         step, hours = self.model.steps, self.p["meeting_hours"]
-        reviewed_by = {}
         adviser_items = [item.domain in ADVISER_DOMAINS for item in agenda]
+        reviewed_by_seat = []
+        attendance = self.attendance
         for cio in self.departments:
-            reviewed_by[cio.index] = cio.prepare(agenda, hours, adviser_items)
-            self.attendance.append(AttendanceRow(step, cio.code, cio.fulltime, cio.delegated))
-        return reviewed_by
+            reviewed_by_seat.append(cio.prepare(agenda, hours, adviser_items))
+            attendance.append(_row(AttendanceRow, (step, cio.code, cio.fulltime, cio.delegated)))
+        everything = [True] * len(agenda)       # members who do not prepare: reviewed
+        reviewed_by_seat.extend(everything for _ in self.advisory)
+        return reviewed_by_seat
 
     def rediscuss(self, prop: Proposal) -> None:
         """Unripe: re-discussed at operational-tactical level, back for rework (ADR:L986)."""
