@@ -10,9 +10,6 @@ import mesa
 from ..params import ADVISER_DOMAINS
 from ..proposals import Proposal
 from ..types import (
-    ABSTAIN,
-    OBJECT,
-    SUPPORT,
     Action,
     AgendaRow,
     AttendanceRow,
@@ -196,17 +193,14 @@ class CIOBeraad(Forum):
         """The CIOs whose delegates reserved answer in writing; the rule decides on the
         completed tally (no new round)."""
         prop, tally = item
-        context = self.flow.contexts[prop.id]
-        counts = {SUPPORT: tally.support, ABSTAIN: tally.abstain, OBJECT: tally.object}
-        objectors = list(tally.objectors)
-        z, _ = self.seats.draws(1, len(tally.reservers))
-        for idx, zj in zip(tally.reservers, z[0], strict=True):
-            cio = self.departments[idx]
-            pos = cio.written_position(prop, context[cio.seat], zj)
-            counts[pos] += 1
-            if pos == OBJECT:
-                objectors.append(idx)
-        written = Tally(counts[SUPPORT], counts[ABSTAIN], 0, counts[OBJECT],
-                        tuple(sorted(objectors)), ())
+        n = len(tally.reservers)
+        z, u = self.seats.draws(1, n)
+        seats = [self.departments[idx].seat for idx in tally.reservers]
+        # `DepartmentalCIO.written_position` for each of them, counted in one call.
+        answers = self.seats.tally(prop, self.flow.contexts[prop.id], seats, [True] * n,
+                                   [False] * n, z[0], u[0])
+        written = Tally(tally.support + answers.support, tally.abstain + answers.abstain, 0,
+                        tally.object + answers.object,
+                        tuple(sorted(tally.objectors + answers.objectors)), ())
         verdict = self.rule.decide(prop, written)
         self.apply(prop, written, verdict)      # not an agenda slot: no agenda row
