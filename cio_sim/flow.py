@@ -59,9 +59,10 @@ class Flow:
 
     def transition(self, proposal: Proposal, state: State) -> None:
         """Move a proposal to a new state and record the event (never loses an item)."""
-        self.state_counts[proposal.state] -= 1
-        self.state_counts[state] += 1
-        self.events.append((self._clock(), proposal.id, proposal.state, state))
+        counts, old = self.state_counts, proposal.state
+        counts[old] -= 1
+        counts[state] += 1
+        self.events.append((self._clock(), proposal.id, old, state))
         proposal.state = state
 
     def schedule(self, delay: int, handler: Callable[[Any], None], item: Any) -> None:
@@ -86,13 +87,13 @@ class Flow:
         """Create a proposal from an arrival and send it where the routing says."""
         pid = self._next_id
         self._next_id += 1
-        traits = spec.traits
-        prop = Proposal(pid, traits, self._clock(),
+        traits, now = spec.traits, self._clock()
+        prop = Proposal(pid, traits, now,
                         quadrant_of(len(traits.affected), traits.impact, self._impact_threshold))
         self.proposals_by_id[pid] = prop
         self.contexts[pid] = spec.context
         self.state_counts[prop.state] += 1
-        self.events.append((self._clock(), pid, "", prop.state))
+        self.events.append((now, pid, "", prop.state))
         forum = self.routing.forum_for(prop)
         if forum == ForumName.CIO_BERAAD:
             if (self.escalation.needs_icbr(prop) and prop.urgent
@@ -108,8 +109,9 @@ class Flow:
 
     def forward(self, prop: Proposal) -> None:
         """Send an item to its next voorportaal, or to the CIO-beraad waiting list."""
-        if prop.route:
-            name = prop.route.pop(0)
+        route = prop.route
+        if route:
+            name = route.pop(0)
             if prop.state != State.IN_VOORPORTAAL:
                 self.transition(prop, State.IN_VOORPORTAAL)
             self.voorportalen[name].admit(prop)

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 REDISCUSSED = "rediscussed"    # agenda outcome of an unripe item
 
-# Builds a NamedTuple row without its Python-level __new__ (rows are made every meeting).
+# Builds a NamedTuple row without its Python-level __new__ (rows are made every meeting
+# and for every agenda item).
 _row = tuple.__new__
 
 
@@ -80,7 +81,7 @@ class CIOBeraad(Forum):
     def step(self) -> None:
         """A meeting: agenda, preparation, re-discussion or decision per item."""
         cb = self.p
-        if self.model.steps % cb["interval_weeks"] or not self.queue:
+        if not self.queue or self.model.steps % cb["interval_weeks"]:
             return
         ordered = self.prioritisation.key is not None
         agenda = self.cio_rijk.fill_agenda(self.queue, cb["slots"], cb["strategic_slots"],
@@ -97,18 +98,20 @@ class CIOBeraad(Forum):
         reviewed_by_seat = self.prepare(agenda)
         self.flow.record_meeting(cb["meeting_hours"] * (len(self.members) + 1))
         tallies = iter(self.tally(agenda, reviewed_by_seat))
+        flow, rule, log = self.flow, self.rule, self.agenda_log
+        step, required = self.model.steps, cb["maturity_required"]
         for prop in agenda:
-            self.flow.transition(prop, State.ON_AGENDA)
+            flow.transition(prop, State.ON_AGENDA)
             prop.agenda_appearances += 1
-            if prop.maturity < cb["maturity_required"]:
+            if prop.maturity < required:
                 self.rediscuss(prop)
                 continue
             prop.rounds += 1
             tally = next(tallies)
-            verdict = self.rule.decide(prop, tally)
-            self.agenda_log.append(AgendaRow(
-                self.model.steps, prop.id, prop.strategic, prop.origin, True, verdict.action,
-                tally.object, tally.reserve, verdict.by_cio_rijk))
+            verdict = rule.decide(prop, tally)
+            log.append(_row(AgendaRow, (step, prop.id, prop.strategic, prop.origin, True,
+                                        verdict.action, tally.object, tally.reserve,
+                                        verdict.by_cio_rijk)))
             self.apply(prop, tally, verdict)
 
     def tally(self, agenda: list[Proposal], reviewed_by_seat: list[list[bool]]) -> list[Tally]:
@@ -143,8 +146,8 @@ class CIOBeraad(Forum):
     def rediscuss(self, prop: Proposal) -> None:
         """Unripe: re-discussed at operational-tactical level, back for rework (ADR:L986)."""
         prop.maturity += self.p["rediscussion_gain"] * (1.0 - prop.maturity)
-        self.agenda_log.append(AgendaRow(self.model.steps, prop.id, prop.strategic,
-                                         prop.origin, False, REDISCUSSED, 0, 0, False))
+        self.agenda_log.append(_row(AgendaRow, (self.model.steps, prop.id, prop.strategic,
+                                                prop.origin, False, REDISCUSSED, 0, 0, False)))
         self.flow.send_to_rework(prop, None)
 
     def apply(self, prop: Proposal, tally: Tally, verdict: Verdict) -> None:

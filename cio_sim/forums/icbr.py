@@ -37,7 +37,7 @@ class ICBR(Forum):
         self.queue.append(proposal)
 
     def step(self) -> None:
-        if self.model.steps % self.interval or not self.queue:
+        if not self.queue or self.model.steps % self.interval:
             return
         self.meetings += 1
         for cio in self.psg_cios:

@@ -39,7 +39,7 @@ class Voorportaal(Forum):
         self.queue.append(proposal)
 
     def step(self) -> None:
-        if (self.model.steps - self.offset) % self.interval or not self.queue:
+        if not self.queue or (self.model.steps - self.offset) % self.interval:
             return
         self.meetings += 1
         batch, self.queue = self.queue[:self.capacity], self.queue[self.capacity:]
