@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -227,27 +226,20 @@ class ComplianceLedger:
                 q.first_check = min(q.first_check, float(q.adopted_step + k * pc))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Column arrays of all pairs, for vectorised metrics (read with one C-level getter
-        per pair: this runs for every summary)."""
+        """Column arrays of all pairs, for vectorised metrics."""
         ps = self.pairs
-        cols = list(zip(*map(_PAIR_COLUMNS, ps), strict=True)) if ps else [()] * 9
-        adopted, due, start, done, first_check, optimistic, explains, overridden, pid = cols
         return {
-            "adopted": np.array(adopted, dtype=float),
-            "due": np.array(due, dtype=float),
-            "start": np.array(start, dtype=float),
-            "done": np.array(done, dtype=float),
-            "first_check": np.array(first_check, dtype=float),
-            "optimistic": np.array(optimistic, dtype=bool),
-            "explains": np.array(explains, dtype=bool),
+            "adopted": np.array([q.adopted_step for q in ps], dtype=float),
+            "due": np.array([q.due_step for q in ps], dtype=float),
+            "start": np.array([q.start for q in ps], dtype=float),
+            "done": np.array([q.done for q in ps], dtype=float),
+            "first_check": np.array([q.first_check for q in ps], dtype=float),
+            "optimistic": np.array([q.optimistic for q in ps], dtype=bool),
+            "explains": np.array([q.explains for q in ps], dtype=bool),
             "learning": np.array([q.instrument.judged_on == "learning" for q in ps], dtype=bool),
-            "overridden": np.array(overridden, dtype=bool),
-            "proposal_id": np.array(pid, dtype=np.int64),
+            "overridden": np.array([q.overridden for q in ps], dtype=bool),
+            "proposal_id": np.array([q.proposal_id for q in ps], dtype=np.int64),
         }
-
-
-_PAIR_COLUMNS = attrgetter("adopted_step", "due_step", "start", "done", "first_check",
-                           "optimistic", "explains", "overridden", "proposal_id")
 
 
 def status_at(a: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:

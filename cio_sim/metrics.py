@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from operator import attrgetter
+from operator import and_
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +17,6 @@ from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 
 ADOPTED, REJECTED = State.ADOPTED, State.REJECTED
 EXOGENOUS_ORIGINS = ("incident", "parliamentary")
-_FULLTIME_DELEGATED = attrgetter("fulltime", "delegated")
 
 if TYPE_CHECKING:
     from .types import ModelView as CIOModel
@@ -240,14 +239,11 @@ def summary(model: CIOModel) -> dict[str, float]:
             override_rows += 1
             if r.objections == 0:
                 unopposed_overrides += 1
-    # Seats by (fulltime, delegated): every attendance share is a ratio of these counts.
-    seats = Counter(map(_FULLTIME_DELEGATED, model.attendance))
-    n_att = sum(seats.values())
-    delegated = sum(d * n for (_, d), n in seats.items())
-    ft_att = sum(n for (f, _), n in seats.items() if f)
-    ft_delegated = sum(d * n for (f, d), n in seats.items() if f)
-    pt_att = sum(n for (f, _), n in seats.items() if not f)
-    pt_delegated = sum(d * n for (f, d), n in seats.items() if not f)
+    # Attendance as columns (types.AttendanceRow: step, department, fulltime, delegated).
+    att = model.attendance
+    _, _, fulltime, delegated = zip(*att, strict=True) if att else ((), (), (), ())
+    n_delegated, n_ft = sum(delegated), sum(fulltime)
+    ft_delegated = sum(map(and_, fulltime, delegated))
     a = model.ledger.arrays() if model.ledger.pairs else None
     if a is not None:
         st: dict[str, np.ndarray] | None = status_at(a, steps)
@@ -290,9 +286,9 @@ def summary(model: CIOModel) -> dict[str, float]:
                                               len(adopted)),
         "overrides_without_objection_share": _share(unopposed_overrides, override_rows),
         "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
-        "delegate_attendance_share": _share(delegated, n_att),
-        "delegate_share_fulltime": _share(ft_delegated, ft_att),
-        "delegate_share_parttime": _share(pt_delegated, pt_att),
+        "delegate_attendance_share": _share(n_delegated, len(att)),
+        "delegate_share_fulltime": _share(ft_delegated, n_ft),
+        "delegate_share_parttime": _share(n_delegated - ft_delegated, len(att) - n_ft),
         "attention_used_fulltime": _share(sum(c.hours_used for c in ft),
                                           sum(c.hours_available for c in ft)),
         "attention_used_parttime": _share(sum(c.hours_used for c in pt),
