@@ -203,7 +203,9 @@ class ComplianceLedger:
         binding, now = self._binding, float(step)
         for i in checked:
             q = binding[i]
-            if q.start <= step and q.first_check == INF:
+            # Earlier than any monitoring moment known so far: a `finalise` for a summary
+            # during the run may already have set a later jaargesprek.
+            if q.start <= step and now < q.first_check:
                 q.first_check = now
 
     def finalise(self) -> None:

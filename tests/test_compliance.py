@@ -86,3 +86,14 @@ def test_each_pairs_willingness_is_the_departments_own(run_preset) -> None:
         if q.instrument.binding:
             w += (1.0 - w) * c["enforcement"]
         assert q.willingness == w
+
+
+def test_a_summary_during_the_run_leaves_the_results_alone() -> None:
+    """`summary()` resolves the monitoring moments known so far; CIO Rijk's later checks
+    must still count as earlier moments (doorzettingsmacht_2026 checks binding kaders)."""
+    straight = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0).run().summary()
+    model = cio_sim.CIOModel("doorzettingsmacht_2026", seed=0)
+    for _ in range(4):
+        model.run(52)
+        model.summary()
+    assert repr(model.run().summary()) == repr(straight)
