@@ -65,10 +65,12 @@ class ComplianceLedger:
                       "complex": c["weeks_complex"]}
         self.pairs: list[Pair] = []
         # Pairs of checked kaders, in order of registration, and their end times: the open
-        # ones are found with one numpy comparison per check batch (see `monitor`).
+        # ones are found with one numpy comparison per check batch (see `monitor`); the end
+        # times are copied into a buffer that grows by doubling.
         self._binding: list[Pair] = []
         self._binding_done: list[float] = []
-        self._binding_done_array = np.empty(0)
+        self._done_buffer = np.empty(256)
+        self._done_known = 0
         cr = model.p["cio_rijk"]
         per_year = cr["directie_fte"] * cr["monitoring_share"] * cr["checks_per_fte_year"]
         self.checks_per_batch = per_year * CHECK_BATCH_WEEKS / 52.0
@@ -185,14 +187,19 @@ class ComplianceLedger:
 
         The open pairs (not done by `step`, in order of registration) are selected with one
         numpy comparison over all checked pairs instead of a Python filter of a list that
-        grows with the run; the draws are the same."""
+        grows with the run (the end times of new pairs copied into a buffer, not a new
+        array per batch); the draws are the same."""
         if step % CHECK_BATCH_WEEKS or not self._binding:
             return
-        known = self._binding_done_array.size
-        if known != len(self._binding_done):        # append the pairs registered since
-            self._binding_done_array = np.concatenate(
-                (self._binding_done_array, self._binding_done[known:]))
-        open_at = np.flatnonzero(self._binding_done_array > step)
+        known, n = self._done_known, len(self._binding_done)
+        if known != n:                              # copy in the pairs registered since
+            if n > self._done_buffer.size:
+                grown = np.empty(max(2 * self._done_buffer.size, n))
+                grown[:known] = self._done_buffer[:known]
+                self._done_buffer = grown
+            self._done_buffer[known:n] = self._binding_done[known:]
+            self._done_known = n
+        open_at = (self._done_buffer[:n] > step).nonzero()[0]
         if not open_at.size:
             return
         n_open = int(open_at.size)
