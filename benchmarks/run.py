@@ -439,8 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     run_ms = presets[SCENARIO]["mean_cpu_ms"]
     overhead_ms = stand["worker_cpu_ms_per_run"]     # per run in the workers besides the model
     worker_ms = run_ms + overhead_ms
-    _print(f"   per run: model {run_ms:.1f} ms CPU (mean, batch worker) + worker overhead {overhead_ms:.2f} ms "
-           f"(task, encoding, transfer) + client {client_ms:.3f} ms")
+    _print(f"   per run: model {run_ms:.1f} ms CPU (mean, batch worker) "
+           f"+ worker overhead {overhead_ms:.2f} ms (task, encoding, transfer) "
+           f"+ client {client_ms:.3f} ms")
     study = 100_000 * (worker_ms + client_ms) / 2 / 1e3 / 60      # 2 cores shared by all
     res["projection"] = {"worker_ms": worker_ms, "client_ms": client_ms,
                          "study_100k_2cores_min": study, "clusters": {}}
