@@ -80,6 +80,43 @@ def _med(xs: list[float]) -> float:
     return statistics.median(xs)
 
 
+class _Item:
+    __slots__ = ("state", "value")
+
+    def __init__(self, state: int, value: float):
+        self.state = state
+        self.value = value
+
+
+def _reference_work() -> float:
+    """A fixed pure-Python workload of the kind a run is made of (objects, attribute
+    updates, float arithmetic, dict and list operations), no numpy."""
+    items = [_Item(k % 7, k / 1000.0) for k in range(2_000)]
+    counts = dict.fromkeys(range(7), 0)
+    events: list[tuple[int, int, int]] = []
+    total = 0.0
+    for week in range(40):
+        for k, item in enumerate(items):
+            new = (item.state + week) % 7
+            counts[item.state] -= 1
+            counts[new] += 1
+            events.append((week, k, new))
+            item.state = new
+            total += item.value * 0.5 + (1.0 - item.value) * 0.25
+    return total
+
+
+def machine_speed(repeats: int = 7) -> float:
+    """CPU ms of `_reference_work` (best of `repeats`): a yardstick for comparing run costs
+    measured on different machines (the best of several is the least disturbed by load)."""
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.process_time()
+        _reference_work()
+        best = min(best, time.process_time() - t)
+    return best * 1e3
+
+
 # ---------------------------------------------------------------------------- process trees
 
 def _tree(root: int) -> set[int]:
@@ -369,12 +406,15 @@ def main(argv: list[str] | None = None) -> int:
         "processor": platform.processor() or platform.machine(),
         "python": platform.python_version(), "mesa": mesa.__version__,
         "numpy": np.__version__, "cio_sim": cio_sim.__version__,
-        "loadavg_start": _loadavg(), "mode": "quick" if args.quick else "full"}}
+        "loadavg_start": _loadavg(), "mode": "quick" if args.quick else "full",
+        "reference_ms": machine_speed()}}
     m = res["machine"]
     _print(f"cio-sim benchmark ({m['mode']}): {m['cpus']} CPUs, {m['platform']}, "
            f"Python {m['python']}, Mesa {m['mesa']}, numpy {m['numpy']}")
     _print(f"load average at start: {m['loadavg_start']}  (CPU figures are the ones to compare "
            "on a shared machine)")
+    _print(f"machine speed: pure-Python reference workload {m['reference_ms']:.1f} ms CPU "
+           "(best of 7; scale run costs from another machine by the ratio of these)")
 
     _print(f"\n1. One 5-year run per bundled scenario (construct + run + summary), median of "
            f"{size['reps']}: as a batch worker runs it, and bare (notebook)")
