@@ -48,13 +48,13 @@ class WorkingGroup(Forum):
         if self.model.steps % self.interval or not self.queue:
             return
         batch, self.queue = self.queue, []
-        flow = self.flow
+        flow, departments, hours = self.flow, self.departments, self.hours
         ripe = []
         for prop in batch:
-            members = [self.departments[i] for i in prop.affected]
-            for cio in members:
-                cio.spend(self.hours)          # the group's meeting comes out of the budget
-            flow.record_meeting(self.hours * len(members))
+            affected = prop.affected
+            for i in affected:
+                departments[i].spend(hours)    # the group's meeting comes out of the budget
+            flow.record_meeting(hours * len(affected))
             if prop.maturity < self.ripe:      # the group works the paper out first
                 prop.maturity += self.gain * (1.0 - prop.maturity)
                 self.queue.append(prop)
@@ -83,14 +83,14 @@ class WorkingGroup(Forum):
         is taken to delegate here too."""
         if not batch:
             return []
-        z, u = self.seats.draws(len(batch), len(self.departments))
+        departments, tally = self.departments, self.seats.tally
+        z, u = self.seats.draws(len(batch), len(departments))
         contexts = self.flow.contexts
         out = []
         for prop, zr, ur in zip(batch, z, u, strict=True):
-            members = [self.departments[i] for i in prop.affected]
-            seats = [d.seat for d in members]
-            out.append(self.seats.tally(prop, contexts[prop.id], seats, [True] * len(seats),
-                                        [d.delegated for d in members],
-                                        [zr[i] for i in prop.affected],
-                                        [ur[i] for i in prop.affected]))
+            affected = prop.affected
+            members = [departments[i] for i in affected]
+            out.append(tally(prop, contexts[prop.id], [d.seat for d in members],
+                             [True] * len(members), [d.delegated for d in members],
+                             [zr[i] for i in affected], [ur[i] for i in affected]))
         return out
