@@ -34,8 +34,9 @@ def test_a_finished_run_is_reclaimed_when_the_block_ends(short):
 
 
 def test_without_the_block_the_run_waits_for_an_older_generation(short):
-    """The reason for the block: with the collector on, a run's objects are promoted while
-    it runs, so collecting the youngest generation afterwards does not reclaim it."""
+    """The reason for the block around a whole run: outside it, the model is still referenced
+    when `run()` collects after its weeks, so its objects are promoted, and collecting the
+    youngest generation after dropping the model does not reclaim it."""
     model = CIOModel(short.with_overrides({"horizon_weeks": 260}), seed=3).run()
     alive = weakref.ref(model)
     release(model)
@@ -44,6 +45,26 @@ def test_without_the_block_the_run_waits_for_an_older_generation(short):
     assert alive() is not None
     gc.collect()
     assert alive() is None
+
+
+def test_run_pauses_the_collector_while_the_weeks_run(short, monkeypatch):
+    seen = []
+    model = CIOModel(short, seed=3)
+    step = model.step
+    monkeypatch.setattr(model, "step", lambda: (seen.append(gc.isenabled()), step()))
+    model.run()
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    assert model.steps == short.values["horizon_weeks"]
+
+
+def test_run_leaves_a_collector_the_caller_switched_off(short):
+    gc.disable()
+    try:
+        CIOModel(short, seed=3).run(5)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_blocks_nest_and_leave_a_collector_the_caller_switched_off():
