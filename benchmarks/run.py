@@ -52,6 +52,8 @@ TARGETS = {
     "client_cpu": ("client CPU per run in a batch, summary only (ms)", 0.3),
     "study_100k": ("100k-run summary-only study on 2 cores, wall (min, projected)", 15.0),
     "years_ratio": ("20-year run CPU / 5-year run CPU", 4.2),
+    # "linear in state changes", with the same 5% allowance the years target gives (4.2 / 4)
+    "load_ratio": ("CPU per state change at 8x / at 1x the arrival rates", 1.05),
     "memory_ratio": ("peak memory, 100k-run / 1k-run summary-only batch", 1.2),
     "cli_help": ("`cio-sim --help`, wall (s)", 0.5),
     "cli_run": ("`cio-sim run consensus_2021 -n 1 --no-report`, wall (s)", 1.5),
@@ -311,6 +313,34 @@ def bench_years(reps: int) -> dict[str, float]:
     return out
 
 
+LOAD_FACTORS = (1, 2, 4, 8)
+ORIGINS = ("departmental", "incident", "parliamentary", "cio_rijk")
+
+
+def bench_load(reps: int) -> dict[int, dict[str, float]]:
+    """The consensus run at 1, 2, 4 and 8 times its stochastic arrival rates, with the
+    CIO-beraad's slots scaled alike (so meetings keep up and the extra items travel the same
+    path instead of waiting), alternating: CPU per state change as the load grows."""
+    base = cio_sim.load_scenario(SCENARIO).values
+    scenarios = {}
+    for k in LOAD_FACTORS:
+        overrides: dict[str, Any] = {f"arrivals.{o}_per_year": base["arrivals"][f"{o}_per_year"]
+                                     * k for o in ORIGINS}
+        overrides["cio_beraad.slots"] = base["cio_beraad"]["slots"] * k
+        scenarios[k] = cio_sim.load_scenario(SCENARIO, overrides)
+    rows: dict[int, list[tuple[float, float, int]]] = {k: [] for k in LOAD_FACTORS}
+    _timed_run(scenarios[LOAD_FACTORS[-1]], 10_000)
+    for i in range(reps):
+        for k in LOAD_FACTORS if i % 2 else LOAD_FACTORS[::-1]:
+            rows[k].append(_timed_run(scenarios[k], i))
+    out = {}
+    for k, r in rows.items():
+        cpu, events = _med([x[0] for x in r]), _med([x[2] for x in r])
+        out[k] = {"cpu_ms": cpu * 1e3, "state_changes": events,
+                  "us_per_state_change": cpu / events * 1e6}
+    return out
+
+
 # ---------------------------------------------------------------------------- 2. batch runners
 
 def _our_batch(n: int, workers: int) -> tuple[float, float, list[float]]:
@@ -414,7 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     _print(f"load average at start: {m['loadavg_start']}  (CPU figures are the ones to compare "
            "on a shared machine)")
     _print(f"machine speed: pure-Python reference workload {m['reference_ms']:.1f} ms CPU "
-           "(best of 7; scale run costs from another machine by the ratio of these)")
+           "(best of 7; measured again at the end; scale run costs from another machine by "
+           "the ratio of these)")
 
     _print(f"\n1. One 5-year run per bundled scenario (construct + run + summary), median of "
            f"{size['reps']}: as a batch worker runs it, and bare (notebook)")
@@ -439,6 +470,14 @@ def main(argv: list[str] | None = None) -> int:
                f"{y[f'us_per_state_change_{years}']:5.1f} us CPU per change")
     _print(f"   ratio 20y / 5y: {y['ratio']:.2f} (paired median {y['paired_ratio']:.2f}; "
            "4.0 is linear)")
+    _print(f"   cost per state change as the load grows: {SCENARIO}, 5 years, the stochastic "
+           f"arrival rates and the CIO-beraad's slots x1, x2, x4, x8, median of "
+           f"{size['years_reps']}")
+    load = res["load"] = bench_load(size["years_reps"])
+    for k, r in load.items():
+        _print(f"   x{k}: {r['cpu_ms']:7.1f} ms CPU, {r['state_changes']:6.0f} state changes, "
+               f"{r['us_per_state_change']:5.1f} us CPU per change "
+               f"({r['us_per_state_change'] / load[1]['us_per_state_change']:.2f} of x1)")
 
     n = size["batch"]
     _print(f"\n3. A batch of {n} runs on 2 processes: run_batch (summary only) and "
@@ -505,11 +544,17 @@ def main(argv: list[str] | None = None) -> int:
         _print(f"   {label:<46} {r['wall_s']:5.2f} s wall, {r['cpu_s']:5.2f} s CPU")
 
     m["loadavg_end"] = _loadavg()
+    m["reference_ms_end"] = machine_speed()
     m["seconds"] = time.perf_counter() - t_start
+    _print(f"\nmachine speed at the end: {m['reference_ms_end']:.1f} ms CPU (at the start "
+           f"{m['reference_ms']:.1f}; a shared host has slow phases: compare figures from "
+           "moments whose yardsticks agree)")
     _print(f"\nTargets (load average at end: {m['loadavg_end']}; total {m['seconds']:.0f} s)")
     checks = {"consensus_cpu": presets[SCENARIO]["cpu_ms"],
               "preset_cpu": max(r["cpu_ms"] for r in presets.values()),
               "client_cpu": client_ms, "study_100k": study, "years_ratio": y["ratio"],
+              "load_ratio": load[LOAD_FACTORS[-1]]["us_per_state_change"]
+              / load[1]["us_per_state_change"],
               "memory_ratio": mem_ratio, "cli_help": cli_help["wall_s"],
               "cli_run": cli_run["wall_s"]}
     res["targets"] = {}
