@@ -155,12 +155,11 @@ def _midpoint(line: str, stated: str) -> str:
     return f"assumption: the midpoint of the stated range; range {line} ({stated})"
 
 
-def _department(fulltime: bool, time_share: tuple[float, str], combined_psg: tuple[bool, str],
-                bestuursraad: tuple[bool, str], under_sg: tuple[bool, str],
-                office_fte: tuple[float, str]) -> dict[str, Param]:
+def _department(fulltime: tuple[bool, str], time_share: tuple[float, str],
+                combined_psg: tuple[bool, str], bestuursraad: tuple[bool, str],
+                under_sg: tuple[bool, str], office_fte: tuple[float, str]) -> dict[str, Param]:
     return {
-        "fulltime": Param(fulltime, time_share[1] if fulltime else combined_psg[1],
-                          "CIO role held fulltime (ADR Table 1)"),
+        "fulltime": Param(fulltime[0], fulltime[1], "CIO role held fulltime (ADR Table 1)"),
         "time_share": share(time_share[0], time_share[1], "share of working time on the CIO role"),
         "combined_psg": Param(combined_psg[0], combined_psg[1],
                               "role combined with pSG or (H)DBV (line authority, sits in ICBR)"),
@@ -169,6 +168,13 @@ def _department(fulltime: bool, time_share: tuple[float, str], combined_psg: tup
         "office_fte": positive(office_fte[0], office_fte[1], "size of the CIO-office", "FTE",
                                high=500.0),
     }
+
+
+def _whole_time(table_line: str) -> str:
+    """Provenance of a fulltime CIO's time share where the source gives only 'fulltime'
+    (BZK's fulltime CIO spends 80% on the role, ADR:L1730: fulltime is not all of it)."""
+    return A(f"a fulltime CIO's whole time on the role; the share is not given, the role is "
+             f"fulltime ({table_line})")
 
 
 _MAX_T = positive(2, A("after two treatments a council forwards an item anyway"),
@@ -457,7 +463,8 @@ SCHEMA: dict[str, Any] = {
                      "weeks", high=52, low=1),
             positive(10, A("it forwards the whole next agenda"), "items treated per meeting",
                      "items", high=100, low=1),
-            positive(1, "ADR:L984 ('vervolgens doorgeleid')",
+            positive(1, A("one treatment, then on to the CIO-beraad; mechanism ADR:L984 "
+                           "('vervolgens doorgeleid')"),
                      "treatments before forwarding anyway", "treatments", high=20, low=1)),
         "CPO-raad": _voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
                                          "L3421)"), 6, 3),
@@ -561,38 +568,45 @@ SCHEMA: dict[str, Any] = {
                               "clout from the pSG/(H)DBV line role"),
     },
     "departments": {
-        "AZ": _department(False, (0.5, "ADR:L1577"), (True, "ADR:L635"), (True, "ADR:L635"),
-                          (True, "ADR:L635"), (13.0, "ADR:L1549")),
-        "BZ": _department(True, (1.0, "ADR:L636"), (False, "ADR:L636"), (False, "ADR:L636"),
-                          (True, "ADR:L636"), (35.0, _midpoint("ADR:L1831", "30-40 FTE"))),
-        "BZK": _department(True, (0.8, "ADR:L1730"), (False, "ADR:L637"), (False, "ADR:L637"),
-                           (False, "ADR:L637"), (25.0, _MEDIAN_OFFICE)),
-        "DEF": _department(True, (1.0, "ADR:L638, L630 (fulltime)"), (False, "ADR:L630"),
-                           (True, "ADR:L638"), (True, "ADR:L638"),
+        # (fulltime, time share, combined pSG, bestuursraad, under SG, office FTE), each with
+        # its provenance; Table 1 is ADR:L632-646.
+        "AZ": _department((False, "ADR:L635"), (0.5, "ADR:L1577"), (True, "ADR:L635"),
+                          (True, "ADR:L635"), (True, "ADR:L635"), (13.0, "ADR:L1549")),
+        "BZ": _department((True, "ADR:L636"), (1.0, _whole_time("ADR:L636")),
+                          (False, "ADR:L636"), (False, "ADR:L636"), (True, "ADR:L636"),
+                          (35.0, _midpoint("ADR:L1831", "30-40 FTE"))),
+        "BZK": _department((True, "ADR:L637, L1730"), (0.8, "ADR:L1730"), (False, "ADR:L637"),
+                           (False, "ADR:L637"), (False, "ADR:L637"), (25.0, _MEDIAN_OFFICE)),
+        "DEF": _department((True, "ADR:L638, L630, L2078"), (1.0, _whole_time("ADR:L638, L2078")),
+                           (False, "ADR:L630"), (True, "ADR:L638"), (True, "ADR:L638"),
                            (35.0, _midpoint("ADR:L1980", "30-40 FTE"))),
-        "EZK": _department(False, (0.225, _midpoint("ADR:L2271", "20-25%")), (True, "ADR:L639"),
-                           (True, "ADR:L639"), (True, "ADR:L639"),
+        "EZK": _department((False, "ADR:L639"), (0.225, _midpoint("ADR:L2271", "20-25%")),
+                           (True, "ADR:L639"), (True, "ADR:L639"), (True, "ADR:L639"),
                            (20.0, _SHARED_OFFICE % "L2159")),
-        "FIN": _department(False, (0.2, "ADR:L2525"), (True, "ADR:L640"), (True, "ADR:L640"),
-                           (True, "ADR:L640"), (18.0, "ADR:L2489")),
-        "IenW": _department(False, (0.2, A("pSG-CIO; share not given, as EZK/LNV/FIN")),
+        "FIN": _department((False, "ADR:L640"), (0.2, "ADR:L2525"), (True, "ADR:L640"),
+                           (True, "ADR:L640"), (True, "ADR:L640"), (18.0, "ADR:L2489")),
+        "IenW": _department((False, "ADR:L641"),
+                            (0.2, A("pSG-CIO; share not given, as EZK/LNV/FIN")),
                             (True, "ADR:L641"), (True, "ADR:L641"), (True, "ADR:L641"),
                             (35.0, _midpoint("ADR:L2638", "30-40 FTE"))),
-        "JenV": _department(False, (0.6, A("'most of her time' read as 0.6; mechanism "
-                                           "ADR:L2805 ('meerderdeel')")),
+        "JenV": _department((False, "ADR:L642"),
+                            (0.6, A("'most of her time' read as 0.6; mechanism "
+                                    "ADR:L2805 ('meerderdeel')")),
                             (True, "ADR:L642"), (True, "ADR:L642"), (True, "ADR:L642"),
                             (40.0, "assumption: the lower bound of the stated range; "
                                     "range ADR:L2770 (40+ FTE)")),
-        "LNV": _department(False, (0.225, _midpoint("ADR:L2436", "20-25%")), (True, "ADR:L643"),
-                           (True, "ADR:L643"), (True, "ADR:L643"),
+        "LNV": _department((False, "ADR:L643"), (0.225, _midpoint("ADR:L2436", "20-25%")),
+                           (True, "ADR:L643"), (True, "ADR:L643"), (True, "ADR:L643"),
                            (20.0, _SHARED_OFFICE % "L2319")),
-        "OCW": _department(False, (0.3, A("not given; combination 'niet meer haalbaar' "
-                                          "ADR:L2971")), (False, "ADR:L644"),
-                           (False, "ADR:L644 (Table 1; factsheet differs)"), (True, "ADR:L644"),
-                           (15.0, _midpoint("ADR:L2900", "10-20 FTE"))),
-        "SZW": _department(True, (1.0, "ADR:L645"), (False, "ADR:L645"), (False, "ADR:L645"),
-                           (False, "ADR:L645"), (17.3, "ADR:L3121")),
-        "VWS": _department(False, (0.5, A("not given; plv. CIO fulltime ADR:L3207")),
+        "OCW": _department((False, "ADR:L644"),
+                           (0.3, A("not given; combination 'niet meer haalbaar' ADR:L2971")),
+                           (False, "ADR:L644"), (False, "ADR:L644 (Table 1; factsheet differs)"),
+                           (True, "ADR:L644"), (15.0, _midpoint("ADR:L2900", "10-20 FTE"))),
+        "SZW": _department((True, "ADR:L645"), (1.0, _whole_time("ADR:L645")),
+                           (False, "ADR:L645"), (False, "ADR:L645"), (False, "ADR:L645"),
+                           (17.3, "ADR:L3121")),
+        "VWS": _department((False, "ADR:L646"),
+                           (0.5, A("not given; plv. CIO fulltime ADR:L3207")),
                            (False, "ADR:L646"), (False, "ADR:L646"), (False, "ADR:L646"),
                            (25.0, _midpoint("ADR:L3195", "20-30 FTE"))),
     },
