@@ -36,6 +36,7 @@ import numpy as np
 
 import cio_sim
 from cio_sim import run_batch
+from cio_sim.arrivals import STOCHASTIC_ORIGINS
 from cio_sim.batch.executors import START_METHOD
 from cio_sim.batch.seeds import run_seed
 from cio_sim.heap import collected_once, release
@@ -314,7 +315,6 @@ def bench_years(reps: int) -> dict[str, float]:
 
 
 LOAD_FACTORS = (1, 2, 4, 8)
-ORIGINS = ("departmental", "incident", "parliamentary", "cio_rijk")
 
 
 def bench_load(reps: int) -> dict[int, dict[str, float]]:
@@ -325,7 +325,7 @@ def bench_load(reps: int) -> dict[int, dict[str, float]]:
     scenarios = {}
     for k in LOAD_FACTORS:
         overrides: dict[str, Any] = {f"arrivals.{o}_per_year": base["arrivals"][f"{o}_per_year"]
-                                     * k for o in ORIGINS}
+                                     * k for o in STOCHASTIC_ORIGINS}
         overrides["cio_beraad.slots"] = base["cio_beraad"]["slots"] * k
         scenarios[k] = cio_sim.load_scenario(SCENARIO, overrides)
     rows: dict[int, list[tuple[float, float, int]]] = {k: [] for k in LOAD_FACTORS}

@@ -20,8 +20,6 @@ import subprocess
 import sys
 import time
 
-ARRIVALS = ("departmental", "incident", "parliamentary", "cio_rijk")
-
 
 def _maxima() -> dict[str, object]:
     """Every numeric parameter at its declared maximum (cross-field rules respected)."""
@@ -43,8 +41,11 @@ def _high(key: str) -> object:
 
 
 def cases() -> dict[str, dict[str, object]]:
+    from cio_sim.arrivals import STOCHASTIC_ORIGINS
+
     every_meeting = {"cio_beraad.interval_weeks": 1, "cio_beraad.slots": _high("cio_beraad.slots")}
-    arrivals = {f"arrivals.{a}_per_year": _high(f"arrivals.{a}_per_year") for a in ARRIVALS}
+    arrivals = {f"arrivals.{a}_per_year": _high(f"arrivals.{a}_per_year")
+                for a in STOCHASTIC_ORIGINS}
     return {
         "default": {},
         "horizon_max": {"horizon_weeks": _high("horizon_weeks")},

@@ -30,6 +30,8 @@ SCOPE_IMPACT = {"rijksbreed": 0.7, "voorziening": 0.7, "kader": 0.65, "agreement
 INCIDENT_SECURITY_SHARE = 0.6
 # Mean share of the other departments a multi-department item affects (assumption).
 SPREAD = {"departmental": 0.25, "incident": 0.5, "parliamentary": 0.6, "cio_rijk": 1.0}
+# The stochastic streams, in the order they are drawn (that order is part of the stream).
+STOCHASTIC_ORIGINS = ("departmental", "incident", "parliamentary", "cio_rijk")
 # Mean impact by origin (assumption: items from the centre aim Rijksbreed).
 IMPACT_MEAN = {"departmental": 0.4, "incident": 0.5, "parliamentary": 0.5, "cio_rijk": 0.6}
 
@@ -188,7 +190,7 @@ class ArrivalGenerator:
                 if 0 <= week < horizon:
                     by_week.setdefault(week, []).append(spec)
         rates = self.p["arrivals"]
-        for origin in ("departmental", "incident", "parliamentary", "cio_rijk"):
+        for origin in STOCHASTIC_ORIGINS:
             lam = rates[f"{origin}_per_year"] / WEEKS_PER_YEAR
             if lam <= 0:
                 continue
