@@ -7,6 +7,7 @@ given seeds, as the suite's session fixture does, and prints per fact the measur
 
     python tests/validation/figures.py                 # seeds 0..29, 2 worker processes
     python tests/validation/figures.py --seeds 30:60   # the seed-luck check
+    python tests/validation/figures.py --seeds 0:300 --blocks 30   # verdicts per block of 30
 """
 
 from __future__ import annotations
@@ -179,6 +180,27 @@ def checks(runs: Runs) -> list[str]:
     return [str(r) for r in patterns.check_all(runs).values()]
 
 
+def blocks(runs: Runs, size: int) -> list[str]:
+    """Every check's verdict on each consecutive block of ``size`` seeds (the suite's own
+    sample size, for seed luck), the share of blocks it passes, and its verdict on all seeds."""
+    seeds = sorted(runs["base"]["seed"])
+    starts = range(seeds[0], seeds[-1] + 1, size)
+    verdicts = {}
+    for start in starts:
+        block = {v: df[(df["seed"] >= start) & (df["seed"] < start + size)]
+                 .reset_index(drop=True) for v, df in runs.items()}
+        verdicts[f"{start}..{start + size - 1}"] = {
+            fact: r.passed for fact, r in patterns.check_all(block).items()}
+    table = pd.DataFrame(verdicts).T
+    pooled = patterns.check_all(runs)
+    lines = [f"verdicts per block of {size} seeds (1 = the check passes):",
+             table.astype(int).to_string(),
+             f"blocks passed, and the verdict on all {len(seeds)} seeds:"]
+    lines += [f"  {fact:8s} {table[fact].sum():2d} of {len(table)}  all seeds: "
+              f"{'passes' if pooled[fact].passed else 'fails'}" for fact in table.columns]
+    return lines + [str(r) for r in pooled.values()]
+
+
 def _seeds(text: str) -> range:
     lo, _, hi = text.partition(":")
     return range(int(lo), int(hi))
@@ -189,10 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=_seeds, default=range(30),
                         help="seeds as LOW:HIGH, HIGH excluded (default 0:30)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--blocks", type=int, metavar="SIZE",
+                        help="instead of the figures: every check's verdict per block of SIZE "
+                             "seeds and on all seeds")
     args = parser.parse_args(argv)
     runs = run_variants(args.seeds, args.workers)
     print(f"seeds {args.seeds.start}..{args.seeds.stop - 1}, {len(runs)} variants")
-    for line in figures(runs) + checks(runs):
+    for line in blocks(runs, args.blocks) if args.blocks else figures(runs) + checks(runs):
         print(line)
     return 0
 
