@@ -175,9 +175,10 @@ def figures(runs: Runs) -> list[str]:
     ]
 
 
-def checks(runs: Runs) -> list[str]:
-    """Every check of :mod:`cio_sim.patterns`, passed or failing, with its conditions."""
-    return [str(r) for r in patterns.check_all(runs).values()]
+def checks(results: dict[str, patterns.FactResult]) -> list[str]:
+    """Every check's result (:func:`cio_sim.patterns.check_all`), passed or failing, with its
+    conditions."""
+    return [str(r) for r in results.values()]
 
 
 def blocks(runs: Runs, size: int) -> list[str]:
@@ -198,7 +199,7 @@ def blocks(runs: Runs, size: int) -> list[str]:
              f"blocks passed, and the verdict on all {len(seeds)} seeds:"]
     lines += [f"  {fact:8s} {table[fact].sum():2d} of {len(table)}  all seeds: "
               f"{'passes' if pooled[fact].passed else 'fails'}" for fact in table.columns]
-    return lines + [str(r) for r in pooled.values()]
+    return lines + checks(pooled)
 
 
 def _seeds(text: str) -> range:
@@ -217,7 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs = run_variants(args.seeds, args.workers)
     print(f"seeds {args.seeds.start}..{args.seeds.stop - 1}, {len(runs)} variants")
-    for line in blocks(runs, args.blocks) if args.blocks else figures(runs) + checks(runs):
+    if args.blocks:
+        lines = blocks(runs, args.blocks)
+    else:
+        lines = figures(runs) + checks(patterns.check_all(runs))
+    for line in lines:
         print(line)
     return 0
 
