@@ -4,6 +4,7 @@ shows two runs side by side, and a proposal's path when clicked (about a minute 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 
 import pytest
@@ -62,9 +63,13 @@ def _week(probe) -> int:
     return int(text.split()[1])
 
 
-def _cell(probe, metric: str, column: int = 2) -> str:
+def _cell_locator(probe, metric: str, column: int = 2):
     row = probe.page.locator(".headline-table tr", has_text=metric)
-    return row.locator(f"td:nth-child({column})").inner_text()
+    return row.locator(f"td:nth-child({column})")
+
+
+def _cell(probe, metric: str, column: int = 2) -> str:
+    return _cell_locator(probe, metric, column).inner_text()
 
 
 def _image(probe, view: str, index: int = 0) -> str:
@@ -90,7 +95,7 @@ def test_stepping_advances_the_charts(app_page, screenshot_dir):
     app_page.page.get_by_text("Headline figures at week 26").wait_for()
     after = (_image(app_page, "view-flow"), _image(app_page, "view-forums"))
     assert after[0] != before[0] and after[1] != before[1]
-    assert int(_cell(app_page, "Proposals submitted so far")) > 0
+    _wait_until(lambda: int(_cell(app_page, "Proposals submitted so far") or 0) > 0)
     app_page.page.screenshot(path=screenshot_dir / "02-stepped.png")
     assert app_page.errors == []
 
@@ -118,8 +123,9 @@ def test_changing_a_control_reruns_the_model(app_page, screenshot_dir):
     page.locator(".ctl-regime-routing .v-select").click()
     page.get_by_role("option", name="keuzematrix").click()
     page.locator(".headline-legend", has_text="with 1 change(s)").wait_for()
-    assert _week(app_page) == 26                      # re-run up to the week shown
-    assert _cell(app_page, "Backlog now") != backlog
+    # re-run up to the week shown
+    expect(page.locator(".week-label")).to_have_text(re.compile(r"^Week 26 of"))
+    expect(_cell_locator(app_page, "Backlog now")).not_to_have_text(backlog)
     page.get_by_text("changed here").first.wait_for()    # the control's note says so
     page.screenshot(path=screenshot_dir / "03-control-changed.png")
     assert app_page.errors == []
@@ -130,11 +136,12 @@ def test_side_by_side_shows_two_runs(app_page, screenshot_dir):
     page.get_by_text("side by side: run a second regime").click()
     page.locator(".view-paired img").wait_for()
     _step(app_page, clicks=4)
-    header = page.locator(".headline-table th").all_inner_texts()
-    assert header == ["metric", "A", "B", "B − A", "better"]
-    legend = page.locator(".headline-legend").inner_text()
-    assert "A: consensus_2021" in legend and "B: regime of doorzettingsmacht_2026" in legend
-    assert page.locator(".view-forums img").count() == 2
+    expect(page.locator(".headline-table th")).to_have_text(
+        ["metric", "A", "B", "B − A", "better"])
+    legend = page.locator(".headline-legend")
+    expect(legend).to_contain_text("A: consensus_2021")
+    expect(legend).to_contain_text("B: regime of doorzettingsmacht_2026")
+    expect(page.locator(".view-forums img")).to_have_count(2)
     page.wait_for_timeout(500)
     page.screenshot(path=screenshot_dir / "04-side-by-side.png")
     assert app_page.errors == []
@@ -148,8 +155,8 @@ def test_clicking_a_proposal_shows_its_path(app_page, screenshot_dir):
     pid = row.locator("td").first.inner_text()
     row.click()
     card = page.locator(".proposal-history")
-    card.wait_for()
-    assert f"Proposal {pid}" in card.inner_text()
-    assert "submitted" in card.inner_text()
+    expect(card).to_contain_text(f"Proposal {pid}")
+    # the card's title arrives before its table: wait for the table's first state
+    expect(card).to_contain_text("submitted")
     page.screenshot(path=screenshot_dir / "05-proposal.png")
     assert app_page.errors == []
