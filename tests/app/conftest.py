@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 START_TIMEOUT = 90.0
+WAIT_MS = 60_000   # how long a page action or assertion waits: CI's shared cores are slow
 
 
 def _chromium() -> str | None:
@@ -139,7 +140,7 @@ class PageProbe:
 
     def open(self, url: str) -> PageProbe:
         self.page.goto(url)
-        self.page.get_by_text("Week 0 of").wait_for(timeout=60_000)
+        self.page.get_by_text("Week 0 of").wait_for()
         return self
 
 
@@ -156,8 +157,11 @@ def app_page(browser_context, app_url: str, screenshot_dir: Path,
              request: pytest.FixtureRequest) -> Iterator[PageProbe]:
     """A fresh page (its own Solara kernel and model) on the app, loaded at week 0. The
     page as it was at the end of the test is kept as a screenshot (`last-<test>.png`)."""
+    from playwright.sync_api import expect
+
     page = browser_context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(WAIT_MS)
+    expect.set_options(timeout=WAIT_MS)     # its own default is 5 s
     try:
         yield PageProbe(page).open(app_url)
     finally:

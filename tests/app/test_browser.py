@@ -17,14 +17,10 @@ except ImportError:      # the tests skip (or fail under CI) in conftest
 pytestmark = pytest.mark.browser
 
 
-EXPECT_TIMEOUT_MS = 60_000   # as the page's own default (conftest): CI's shared cores are slow
-
-
 def expect(locator):
-    """Playwright's retrying assertion, with the page's patience rather than its 5 s default."""
+    """Playwright's retrying assertion (its timeout is set with the page's, in conftest)."""
     from playwright.sync_api import expect as _expect
 
-    _expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     return _expect(locator)
 
 
