@@ -220,11 +220,13 @@ SCHEMA: dict[str, Any] = {
                                        "that prepares goes on unless someone objects; "
                                        "mechanism ADR:L607 (q3: 'Maak werkgroepen')"),
                                      "how a keuzematrix working group decides"),
-        "routing": choice("uniform", registry.ROUTINGS, "ADR:L948, L583-608",
+        "routing": choice("uniform", registry.ROUTINGS, "ADR:L948, L3369",
                           "which forum handles a proposal"),
         "instruments": choice("uniform", registry.INSTRUMENTS,
-                              "ADR:L994, L3437 (every kader alike: voluntary, checked in the "
-                              "jaargesprek); alternatives ADR:L599-603, B21:L1263",
+                              A("every kader alike, the simplest baseline; mechanism ADR:L994, "
+                                "L3437 (voluntary, checked in the jaargesprek); the sources "
+                                "also give CISO Rijk's comply-or-explain for security "
+                                "(B21:L1263, the 2021 preset) and ADR:L599-603"),
                               "kader instrument: one for all, CISO Rijk's comply-or-explain "
                               "for security, or by complexity"),
         "kader_force": choice("voluntary", registry.KADER_FORCES, "ADR:L994; N26:L15",
@@ -234,7 +236,9 @@ SCHEMA: dict[str, Any] = {
                              "which items go to the ICBR (in every quadrant)"),
         "voorportalen": choice("2021", registry.VOORPORTAAL_SET_PARTS,
                                "B21:L389-410; ADR:L976, L3421", "the voorportaal set"),
-        "advisers": Param(False, "N26:L11",
+        "advisers": Param(False, A("without the CPO, CDO and CTO advisers that the 2025 "
+                                   "Besluit adds (N26:L11); the sources do not say which "
+                                   "2021 CIOs already had them"),
                           "CPO, CDO and CTO advisers under each departmental CIO"),
         "override_rounds": positive(2, A("sources give no number of rounds before CIO Rijk "
                                          "may decide; consensus must have been tried "
@@ -258,7 +262,8 @@ SCHEMA: dict[str, Any] = {
                                   "the 5 uitvoeringsorganisatie CIOs, whose assent is sought"),
     },
     "arrivals": {
-        "planned": Param(True, "RK (besluit_extract §4.2)",
+        "planned": Param(True, A("replay the dated roadmap milestones (RK, "
+                                 "besluit_extract §4.2) as a realistic 2022-2025 stream"),
                          "replay the dated roadmap milestones as planned arrivals"),
         "departmental_per_year": positive(12.0, A("ADR gives no proposal counts (§2)"),
                                           "items brought in by departments" + _RATE_CAP,
@@ -329,7 +334,10 @@ SCHEMA: dict[str, Any] = {
         "meeting_hours": positive(3.0, A("a half-day meeting"), "length of a meeting", "hours",
                                   high=24),
         "prioritisation": choice("urgency", registry.PRIORITISATIONS,
-                                 "ADR:L2237, L956", "how CIO Rijk fills the agenda"),
+                                 A("the sources give no agenda policy; urgent items first, "
+                                   "as the agenda is dominated by incidents and Kamer "
+                                   "commitments (ADR:L2237, L956)"),
+                                 "how CIO Rijk fills the agenda"),
         "strategic_slots": positive(1, A("a jaaragenda reserves a slot for strategy "
                                          "(ADR:L2453)"), "slots reserved for strategic items "
                                     "while a jaaragenda exists", "items", high=100),
