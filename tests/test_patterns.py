@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,3 +84,20 @@ def test_each_fact_reads_exactly_the_variants_it_declares() -> None:
         fn(runs)
         assert runs.read == set(patterns.NEEDS[name]), name
         assert set(patterns.NEEDS[name]) <= set(patterns.VARIANTS)
+
+
+@pytest.mark.parametrize("scenario,seed", [("consensus_2021", 0), ("consensus_2021", 7),
+                                           ("keuzematrix", 3), ("doorzettingsmacht_2026", 5)])
+def test_measures_equal_the_dataframe_definition(scenario: str, seed: int) -> None:
+    """The measures read from the model's records equal the DataFrame definition exactly
+    (tests/pattern_reference.py), NaN where it is NaN."""
+    from cio_sim.model import CIOModel
+    from cio_sim.scenario import load_scenario
+    from tests.pattern_reference import measures as reference
+
+    model = CIOModel(load_scenario(scenario).with_overrides(
+        {"horizon_weeks": 156}, source="test"), seed=seed).run()
+    fast, slow = patterns.measures(model), reference(model)
+    assert fast.keys() == slow.keys()
+    for key, value in slow.items():
+        assert (math.isnan(value) and math.isnan(fast[key])) or fast[key] == value, key

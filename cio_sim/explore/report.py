@@ -227,7 +227,7 @@ def write_report(result) -> Path:
               "same quasi-random directions at each scale). Each set runs the 2021 regime and "
               f"its one-factor contrasts on {exp.filter.replications} seeds and is accepted "
               "when every stylized fact of the validation suite passes with its tests "
-              f"(alpha = {ALPHA}) and floors (cio_sim/patterns.py). "
+              f"(alpha = {ALPHA}) and floors (cio_sim/patterns/). "
               + ("A set stops at the first variant after which a fact fails (it is rejected "
                  "either way), so later facts are not checked and a rejected set's regimes "
                  "are not run. " if exp.filter.early_rejection else "")
