@@ -1,0 +1,59 @@
+"""What a batch command does when its runs are done: print the batch's notes, fail when every
+run failed, write the report and say where the results are."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import PROG, BatchFailed, note
+
+if TYPE_CHECKING:  # the heavy modules load only when a command needs them (fast --help)
+    from ..batch.store import BatchResult
+
+
+def finish(result: BatchResult) -> None:
+    """Print the batch's notes; raise BatchFailed when every run failed."""
+    from ..batch.runner import first_error
+
+    for text in result.notes:
+        note(f"note: {text}")
+    failed = first_error(result)
+    if failed is not None:
+        raise BatchFailed(failed)
+
+
+def report_after_batch(result: BatchResult, out: Path, skip: bool) -> Path | None:
+    """Write the report after a batch, unless asked not to, or unless the batch found nothing
+    to do and a report is already there (then say so)."""
+    if skip:
+        return None
+    nothing = any(n.startswith("nothing to do") for n in result.notes)
+    if nothing and (out / "report.md").exists():
+        note(f"report unchanged: {out / 'report.md'} ('{PROG} report {out}' rewrites it)")
+        return out / "report.md"
+    return write_report(result, out)
+
+
+def report_and_where(result: BatchResult, out: Path, skip: bool, stored: str = "") -> None:
+    """Write the report after a batch (see above) and print where the results and it are."""
+    report = report_after_batch(result, out, skip)
+    print(f"results: {out}{stored}" + (f"; report: {report}" if report else ""))
+
+
+def write_report(result: BatchResult, out: Path) -> Path:
+    """report.md with figures (cio_sim.report), saying so first: figures take a while."""
+    files_backend()
+    from ..report import write_report as write
+
+    note(f"writing report: {out / 'report.md'} and figures/ ...")
+    return Path(write(result, out))
+
+
+def files_backend() -> None:
+    """The command line only writes figure files: use Agg unless pyplot is already set up."""
+    if "matplotlib.pyplot" not in sys.modules:
+        import matplotlib
+
+        matplotlib.use("Agg")

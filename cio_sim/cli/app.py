@@ -1,0 +1,58 @@
+"""``cio-sim app``: serve the interactive page (Solara) that runs the model week by week."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+
+from .common import CLIError, int_at_least, seed
+
+NAME = "app"
+HELP = "explore a scenario interactively in the browser"
+DESCRIPTION = ("Serve a page that runs the model week by week: step, play and reset; change the "
+               "regime parts and main assumptions (with units and provenance); watch the "
+               "forums' queues, backlog, decisions, compliance, agenda and attendance; run a "
+               "second regime side by side on the same seed; click a proposal to see its path. "
+               "Needs the [app] extra: pip install 'cio-sim[app]'.")
+EPILOG = ("examples:\n  cio-sim app\n  cio-sim app --scenario keuzematrix "
+          "--compare doorzettingsmacht_2026\n  cio-sim app --port 8800 --seed 7")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scenario", default="consensus_2021",
+                   help="base scenario, run A (default consensus_2021)")
+    p.add_argument("--compare", metavar="SCENARIO",
+                   help="start side by side: run B takes this scenario's regime parts")
+    p.add_argument("--seed", type=seed, default=1, help="seed of both runs (default 1)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                   "127.0.0.1)")
+    p.add_argument("--port", type=int_at_least(0), default=8765,
+                   help="port to listen on (default 8765)")
+
+
+def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Serve the interactive page; the app package is imported only here (keeps --help fast)."""
+    from .. import app
+    from ..scenario import load_scenario
+
+    if app.missing():
+        raise CLIError("the app needs the [app] extra (missing: " + ", ".join(app.missing())
+                       + "); install it with: pip install 'cio-sim[app]'")
+    load_scenario(args.scenario)
+    if args.compare:
+        load_scenario(args.compare)
+    print(f"cio-sim app: open http://{args.host}:{args.port} in a browser (Ctrl-C stops)",
+          flush=True)
+    env = app.server_env(args.scenario, args.compare, args.seed)
+    command = app.server_command(args.host, args.port)
+    if os.name == "posix":              # become the server: a signal to this pid stops it
+        os.execve(command[0], command, env)
+    import subprocess
+
+    with subprocess.Popen(command, env=env) as server:
+        try:
+            return server.wait()
+        except KeyboardInterrupt:       # Ctrl-C reaches the server too; let it finish
+            server.wait()
+            return 0

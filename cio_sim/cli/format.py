@@ -1,0 +1,119 @@
+"""Plain-text tables the commands print: headline metrics, scenarios side by side, paired
+differences, the compliance caveat and the first run error."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .common import WIDTH
+
+if TYPE_CHECKING:  # the heavy modules load only when a command needs them (fast --help)
+    import pandas as pd
+
+    from ..batch.store import BatchResult
+
+#: How the "better" column spells a metric's direction.
+ARROWS = {"higher": "higher", "lower": "lower", "neither": ""}
+
+
+def left_table(frame: pd.DataFrame, cols: Sequence[str]) -> list[str]:
+    """Plain text table, left-aligned, last column unpadded."""
+    widths = [max(len(c), *(len(str(v)) for v in frame[c])) if len(frame) else len(c)
+              for c in cols]
+    rows = [list(cols), *frame[list(cols)].itertuples(index=False)]
+    return ["  ".join(str(v).ljust(w) for v, w in zip(row[:-1], widths[:-1], strict=True))
+            + "  " + str(row[-1]) for row in rows]
+
+
+def headline(result: BatchResult, derived: bool = True) -> list[str]:
+    """Headline metrics present in the result (derived ones only where they add something:
+    like-for-like compliance needs several scenarios)."""
+    from .. import catalogue
+
+    keys = catalogue.headline(result.metrics())
+    return keys if derived else [k for k in keys if not catalogue.lookup(k).derived]
+
+
+def summary_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+    """metric, better, mean ± 95% CI half-width (a word where there is no interval)."""
+    import pandas as pd
+
+    from .. import catalogue
+    from ..report import format_cell
+
+    table = result.summary_table(list(metrics) if metrics is not None else headline(result))
+    if table.empty:
+        return ["(no successful runs)"]
+    flat = pd.DataFrame({
+        "metric": table["metric"],
+        "better": [ARROWS[str(catalogue.better(m))] for m in table["metric"]],
+        "mean ± 95% CI": [format_cell(r.mean, r.ci_low, r.ci_high, str(r.note or ""))
+                          for r in table.itertuples()]})
+    return left_table(flat, list(flat.columns))
+
+
+def comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+    """Metrics (rows) by scenario (columns): mean ± 95% CI half-width."""
+    import pandas as pd
+
+    from ..report import format_cell
+
+    table = result.comparison_table(list(metrics) if metrics is not None else None)
+    if table.empty:
+        return ["(no successful runs)"]
+    scen = list(dict.fromkeys(table.columns.get_level_values(0)))
+    flat = pd.DataFrame({"metric": list(table.index), **{
+        s: [format_cell(r[(s, "mean")], r[(s, "ci_low")], r[(s, "ci_high")],
+                        str(r[(s, "note")] or "")) for _, r in table.iterrows()]
+        for s in scen}})
+    return left_table(flat, list(flat.columns))
+
+
+def paired_lines(result: BatchResult, baseline: str | None,
+                 metrics: Sequence[str] | None) -> list[str]:
+    """Paired differences against the baseline: a block per scenario, a row per metric."""
+    import pandas as pd
+
+    from .. import catalogue
+    from ..report import format_paired_cell
+
+    paired = result.paired_table(baseline, list(metrics) if metrics is not None else None)
+    if paired.empty:
+        return []
+    base = paired["baseline"].iloc[0]
+    lines: list[str] = []
+    for scenario, frame in paired.groupby("scenario", sort=False):
+        lines += ["", *textwrap.wrap(f"{scenario} − {base}: paired over the same seeds; mean "
+                                     "difference [95% CI]; share of replications better / "
+                                     "worse", WIDTH)]
+        rows = []
+        for _, r in frame.iterrows():
+            cell = format_paired_cell(r)
+            diff, _, share = cell.partition("; better in ")
+            rows.append({"metric": r["metric"],
+                         "better": ARROWS[str(catalogue.better(r["metric"]))],
+                         "difference": diff,
+                         "better / worse": share.replace(", worse in ", " / ")})
+        flat = pd.DataFrame(rows)
+        lines += left_table(flat, list(flat.columns))
+    return lines
+
+
+def caveat_lines(result: BatchResult) -> list[str]:
+    """The report's compliance caveat, wrapped (none when it does not apply)."""
+    from ..report import compliance_caveat
+
+    text = compliance_caveat(result.runs, result.design_keys)
+    return textwrap.wrap(text.replace("`", ""), WIDTH) if text else []
+
+
+def errors_line(result: BatchResult) -> list[str]:
+    """One warning line with the number of failed runs and the first error (none if none)."""
+    errors = result.errors
+    if errors.empty:
+        return []
+    first = errors.iloc[0]
+    return [f"warning: {len(errors)} run(s) raised; first ({first['scenario']}, replication "
+            f"{first['replication']}): {first['error']}"]
