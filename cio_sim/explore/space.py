@@ -110,10 +110,24 @@ class Space:
                      tuple(self.integer[i] for i in idx),
                      tuple(self.defaults[i] for i in idx) if self.defaults else ())
 
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        """Unit points with every integer coordinate moved to the centre of its whole
+        number's cell (the same parameter values; one input per whole number for an
+        emulator)."""
+        u = np.array(u, dtype=float, copy=True)
+        for j, ((low, high), is_int) in enumerate(zip(self.bounds, self.integer, strict=True)):
+            if is_int:
+                cells = int(high) - int(low) + 1
+                u[..., j] = (np.minimum(np.floor(np.clip(u[..., j], 0, 1) * cells),
+                                        cells - 1) + 0.5) / cells
+        return u
+
     def shrunk(self, scale: float) -> Space:
         """The box shrunk toward the defaults: ``default + scale * (end - default)`` for both
-        ends (scale 1 = this box). Integer ends round to whole numbers, so a small scale may
-        fix an integer at its default. Inside this box, so the schema's rules still hold."""
+        ends (scale 1 = this box). Integer ends widen to whole numbers (floor, ceiling) and
+        keep at least the default's neighbours inside this box, so no scale fixes an integer:
+        every whole number of the shrunk range is drawn. Inside this box, so the schema's
+        rules still hold."""
         if scale == 1.0:
             return self
         if not self.defaults:
@@ -123,8 +137,12 @@ class Space:
                                           strict=True):
             d = min(max(d, low), high)
             lo, hi = d + scale * (low - d), d + scale * (high - d)
-            bounds.append((round(lo), round(hi)) if is_int
-                          else (round(lo, 10), round(hi, 10)))
+            if is_int:
+                lo_i = max(min(math.floor(lo + 1e-9), round(d) - 1), int(low))
+                hi_i = min(max(math.ceil(hi - 1e-9), round(d) + 1), int(high))
+                bounds.append((lo_i, hi_i))
+            else:
+                bounds.append((round(lo, 10), round(hi, 10)))
         return Space(self.keys, tuple(bounds), self.integer, self.defaults)
 
 
