@@ -3,12 +3,11 @@ The forums they meet in are in `cio_sim.forums`."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
-import numpy as np
 
+from .judgement import Judgement, utility
 from .params import ADVISER_DOMAINS, PORTFOLIO_HOLDERS, THEMES
 from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
@@ -51,7 +50,7 @@ class Member(mesa.Agent):
                                  strict=True))
         self._noise = pos["noise_sd"]
         self._blind = pos["blind_noise_factor"]
-        self._fit_weight = pos["fit_weight"]
+        self.judgement = Judgement(pos)
         self._unaffected = pos["unaffected_stake"]
         self._threshold = pos["objection_threshold"]
         self._rng = model.rng           # hot path: one attribute lookup instead of two
@@ -61,11 +60,11 @@ class Member(mesa.Agent):
 
     def utility(self, proposal: Proposal, stake: float, context: float) -> float:
         """Benefit to the own organisation minus cost of fit, scaled by how much the item
-        changes (ambition x impact). The fit cost grows with prescriptiveness ('hoe') times
-        autonomy preference (ADR:L1020-1024) plus the own context mismatch (ADR:L2701)."""
-        change = proposal.ambition * (0.3 + 0.7 * proposal.impact)
-        fit = proposal.prescriptiveness * (self._fit_weight * self.autonomy + context)
-        return stake * change * (self.priority[proposal.theme] - fit)
+        changes (`cio_sim.judgement`: ambition x impact; the fit cost grows with the 'hoe'
+        times the autonomy preference plus the own context mismatch)."""
+        return utility(stake * self.judgement.change(proposal), self.priority[proposal.theme],
+                       proposal.prescriptiveness, self.judgement.fit_autonomy(self.autonomy),
+                       context)
 
     def position(self, proposal: Proposal, stake: float, context: float,
                  reviewed: bool, z: float | None = None, u: float | None = None) -> int:
@@ -210,8 +209,7 @@ class DepartmentalCIO(Member):
 
     def willingness(self, proposal: Proposal, context: float) -> float:
         """Chance the department implements a kader of its own accord (logistic in utility)."""
-        u = self.utility(proposal, 1.0, context)
-        return 1.0 / (1.0 + math.exp(-8.0 * u))
+        return self.judgement.willingness(self.utility(proposal, 1.0, context))
 
 
 class AdvisoryCIO(Member):
@@ -234,7 +232,7 @@ class CIORijk(mesa.Agent):
         self._disruption = cr["turnover_disruption_weeks"]
         self._threshold = cr["override_threshold"]
         self._fit_regard = cr["fit_regard"]
-        self._fit_weight = model.p["positions"]["fit_weight"]
+        self.judgement = Judgement(model.p["positions"])
         self._budget = model.p["regime"]["override_budget_per_year"]
         self.disrupted_until = -1
         self.turnovers = 0
@@ -274,16 +272,15 @@ class CIORijk(mesa.Agent):
         return agenda
 
     def rijksbreed_value(self, proposal: Proposal) -> float:
-        """CIO Rijk's view: impact-weighted benefit minus a part of the departments' fit cost."""
+        """CIO Rijk's view: impact-weighted benefit of the affected departments (all of them
+        when none is) minus a part (`cio_rijk.fit_regard`) of their fit cost
+        (:meth:`cio_sim.judgement.Judgement.rijksbreed_value`)."""
         departments = self.model.departments
         affected = [departments[i] for i in proposal.affected] or departments
-        n, theme = len(affected), proposal.theme
-        # np.add.reduce / n is np.mean's arithmetic without its Python overhead (per call).
-        mean_priority = float(np.add.reduce([c.priority[theme] for c in affected])) / n
-        mean_autonomy = float(np.add.reduce([c.autonomy for c in affected])) / n
-        value = mean_priority * (0.3 + 0.7 * proposal.impact)
-        fit = proposal.prescriptiveness * self._fit_weight * mean_autonomy
-        return proposal.ambition * (value - self._fit_regard * fit)
+        theme = proposal.theme
+        return self.judgement.rijksbreed_value(proposal, [c.priority[theme] for c in affected],
+                                               [c.autonomy for c in affected],
+                                               self._fit_regard)
 
     def judge(self, proposal: Proposal) -> bool:
         """Doorzettingsmacht: worth overriding when CIO Rijk's view of the Rijksbreed value

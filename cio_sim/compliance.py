@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .judgement import Judgement, utility
 from .regimes.instruments import Instrument
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class ComplianceLedger:
         # different kaders keep the behaviour stream (ICBR, scale-ups, ...) in step.
         self._rng = np.random.default_rng(np.random.SeedSequence(
             ss.entropy, spawn_key=(*ss.spawn_key, IMPLEMENTATION_STREAM_KEY)))
+        self._judgement = Judgement(model.p["positions"])
         self._consts = self._department_constants()
         self._def_indices = {cio.index for cio in model.departments if cio.code == "DEF"}
 
@@ -112,7 +114,7 @@ class ComplianceLedger:
         out = []
         for cio in m.departments:
             capacity = min(1.0, cio.office_fte / fte_ref)
-            out.append((cio._fit_weight * cio.autonomy, cio.priority,
+            out.append((cio.judgement.fit_autonomy(cio.autonomy), cio.priority,
                         1.0 + c["capacity_penalty"] * (1.0 - capacity),
                         1.0 + c["clout_penalty"] * (1.0 - cio.clout)))
         return out
@@ -122,9 +124,8 @@ class ComplianceLedger:
 
         The draws come as one block per kader (start, report and explain uniforms, a
         standard exponential start delay and a standard gamma duration per department).
-        Runs for every department of every adopted kader, so written tight: the willingness
-        is `DepartmentalCIO.willingness` inlined (the same arithmetic, tests check it) and
-        the per-department constants are worked out once per run."""
+        The willingness is `cio_sim.judgement`'s, as `DepartmentalCIO.willingness` gives it
+        (tests check both agree); the per-department constants are worked out once per run."""
         m, c = self.model, self.c
         rng = self._rng
         overridden = set(proposal.overridden_departments)
@@ -156,13 +157,14 @@ class ComplianceLedger:
         report_p, explain_p = c["report_in_progress"], c["explain_prob"]
         explain_allowed = instrument.explain_allowed
         checking = instrument.monitoring == "checking"
-        departments, pairs, consts, exp = m.departments, self.pairs, self._consts, math.exp
-        change = proposal.ambition * (0.3 + 0.7 * proposal.impact)   # Member.utility's
+        departments, pairs, consts = m.departments, self.pairs, self._consts
+        willingness = self._judgement.willingness
+        change = self._judgement.change(proposal)
         prescriptiveness, theme, pid = proposal.prescriptiveness, proposal.theme, proposal.id
         for j, idx in enumerate(depts):
             fit_autonomy, priority, capacity_factor, clout_factor = consts[idx]
-            u = change * (priority[theme] - prescriptiveness * (fit_autonomy + contexts[idx]))
-            w = 1.0 / (1.0 + exp(-8.0 * u))
+            w = willingness(utility(change, priority[theme], prescriptiveness, fit_autonomy,
+                                    contexts[idx]))
             is_over = idx in overridden
             if is_over:
                 w *= resentment

@@ -453,6 +453,18 @@ SCHEMA: dict[str, Any] = {
                                         "utility", high=5),
         "unaffected_stake": share(0.15, A("unaffected members weigh items lightly"),
                                   "weight an unaffected member gives an item"),
+        "change_floor": share(0.3, A("an item without Rijksbreed impact still asks something "
+                                     "of each organisation: three tenths of its ambition"),
+                              "share of an item's ambition that is change at impact 0"),
+        "change_per_impact": share(0.7, A("change grows with Rijksbreed impact, to the full "
+                                          "ambition at impact 1 (with change_floor)"),
+                                   "extra share of an item's ambition that is change per unit "
+                                   "of impact"),
+        "willingness_slope": positive(8.0, A("willingness to implement goes from about 0.3 to "
+                                             "0.7 as utility goes from -0.1 to 0.1, the scale "
+                                             "of the objection threshold"),
+                                      "slope of a department's willingness to implement (a "
+                                      "logistic) in its utility", "per utility", high=100),
     },
     "voorportaal": {
         "CISO-raad": _voorportaal(0.8, A("the best-rated council matures an item most; "

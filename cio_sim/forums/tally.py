@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..judgement import Judgement, utility
 from ..params import THEMES
 from ..types import OBJECT, SUPPORT, Tally
 
@@ -41,13 +42,13 @@ class Seats:
                                  for m in self.members])
         self.noise = positions["noise_sd"]
         self.blind = positions["blind_noise_factor"]
-        self.fit_weight = positions["fit_weight"]
+        self.judgement = Judgement(positions)
         self.unaffected = positions["unaffected_stake"]
         self.threshold = positions["objection_threshold"]
         self.delegate_commit = delegate_commit
         # Plain lists: the per-seat loop reads them element by element.
         self._priority_by_theme = {t: self.priority[:, k].tolist() for k, t in enumerate(THEMES)}
-        self._fwa = (self.fit_weight * self.autonomy).tolist()
+        self._fwa = [self.judgement.fit_autonomy(a) for a in self.autonomy.tolist()]
         self._index = self.index.tolist()
         self._defence = self.defence.tolist()
         self._seat_rows = list(zip(self._index, self._defence, self._fwa, strict=True))
@@ -61,7 +62,7 @@ class Seats:
               u: Sequence[float]) -> Tally:
         """The positions of the members at `seats` (indices into seat order) on one item,
         counted: `Member.position` for each seat with the draws `z[j]`, `u[j]`."""
-        change = prop.ambition * (0.3 + 0.7 * prop.impact)
+        change = self.judgement.change(prop)
         presc = prop.prescriptiveness
         prio = self._priority_by_theme[prop.theme]
         affected = prop.affected
@@ -82,8 +83,7 @@ class Seats:
                     continue
                 stake = 1.0 if idx in affected else self.unaffected
             sd = noise * stake if reviewed[j] else noise * blind * stake
-            val = stake * change * (prio[seat] - presc * (fwa[seat] + context[seat])) \
-                + sd * z[j]
+            val = utility(stake * change, prio[seat], presc, fwa[seat], context[seat]) + sd * z[j]
             if val >= 0:
                 pos = SUPPORT
             elif val < -thr:
@@ -115,10 +115,10 @@ class Seats:
         noise, commit, unaffected = self.noise, self.delegate_commit, self.unaffected
         blind_noise = noise * self.blind
         low = -self.threshold
-        rows, by_theme = self._seat_rows, self._priority_by_theme
+        rows, by_theme, judged = self._seat_rows, self._priority_by_theme, self.judgement.change
         out = []
         for prop, context, rev, zr, ur in zip(props, contexts, reviewed, z, u, strict=True):
-            change = prop.ambition * (0.3 + 0.7 * prop.impact)
+            change = judged(prop)
             presc = prop.prescriptiveness
             prio = by_theme[prop.theme]
             affected = prop.affected
@@ -142,7 +142,7 @@ class Seats:
                     sc, sd, sd_blind = change, noise, blind_noise
                 else:
                     sc, sd, sd_blind = un_sc, un_sd, un_blind
-                val = sc * (prio[seat] - presc * (fwa + context[seat])) \
+                val = utility(sc, prio[seat], presc, fwa, context[seat]) \
                     + (sd if rev[seat] else sd_blind) * zr[seat]
                 if val >= 0:
                     if delegated[seat] and ur[seat] > commit:
