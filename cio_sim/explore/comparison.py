@@ -70,3 +70,41 @@ def regret(outcomes: pd.DataFrame, regimes: Sequence[str], metrics: Sequence[str
                                      "p90_regret", "mean_regret", "share_best"])
     df["minimax"] = df.groupby("metric")["max_regret"].transform("min") == df["max_regret"]
     return df
+
+
+def material_delta(metric: str) -> tuple[float, str]:
+    """The smallest difference of ``metric`` that matters, and where it comes from: the
+    metric catalogue's material-difference delta where it defines one; otherwise 0, marked
+    as a fallback (then P(gap > delta) is P(a better than b))."""
+    from .. import catalogue
+
+    for m in catalogue.CATALOGUE:
+        if m.key == metric:
+            for attr in ("material_delta", "delta", "material"):
+                value = getattr(m, attr, None)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    return float(value), f"catalogue.{attr}"
+    return 0.0, "fallback: no material difference in the catalogue yet (delta = 0)"
+
+
+def p_material(outcomes: pd.DataFrame, regimes: Sequence[str], metrics: Sequence[str],
+               directions: Mapping[str, int]) -> pd.DataFrame:
+    """Per metric and pair (a, b): P(a better than b by more than delta) over the points,
+    in the metric's better direction, with its Wilson 95% interval and delta's source."""
+    rows = []
+    for metric in metrics:
+        sign = directions[metric]
+        delta, source = material_delta(metric)
+        for a, b in itertools.combinations(regimes, 2):
+            d = (outcomes[f"{a}:{metric}"] - outcomes[f"{b}:{metric}"]).to_numpy(dtype=float)
+            d = sign * d[np.isfinite(d)]
+            n = int(d.size)
+            k = int((d > delta).sum())
+            lo, hi = wilson(k, n)
+            rows.append({"metric": metric, "a": a, "b": b, "delta": delta,
+                         "delta_source": source, "n": n,
+                         "p_gap_above_delta": k / n if n else math.nan,
+                         "p_low": lo, "p_high": hi,
+                         "p_reverse_above_delta": float((d < -delta).mean()) if n
+                         else math.nan})
+    return pd.DataFrame(rows)

@@ -46,7 +46,11 @@ SECTIONS: dict[str, dict[str, type]] = {
                   "min_share": float},
     "space": {"include": list, "exclude": list, "ranges": dict},
 }
-TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", *SECTIONS)
+TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", *SECTIONS,
+            "calibration")
+CALIBRATION_KEYS = {"waves": int, "points_per_wave": int, "candidates": int, "ensemble": int,
+                    "replications": int, "active": int, "result_ensemble": int,
+                    "cutoff": float, "cutoff_reason": str, "targets": list, "held_out": list}
 
 
 class ExploreError(ValueError):
@@ -84,6 +88,24 @@ class Filter:
 
 
 @dataclass
+class Calibration:
+    """History matching on emergent facts (explore/history_matching.py, targets.py)."""
+
+    targets: tuple[Any, ...]
+    held_out: tuple[Any, ...]
+    cutoff_reason: str
+    waves: int = 3
+    points_per_wave: int = 60
+    candidates: int = 20_000
+    ensemble: int = 400          # sets drawn from the non-implausible region and run
+    replications: int = 10       # seeds per seed block; the ensemble runs two blocks
+    active: int = 8              # inputs per emulator (the others act through its noise)
+    cutoff: float = 3.0
+    #: Fewer plausible sets than this and the report says the run is too small to be a result.
+    result_ensemble: int = 300
+
+
+@dataclass
 class Discovery:
     method: str = "builtin"
     min_coverage: float = 0.5  # the box shown is the densest with at least this coverage
@@ -107,6 +129,8 @@ class ExploreExperiment:
     sobol: Sobol = field(default_factory=Sobol)
     filter: Filter = field(default_factory=Filter)
     discovery: Discovery = field(default_factory=Discovery)
+    #: History matching instead of the rejection filter (None: the filter).
+    calibration: Calibration | None = None
 
     @property
     def out_dir(self) -> Path:
@@ -123,11 +147,58 @@ class ExploreExperiment:
                 "filter": {"replications": self.filter.replications,
                            "facts": list(self.filter.facts),
                            "early_rejection": self.filter.early_rejection},
-                "discovery": asdict(self.discovery)}
+                "discovery": asdict(self.discovery),
+                **({"calibration": _calibration_identity(self.calibration)}
+                   if self.calibration is not None else {})}
 
     def digest(self) -> str:
         blob = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _calibration_identity(c: Calibration) -> dict[str, Any]:
+    d = {k: v for k, v in asdict(c).items() if k not in ("targets", "held_out")}
+    d["targets"] = [asdict(t) for t in c.targets]
+    d["held_out"] = [asdict(t) for t in c.held_out]
+    return json.loads(json.dumps(d, default=str))
+
+
+def _calibration(source: str, data: Any) -> Calibration:
+    """Validate the ``[calibration]`` table and its target arrays."""
+    from .targets import TargetError, check_calibration, parse_targets
+
+    if not isinstance(data, Mapping):
+        raise _err(source, "calibration", "expected a table")
+    for key, value in data.items():
+        kind = CALIBRATION_KEYS.get(key)
+        if kind is None:
+            raise _err(source, f"calibration.{key}",
+                       "unknown key; allowed: " + ", ".join(CALIBRATION_KEYS))
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise _err(source, f"calibration.{key}", f"got {value!r}; allowed: a positive "
+                                                     "integer")
+        if kind is float and (isinstance(value, bool) or not isinstance(value, int | float)
+                              or not value > 0):
+            raise _err(source, f"calibration.{key}", f"got {value!r}; allowed: a number > 0")
+        if kind is str and (not isinstance(value, str) or not value.strip()):
+            raise _err(source, f"calibration.{key}", "expected a non-empty reason")
+    for key in ("targets", "held_out", "cutoff_reason"):
+        if key not in data:
+            raise _err(source, f"calibration.{key}", "missing (history matching states its "
+                                                     "targets, held-out facts and cut-off)")
+    try:
+        targets = parse_targets(data["targets"], "calibration.targets")
+        held_out = parse_targets(data["held_out"], "calibration.held_out")
+        check_calibration(targets, held_out)
+    except TargetError as exc:
+        raise ExploreError(f"{source}: {exc}") from None
+    if {t.name for t in targets} & {t.name for t in held_out}:
+        raise _err(source, "calibration.held_out", "a name is also a calibration target")
+    kw = {k: v for k, v in data.items() if k not in ("targets", "held_out")}
+    if "replications" in kw and kw["replications"] < 2:
+        raise _err(source, "calibration.replications", "at least 2 (a standard error needs "
+                                                       "two)")
+    return Calibration(targets=targets, held_out=held_out, **kw)
 
 
 def _err(source: str, key: str, message: str) -> ExploreError:
@@ -273,6 +344,8 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
         raise _err(source, f"space.ranges.{stray[0]}", "not among the explored parameters")
     if sections["sobol"].parameters > space.dim:
         sections["sobol"].parameters = space.dim
+    if "calibration" in data:
+        kwargs["calibration"] = _calibration(source, data["calibration"])
     return ExploreExperiment(name=name, space=space, source=source, **kwargs, **sections)
 
 

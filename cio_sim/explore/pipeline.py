@@ -92,15 +92,23 @@ def _run_stage(store: PointStore, stage: str, tasks: list[dict[str, Any]], execu
     if not todo:
         return 0
     bar = None
-    if progress:
+    plain = progress and not sys.stderr.isatty()
+    if progress and not plain:
         from tqdm import tqdm
 
         bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=stage,
                    file=sys.stderr, unit="pt")
+    done_n, step = len(tasks) - len(todo), max(1, len(tasks) // 10)
+    if plain:
+        print(f"{stage}: {done_n}/{len(tasks)} points", file=sys.stderr, flush=True)
     for st, point, payload in executor.map_unordered(run_point, todo):
         store.add(st, point, payload)
+        done_n += 1
         if bar is not None:
             bar.update()
+        elif plain and (done_n % step == 0 or done_n == len(tasks)):
+            # Not a terminal (a log file, CI): plain lines, no carriage returns.
+            print(f"{stage}: {done_n}/{len(tasks)} points", file=sys.stderr, flush=True)
         if interrupt_after is not None:
             interrupt_after[0] -= 1
             if interrupt_after[0] <= 0:
@@ -210,7 +218,22 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         from ..patterns import HORIZON_WEEKS
 
         parts, stored = [], {}
-        for stage, scale in filter_stages(exp):
+        calibrated = None
+        if exp.calibration is not None:
+            # 3'. History matching on emergent facts instead of the rejection filter.
+            from .calibrate import run_calibration
+
+            def run_stage(stage: str, tasks: list[dict[str, Any]]) -> dict[int, Any]:
+                t0 = time.time()
+                n_new = _run_stage(store, stage, tasks, executor, progress, counter)
+                _timing(manifest, stage, n_new, time.time() - t0, out_dir)
+                return store.read(stage)
+
+            base = {"regimes": list(exp.regimes), "metrics": list(exp.metrics),
+                    "seed": exp.seed, "horizon_weeks": HORIZON_WEEKS}
+            calibrated = run_calibration(exp, run_stage, base)
+            parts, stored = [calibrated.sample], calibrated.stored
+        for stage, scale in filter_stages(exp) if calibrated is None else ():
             t0 = time.time()
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]
@@ -227,14 +250,16 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
             part.insert(0, "scale", scale)
             parts.append(part)
         used = {"screening": len(design["screening"]), "sobol": len(sob_x),
-                **{stage: len(design["filter"]) for stage, _ in filter_stages(exp)}}
+                **({stage: len(design["filter"]) for stage, _ in filter_stages(exp)}
+                   if calibrated is None else calibrated.stages)}
         cost = _cost({stage: store.read(stage) for stage in used}, used)
     sample = pd.concat(parts, ignore_index=True)
     ensemble = sample.drop(columns=["scale", "point"])
     n_sets = len(sample)
     ens_out = _outcomes(exp, stored, n_sets)
-    facts = pd.DataFrame([stored[p]["facts"] for p in range(n_sets)],
-                         columns=list(exp.filter.facts))
+    fact_names = list(exp.filter.facts) if calibrated is None else [
+        t.name for t in exp.calibration.targets]  # type: ignore[union-attr]
+    facts = pd.DataFrame([stored[p]["facts"] for p in range(n_sets)], columns=fact_names)
     accepted = np.array([stored[p]["accepted"] for p in range(n_sets)], dtype=bool)
     errors = [(p, e) for p in range(n_sets) for e in stored[p]["errors"]]
     ensemble_table = pd.concat([sample, facts.add_prefix("fact:"), ens_out], axis=1)
@@ -278,6 +303,13 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         "n_errors": len(errors), "screening_points": len(design["screening"]),
         "sobol_points": len(sob_x), "cost": cost, "unfiltered_points": len(whole),
     }
+    if calibrated is not None:
+        result.tables.update(calibrated.tables)
+        result.tables["p_material"] = comparison.p_material(acc_out, exp.regimes, exp.metrics,
+                                                            DIRECTIONS)
+        result.info.update(calibrated.info)
+        del result.tables["acceptance"], result.tables["pairwise_unfiltered"], \
+            result.tables["regret_unfiltered"]
     for name, table in result.tables.items():
         table.to_csv(out_dir / f"{name}.csv", index=False)
     manifest.update({"status": "complete", "finished": _dt.datetime.now(_dt.UTC).isoformat(

@@ -175,6 +175,11 @@ def write_report(result) -> Path:
                         fig_dir / "differences.png", title)
     man = info["manifest"]
     lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
+    if info.get("calibration", {}).get("too_small"):
+        c = info["calibration"]
+        lines += [f"**Too small to be a result:** {c['plausible_sets']} plausible parameter "
+                  f"sets, fewer than the {c['result_ensemble']} a result needs. This run "
+                  "exercises the pipeline; read no conclusion from it.", ""]
     lines += depends_on(result)
     lines += ["", "Each cell: the share of parameter sets where the first-named regime of the "
               "pair beats the second, its 95% Wilson interval, and the median paired "
@@ -218,6 +223,23 @@ def write_report(result) -> Path:
               "including its interactions; 95% bootstrap intervals "
               f"({exp.sobol.resamples} resamples). Full table: `sobol_indices.csv`.", "",
               "![Sobol](figures/sobol_differences.png)", ""]
+    if exp.calibration is not None:
+        from .calibration_report import calibration_section
+
+        lines += calibration_section(result)
+    else:
+        lines += _filter_section(result)
+    lines += _comparison_section(result)
+    lines += ["", "## Reproduce", "", "```bash", f"cio-sim explore {exp.source} --resume",
+              "```", ""]
+    path = out / "report.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _filter_section(result) -> list[str]:
+    exp, t, info = result.experiment, result.tables, result.info
+    lines: list[str] = []
     rp = t["fact_pass_rates"].copy()
     scales = ", ".join(f"{x:g}" for x in exp.filter.scales)
     lines += ["## 3. Pattern-oriented filter", "",
@@ -244,7 +266,14 @@ def write_report(result) -> Path:
                                                    "acc_median", "acc_q95", "width_ratio",
                                                    "ks", "ks_p") if c in t["ranges"]]])
     lines += ["", "![ranges](figures/filter_ranges.png)", ""]
-    lines += ["## 4. Regime comparison over the accepted ensemble", "",
+    return lines
+
+
+def _comparison_section(result) -> list[str]:
+    exp, t, info = result.experiment, result.tables, result.info
+    lines: list[str] = []
+    over = "plausible" if exp.calibration is not None else "accepted"
+    lines += [f"## 4. Regime comparison over the {over} ensemble over the accepted ensemble", "",
               "Per metric and pair: P(a better) with its 95% Wilson interval, and quantiles "
               "of the paired difference a - b (same seeds). `better` gives the direction.", ""]
     cols = ["metric", "better", "a", "b", "n", "p_a_better", "p_low", "p_high", "diff_q05",
@@ -255,12 +284,19 @@ def write_report(result) -> Path:
               "that metric (metric units). The minimax-regret regime has the smallest worst "
               "case.", ""]
     lines += _md(t["regret"])
-    lines += ["", f"Unfiltered, over the {info.get('unfiltered_points', 0)} sets the filter "
-              "sampled from the whole box, accepted or not (independent quasi-random points, "
-              f"{exp.filter.replications} seeds; `pairwise_unfiltered.csv`):", ""]
-    lines += _md(t["pairwise_unfiltered"][cols])
-    lines += ["", "Regret, unfiltered (whole box):", ""]
-    lines += _md(t["regret_unfiltered"])
+    if "p_material" in t:
+        lines += ["", "P(gap > delta): the share of plausible sets where the first regime is "
+                  "better than the second by more than the metric's material difference delta "
+                  "(in its better direction; `delta_source` says where delta comes from):", ""]
+        lines += _md(t["p_material"])
+    if "pairwise_unfiltered" in t:
+        lines += ["", f"Unfiltered, over the {info.get('unfiltered_points', 0)} sets the "
+                  "filter sampled from the whole box, accepted or not (independent "
+                  f"quasi-random points, {exp.filter.replications} seeds; "
+                  "`pairwise_unfiltered.csv`):", ""]
+        lines += _md(t["pairwise_unfiltered"][cols])
+        lines += ["", "Regret, unfiltered (whole box):", ""]
+        lines += _md(t["regret_unfiltered"])
     lines += ["", "Unfiltered, over the "
               f"{info['screening_points']} points of the screening design (a Morris grid over "
               f"every assumption, {exp.screening.replications} replications, "
@@ -278,8 +314,4 @@ def write_report(result) -> Path:
               "winner's wins inside the box; density: share of the box's points where it "
               "wins; base rate: share overall).", ""]
     lines += _md(t["boxes"])
-    lines += ["", "## Reproduce", "", "```bash", f"cio-sim explore {exp.source} --resume",
-              "```", ""]
-    path = out / "report.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    return lines

@@ -74,7 +74,14 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
                      for ref in {patterns.BASE_SCENARIO, *task["regimes"]}}
     except ScenarioError as exc:  # a point the schema refuses: recorded, never run
         return task["stage"], task["point"], _refused(task, str(exc))
-    if task.get("facts"):
+    if task.get("targets"):
+        stats, rows_by_regime, errors = _calibration_runs(
+            scenarios[patterns.BASE_SCENARIO], task, seed,
+            range(task["replications"] * task.get("blocks", 1)))
+        payload["stats"] = stats
+        reps = range(task["replications"] * task.get("blocks", 1))
+        compare = bool(task.get("compare"))
+    elif task.get("facts"):
         facts = tuple(task["facts"])
         runs, results, errors = _filter_runs(scenarios[patterns.BASE_SCENARIO], facts, seed,
                                              reps, task.get("early_rejection", True))
@@ -109,7 +116,8 @@ def run_point(task: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
     payload["errors"] = errors
     # Cost bookkeeping for the projections in docs/exploration.md (not part of any result).
     payload["cpu_seconds"] = round(time.process_time() - cpu, 3)
-    payload["runs"] = len(reps) * (len(payload.get("measures", {})) + regime_sets)
+    payload["runs"] = len(reps) * (len(payload.get("measures", task.get("variants", ())))
+                                   + regime_sets)
     return task["stage"], task["point"], payload
 
 
@@ -152,6 +160,40 @@ def _filter_runs(base: Scenario, facts: tuple[str, ...], seed: int, reps: range,
     return runs, results, errors
 
 
+def _calibration_runs(base: Scenario, task: dict[str, Any], seed: int, reps: range
+                      ) -> tuple[dict[str, list[float | None]],
+                                 dict[str, list[dict[str, float]]], list[str]]:
+    """Run the targets' pattern variants on every replication (all seed blocks) and reduce
+    each replication to the targets' statistics (explore/targets.py). Returns the statistics
+    per target (one value per replication, None = missing), the 2021 regime's rows (the base
+    variant) and errors."""
+    from .targets import STATISTICS
+
+    scenarios = patterns.variant_scenarios(base)
+    targets = [(name, stat) for name, stat in task["targets"]]
+    per_rep: list[dict[str, dict[str, float]]] = [{} for _ in reps]
+    errors: list[str] = []
+    for variant in task["variants"]:
+        for i, rep in enumerate(reps):
+            row, err = _run(scenarios[variant], seed, rep, with_measures=True)
+            if err:
+                errors.append(f"{variant} rep {rep}: {err}")
+            per_rep[i][variant] = row or {}
+    stats: dict[str, list[float | None]] = {}
+    for name, stat in targets:
+        values = []
+        for rows in per_rep:
+            try:
+                v = float(STATISTICS[stat].compute(rows))
+            except (ZeroDivisionError, TypeError, KeyError):
+                v = math.nan
+            values.append(_plain(v))
+        stats[name] = values
+    base_rows = [rows["base"] for rows in per_rep if rows.get("base")]
+    return stats, ({patterns.BASE_SCENARIO: base_rows} if "base" in task["variants"] else {}), \
+        errors
+
+
 def _refused(task: dict[str, Any], error: str) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "means": {r: dict.fromkeys(task["metrics"]) for r in task["regimes"]},
@@ -159,6 +201,9 @@ def _refused(task: dict[str, Any], error: str) -> dict[str, Any]:
     if task.get("facts"):
         payload.update({"measures": {}, "facts": dict.fromkeys(task["facts"], False),
                         "accepted": False})
+    if task.get("targets"):
+        reps = task["replications"] * task.get("blocks", 1)
+        payload["stats"] = {name: [None] * reps for name, _ in task["targets"]}
     return payload
 
 

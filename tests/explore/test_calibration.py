@@ -1,0 +1,96 @@
+"""History matching as a stage of the pipeline, on the CI-sized experiment: every stage runs,
+the report says the run is too small to be a result, an interrupted run resumes to the same
+tables, and the loader refuses targets the method must not use."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("SALib")
+pytest.importorskip("sklearn")
+
+import cio_sim
+from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
+
+ROOT = Path(cio_sim.__file__).resolve().parents[1]
+CI = tomllib.loads((ROOT / "experiments" / "explore_ci.toml").read_text())
+TABLES = ("calibration_targets", "calibration_waves", "calibration_sets", "held_out", "reach",
+          "p_material", "pairwise", "regret", "morris_indices", "sobol_indices")
+
+
+@pytest.fixture(scope="module")
+def ci_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cal") / "a"
+    run_exploration(experiment_from_dict(CI, "explore_ci.toml"), out=out, backend="serial",
+                    progress=False)
+    return out
+
+
+def test_ci_experiment_runs_every_stage_and_says_it_is_too_small(ci_run: Path) -> None:
+    for name in TABLES:
+        assert (ci_run / f"{name}.csv").exists(), name
+    report = (ci_run / "report.md").read_text()
+    assert "Too small to be a result" in report
+    assert "Test-retest" in report and "Held-out facts" in report
+    sets = pd.read_csv(ci_run / "calibration_sets.csv")
+    assert {"se:consensus_gap_q4", "I:consensus_gap_q4", "verdict_block_a"} <= set(sets)
+    assert (sets["se:consensus_gap_q4"] > 0).all()
+    held = pd.read_csv(ci_run / "held_out.csv")
+    assert len(held) == 3 and set(held["fact"]) == {"p28", "p18", "p07"}
+    targets = pd.read_csv(ci_run / "calibration_targets.csv")
+    assert targets["target_reason"].str.len().min() > 10
+    ens = pd.read_csv(ci_run / "ensemble.csv")
+    assert ens.loc[ens["accepted"], "keuzematrix:backlog_end"].notna().all()
+
+
+def test_interrupted_calibration_resumes_to_identical_tables(ci_run: Path,
+                                                             tmp_path: Path) -> None:
+    exp = experiment_from_dict(CI, "explore_ci.toml")
+    out = tmp_path / "b"
+    # 4 screening + 20 Sobol points, then the calibration: stop inside the first wave.
+    with pytest.raises(KeyboardInterrupt):
+        run_exploration(exp, out=out, backend="serial", progress=False, _interrupt_after=27)
+    run_exploration(exp, out=out, backend="serial", progress=False, resume=True)
+    for name in ("calibration_sets", "held_out", "reach", "pairwise", "ensemble"):
+        pd.testing.assert_frame_equal(pd.read_csv(out / f"{name}.csv"),
+                                      pd.read_csv(ci_run / f"{name}.csv"), obj=name)
+
+
+def _with(**cal) -> dict:
+    data = copy.deepcopy(CI)
+    data["calibration"].update(cal)
+    return data
+
+
+def test_loader_refuses_a_non_emergent_fact_as_a_target() -> None:
+    bad = copy.deepcopy(CI["calibration"]["targets"][0])
+    bad.update(statistic="bypass_share")
+    with pytest.raises(ExploreError, match="fact p24 is 'input' in the fact audit"):
+        experiment_from_dict(_with(targets=[bad]), "x.toml")
+
+
+def test_loader_needs_three_held_out_emergent_facts_and_every_reason() -> None:
+    with pytest.raises(ExploreError, match="at least 3"):
+        experiment_from_dict(_with(held_out=CI["calibration"]["held_out"][:2]), "x.toml")
+    no_reason = copy.deepcopy(CI["calibration"]["targets"])
+    del no_reason[0]["discrepancy_reason"]
+    with pytest.raises(ExploreError, match=r"x.toml: calibration.targets\[0\]"
+                                           r".discrepancy_reason: missing"):
+        experiment_from_dict(_with(targets=no_reason), "x.toml")
+    same = copy.deepcopy(CI["calibration"]["held_out"])
+    same[0]["statistic"] = "consensus_gap_q4"
+    with pytest.raises(ExploreError, match="also a calibration target"):
+        experiment_from_dict(_with(held_out=same), "x.toml")
+
+
+def test_targets_from_inputs_are_refused() -> None:
+    from cio_sim.explore.targets import AUDIT, STATISTICS
+
+    assert AUDIT["p29"][0] == "tautology" and AUDIT["p24"][0] == "input"
+    for stat in STATISTICS.values():
+        assert stat.fact in AUDIT
