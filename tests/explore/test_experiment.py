@@ -82,7 +82,11 @@ def test_bundled_explore_experiments_load() -> None:
     study = load_experiment(ROOT / "experiments" / "explore_study.toml")
     assert ci.space.dim == 6
     assert study.space.dim == len(assumption_keys())
-    assert study.filter.replications == 30     # the validation suite's seeds
+    # Both calibrate by history matching; the study draws enough sets for a result.
+    assert ci.calibration is not None and study.calibration is not None
+    assert study.calibration.ensemble >= study.calibration.result_ensemble >= 300
+    assert {"regime.override_budget_per_year", "compliance.enforcement"} <= set(
+        study.space.keys)
 
 
 @pytest.mark.parametrize(("change", "message"), [
