@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 
+from .institutions import ADVISER_DOMAINS, PORTFOLIO_HOLDERS, THEMES
 from .judgement import Judgement, utility
-from .params import ADVISER_DOMAINS, PORTFOLIO_HOLDERS, THEMES
 from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .draws import BoundedIntegers
-from .params import COMPLEXITIES, THEME_DOMAINS, THEMES
+from .institutions import COMPLEXITIES, THEME_DOMAINS, THEMES
 from .proposals import Traits
 from .types import ItemKind
 

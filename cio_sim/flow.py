@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .params import DOMAINS
+from .institutions import DOMAINS
 from .proposals import Proposal, quadrant_of
 from .types import STATES, ForumName, ItemKind, State
 

@@ -28,7 +28,7 @@ from .forums import (
 )
 from .forums.tally import Seats
 from .heap import collected_once
-from .params import DEPARTMENTS
+from .institutions import DEPARTMENTS
 from .proposals import Proposal
 from .registry import (
     DECISION_RULES,

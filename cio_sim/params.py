@@ -13,17 +13,10 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# The regime parts register themselves in the registries the schema takes its allowed names
+# from: importing them here means every user of the schema sees the built-in parts.
+from . import regimes as _parts  # noqa: F401
 from . import registry
-
-DEPARTMENTS: tuple[str, ...] = (
-    "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
-)
-THEMES: tuple[int, ...] = tuple(range(1, 11))  # I-strategie themes (ADR:L355; RK table)
-DOMAINS: tuple[str, ...] = (
-    "security", "technology", "networks", "voorzieningen", "privacy", "data", "architecture",
-    "general",
-)
-COMPLEXITIES: tuple[str, ...] = ("simple", "complicated", "complex")  # ADR:L599-603
 
 
 @dataclass(frozen=True, slots=True)
@@ -717,45 +710,6 @@ def get(values: Mapping[str, Any], dotted: str) -> Any:
 def rule_violations(values: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str]]:
     """Every (keys, message) of :data:`RULES` the resolved values break, in rule order."""
     return [v for rule in RULES for v in rule.violations(values)]
-
-
-#: Voorportalen per set; the vooroverleg (informal, ADR:L984) precedes every CIO-beraad.
-VOORPORTAAL_SETS: dict[str, tuple[str, ...]] = {
-    "2021": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg"),  # B21 art. 15; ADR:L984
-    "2026": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg", "CPO-raad", "CDO-raad",
-             "architectuurraad"),  # ADR:L3421
-}
-
-#: Which voorportalen prepare an item of each domain, in order, for each set.
-#: TORV/TORN items are agendized "met advies via de CTO-raad" (ADR:L976).
-DOMAIN_ROUTES: dict[str, dict[str, tuple[str, ...]]] = {
-    "2021": {
-        "security": ("CISO-raad",), "technology": ("CTO-raad",),
-        "networks": ("TORN", "CTO-raad"), "voorzieningen": ("TORV", "CTO-raad"),
-        "privacy": (), "data": (), "architecture": (), "general": (),
-    },
-    "2026": {
-        "security": ("CISO-raad",), "technology": ("CTO-raad",),
-        "networks": ("TORN", "CTO-raad"), "voorzieningen": ("TORV", "CTO-raad"),
-        "privacy": ("CPO-raad",), "data": ("CDO-raad",), "architecture": ("architectuurraad",),
-        "general": (),
-    },
-}
-
-#: Domain of a stochastic item per theme (themes from RK; mapping is an assumption).
-THEME_DOMAINS: dict[int, tuple[str, ...]] = {
-    1: ("general",), 2: ("security",), 3: ("technology", "architecture"),
-    4: ("voorzieningen", "networks"), 5: ("general", "privacy"), 6: ("data", "privacy"),
-    7: ("general",), 8: ("general", "data"), 9: ("general",), 10: ("technology", "general"),
-}
-
-#: Portefeuillehouders among the departmental CIOs (RK:L7, L113, L568, L670, L487, L730).
-PORTFOLIO_HOLDERS: dict[str, tuple[int, ...]] = {
-    "SZW": (1,), "JenV": (2,), "BZK": (7,), "IenW": (8,), "LNV": (6, 9), "EZK": (6, 9),
-}
-
-#: Domain of the 2026 advisers under the departmental CIO (N26:L11).
-ADVISER_DOMAINS: frozenset[str] = frozenset({"privacy", "data", "technology"})
 
 
 def iter_params(tree: Mapping[str, Any] = SCHEMA, prefix: str = "") -> Iterator[tuple[str, Param]]:

@@ -1,8 +1,8 @@
 """Registries of regime parts, one per kind, filled by a registration decorator.
 
-This module imports nothing of the model, so the parameter schema can take its allowed values
-from here without an import cycle. The built-in parts register themselves when
-`cio_sim.regimes` is imported; a registry loads them on first use.
+This module imports nothing: the built-in parts (`cio_sim.regimes`) register themselves in it
+when they are imported, and the parameter schema (`cio_sim.params`), which takes its allowed
+values from here, imports them, so the import graph has no cycle.
 
     >>> from cio_sim.regimes import DecisionRule, register_part
     >>> @register_part
@@ -13,7 +13,6 @@ from here without an import cycle. The built-in parts register themselves when
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,7 +43,6 @@ class Registry:
         self._parts.pop(name, None)
 
     def _all(self) -> dict[str, type]:
-        _load_builtins()
         return self._parts
 
     def __getitem__(self, name: str) -> Any:
@@ -64,16 +62,6 @@ class Registry:
 
     def __repr__(self) -> str:
         return f"Registry({self.kind!r}: {', '.join(self._parts)})"
-
-
-_loaded = False
-
-
-def _load_builtins() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        importlib.import_module("cio_sim.regimes")
 
 
 DECISION_RULES = Registry("decision rule")

@@ -1,4 +1,5 @@
-"""The model core's modules import each other in one direction only (no cycle)."""
+"""Modules import each other in one direction only (no cycle), counting the modules named in
+`importlib.import_module("...")` calls too; the model core imports no code around it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import cio_sim
 
 PACKAGE = Path(cio_sim.__file__).parent
 #: The model core: what a model run needs (no CLI, plots, batch or app code).
-CORE = ("types", "registry", "catalogue", "params", "scenario", "proposals", "arrivals",
-        "regimes", "flow", "forums", "agents", "judgement", "compliance", "metrics", "model",
-        "draws",
-        "heap")
+CORE = ("types", "registry", "catalogue", "params", "institutions", "scenario", "proposals",
+        "arrivals", "regimes", "flow", "forums", "agents", "judgement", "compliance", "metrics",
+        "model", "draws", "heap")
 
 
 def _module_name(path: Path) -> str:
@@ -24,25 +24,62 @@ def _module_name(path: Path) -> str:
     return ".".join(["cio_sim", *parts])
 
 
-def _imports(path: Path) -> set[str]:
-    """cio_sim modules a file imports, anywhere in it (`if TYPE_CHECKING:` included: an
-    import for annotations is a dependency too)."""
-    tree = ast.parse(path.read_text())
-    this = _module_name(path)
-    package = this if path.name == "__init__.py" else this.rpartition(".")[0]
+def _relative(base: str, level: int, name: str) -> str:
+    for _ in range(max(level - 1, 0)):
+        base = base.rpartition(".")[0]
+    return f"{base}.{name}" if name else base
+
+
+def _imported(source: str, this: str, is_package: bool) -> set[str]:
+    """cio_sim modules (and module.name) the source of module `this` imports, anywhere in it
+    (`if TYPE_CHECKING:` included: an import for annotations is a dependency too), and the
+    modules it names as a string literal to `importlib.import_module` (relative names
+    resolved against the module's package)."""
+    package = this if is_package else this.rpartition(".")[0]
     found = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
-            base = package
-            for _ in range(max(node.level - 1, 0)):
-                base = base.rpartition(".")[0]
-            target = (f"{base}.{node.module}" if node.module else base) if node.level \
+            target = _relative(package, node.level, node.module or "") if node.level \
                 else node.module or ""
             found.add(target)
             found.update(f"{target}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            arg = node.args[0]
+            if called == "import_module" and isinstance(arg, ast.Constant) \
+                    and isinstance(arg.value, str):
+                name = arg.value
+                level = len(name) - len(name.lstrip("."))
+                found.add(_relative(package, level, name.lstrip(".")) if level else name)
     return {m for m in found if m.startswith("cio_sim")}
+
+
+def _imports(path: Path) -> set[str]:
+    """cio_sim modules a file imports (see `_imported`)."""
+    return _imported(path.read_text(), _module_name(path), path.name == "__init__.py")
+
+
+def module_graph() -> nx.DiGraph:
+    """Module → the modules it imports, over every module of the package. A name imported
+    from a module counts as that module unless it is a submodule; a module's own packages are
+    left out (Python imports them first, whatever the module says)."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+    def owner(name: str) -> str:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph = nx.DiGraph()
+    for name, path in modules.items():
+        graph.add_node(name)
+        for target in map(owner, _imports(path)):
+            if target and target != name and not name.startswith(f"{target}."):
+                graph.add_edge(name, target)
+    return graph
 
 
 def _top(module: str) -> str:
@@ -85,3 +122,19 @@ def test_only_the_model_imports_the_model_and_regimes_know_no_forums() -> None:
         if part != "model":
             assert "model" not in nx.descendants(graph, part), part
     assert "forums" not in nx.descendants(graph, "regimes")
+
+
+def test_import_module_literals_are_edges() -> None:
+    """The graph sees modules loaded by name: absolute, and relative to the package."""
+    source = ("import importlib\nfrom importlib import import_module\n"
+              "def f():\n    importlib.import_module('cio_sim.regimes')\n"
+              "    import_module('.store', __name__)\n    importlib.import_module(name)\n")
+    assert _imported(source, "cio_sim.batch", True) >= {"cio_sim.regimes", "cio_sim.batch.store"}
+    assert _imported(source, "cio_sim.batch.runner", False) >= {"cio_sim.batch.store"}
+
+
+def test_no_module_is_in_an_import_cycle() -> None:
+    graph = module_graph()
+    assert "cio_sim.cli.entry" in graph and graph.has_edge("cio_sim.cli.entry", "cio_sim.cli.run")
+    cycles = sorted(nx.simple_cycles(graph), key=len)
+    assert not cycles, f"import cycles (importlib.import_module edges included): {cycles[:5]}"

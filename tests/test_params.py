@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from cio_sim import params, regimes
+from cio_sim import institutions, regimes
 from cio_sim.params import (
     RULES,
     SCHEMA,
@@ -42,12 +42,12 @@ def test_every_default_lies_in_its_allowed_range(key: str, spec: Param) -> None:
 def test_regime_choices_are_the_registries() -> None:
     for key, registry in regimes.PARTS.items():
         assert lookup(key).choices is registry, key
-    assert set(SCHEMA["regime"]["voorportalen"].choices) == set(params.VOORPORTAAL_SETS)
+    assert set(SCHEMA["regime"]["voorportalen"].choices) == set(institutions.VOORPORTAAL_SETS)
 
 
 def test_department_table_follows_adr_table_1() -> None:
     d = defaults()["departments"]
-    assert list(d) == list(params.DEPARTMENTS)
+    assert list(d) == list(institutions.DEPARTMENTS)
     fulltime = {c for c, v in d.items() if v["fulltime"]}
     assert fulltime == {"BZ", "BZK", "DEF", "SZW"}                      # ADR:L632-646
     combined = {c for c, v in d.items() if v["combined_psg"]}
@@ -56,13 +56,6 @@ def test_department_table_follows_adr_table_1() -> None:
     assert br == {"AZ", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV"}
     assert d["FIN"]["time_share"] == pytest.approx(0.2)                 # ADR:L2525
     assert d["AZ"]["time_share"] == pytest.approx(0.5)                  # ADR:L1577
-
-
-def test_every_domain_has_a_route_in_every_voorportaal_set() -> None:
-    for name, routes in params.DOMAIN_ROUTES.items():
-        assert set(routes) == set(params.DOMAINS)
-        used = {vp for route in routes.values() for vp in route}
-        assert used <= set(params.VOORPORTAAL_SETS[name])
 
 
 def test_lookup_finds_leaves_and_rejects_tables() -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import catalogue
-from ..params import DOMAINS
+from ..institutions import DOMAINS
 from ..types import CLOSED_STATES, OPEN_STATES
 
 if TYPE_CHECKING:

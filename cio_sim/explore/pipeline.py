@@ -25,14 +25,13 @@ import pandas as pd
 from ..batch.executors import ExecutorError, get_executor
 from ..batch.store import git_commit, read_manifest, write_manifest
 from . import comparison, indices, prim
+from .cost import stage_costs
 from .experiment import DIRECTIONS, ExploreError, ExploreExperiment
+from .prim import MIN_ACCEPTED_FOR_PRIM
 from .store import FILENAME, PointStore
 from .tasks import run_point
 
 STAGES = ("screening", "sobol", "filter")  # the filter has a stage per scale (filter_stages)
-#: PRIM runs over the accepted ensemble when it has at least this many points, otherwise over
-#: the whole sample (and the report says so).
-MIN_ACCEPTED_FOR_PRIM = 20
 
 
 @dataclass
@@ -252,7 +251,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         used = {"screening": len(design["screening"]), "sobol": len(sob_x),
                 **({stage: len(design["filter"]) for stage, _ in filter_stages(exp)}
                    if calibrated is None else calibrated.stages)}
-        cost = _cost({stage: store.read(stage) for stage in used}, used)
+        cost = stage_costs({stage: store.read(stage) for stage in used}, used)
     sample = pd.concat(parts, ignore_index=True)
     ensemble = sample.drop(columns=["scale", "point"])
     n_sets = len(sample)
@@ -352,31 +351,6 @@ def _executor(cls: Any, workers: int, scheduler: str | None) -> Any:
             ex.__exit__(None, None, None)
 
     return entered()
-
-
-def _cost(stored: dict[str, dict[int, dict[str, Any]]], used: dict[str, int]
-          ) -> list[dict[str, Any]]:
-    """Per stage: points, model runs and the CPU seconds the workers spent on them (summed
-    over the stored points the analysis uses), for projections to other machines."""
-    rows = []
-    for stage in used:
-        pts = [stored[stage][p] for p in range(used[stage]) if p in stored[stage]]
-        runs = sum(int(p.get("runs", 0)) for p in pts)
-        cpu = sum(float(p.get("cpu_seconds", 0.0)) for p in pts)
-        rows.append({"stage": stage, "points": len(pts), "runs": runs,
-                     "cpu_seconds": round(cpu, 1),
-                     "cpu_per_run": round(cpu / runs, 4) if runs else None,
-                     "longest_point_cpu": round(max(
-                         (float(p.get("cpu_seconds", 0.0)) for p in pts), default=0.0), 1)})
-    return rows
-
-
-def projected_seconds(cost: list[dict[str, Any]], workers: int) -> float:
-    """Wall time of the stages on ``workers`` single-threaded workers as fast as the ones
-    measured: per stage the larger of its CPU spread over the workers and its longest
-    point (a point is one task), stages one after another; scheduling not counted."""
-    return sum(max(c["cpu_seconds"] / workers, c.get("longest_point_cpu", 0.0))
-               for c in cost)
 
 
 def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float,

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+#: PRIM runs over the accepted ensemble when it has at least this many points, otherwise over
+#: the whole sample (and the report says so).
+MIN_ACCEPTED_FOR_PRIM = 20
+
 
 @dataclass(frozen=True)
 class Box:

@@ -10,8 +10,9 @@ import pandas as pd
 
 from ..patterns import ALPHA
 from . import figures
+from .cost import projected_seconds
 from .experiment import DIRECTIONS
-from .pipeline import MIN_ACCEPTED_FOR_PRIM, projected_seconds
+from .prim import MIN_ACCEPTED_FOR_PRIM
 
 
 def _f(x: float, digits: int = 3) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from ..params import ADVISER_DOMAINS
+from ..institutions import ADVISER_DOMAINS
 from ..proposals import Proposal
 from ..types import (
     Action,

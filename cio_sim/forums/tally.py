@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..institutions import THEMES
 from ..judgement import Judgement, utility
-from ..params import THEMES
 from ..types import OBJECT, SUPPORT, Tally
 
 if TYPE_CHECKING:

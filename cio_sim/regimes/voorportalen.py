@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import ClassVar
 
-from ..params import DOMAIN_ROUTES, VOORPORTAAL_SETS
+from ..institutions import DOMAIN_ROUTES, VOORPORTAAL_SETS
 from ..registry import VOORPORTAAL_SET_PARTS
 from .base import RegimePart, register_part
 
@@ -22,14 +22,15 @@ class VoorportaalSet(RegimePart):
     @abstractmethod
     def route(self, domain: str) -> tuple[str, ...]:
         """Return the voorportalen (in order, without the vooroverleg) that prepare an
-        item of `domain`; every domain of `params.DOMAINS` must have a route."""
+        item of `domain`; every domain of `institutions.DOMAINS` must have a route."""
 
 
 VOORPORTAAL_SET_PARTS.base = VoorportaalSet
 
 
 class TableSet(VoorportaalSet):
-    """A set read from the tables `params.VOORPORTAAL_SETS` and `params.DOMAIN_ROUTES`."""
+    """A set read from the tables `institutions.VOORPORTAAL_SETS` and
+    `institutions.DOMAIN_ROUTES`."""
 
     def voorportalen(self) -> tuple[str, ...]:
         return VOORPORTAAL_SETS[self.name]

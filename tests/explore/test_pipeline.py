@@ -163,7 +163,7 @@ def test_the_filter_runs_every_pattern_variant_once() -> None:
 
 
 def test_projection_is_bounded_by_the_longest_point() -> None:
-    from cio_sim.explore.pipeline import projected_seconds
+    from cio_sim.explore.cost import projected_seconds
 
     cost = [{"cpu_seconds": 100.0, "longest_point_cpu": 5.0},
             {"cpu_seconds": 60.0, "longest_point_cpu": 30.0}]
