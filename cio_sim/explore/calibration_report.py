@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from .markdown import table as _md
+
 
 def calibration_section(result: Any) -> list[str]:
-    from .report import _md
-
     exp, t, info = result.experiment, result.tables, result.info
     cal, c = exp.calibration, info["calibration"]
     sets = t["calibration_sets"]

@@ -12,22 +12,8 @@ from ..patterns import ALPHA
 from . import figures
 from .cost import projected_seconds
 from .experiment import DIRECTIONS
+from .markdown import table as _md
 from .prim import MIN_ACCEPTED_FOR_PRIM
-
-
-def _f(x: float, digits: int = 3) -> str:
-    return "–" if pd.isna(x) else f"{x:.{digits}g}"
-
-
-def _md(df: pd.DataFrame, digits: int = 3) -> list[str]:
-    if df.empty:
-        return ["(none)"]
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, row in df.iterrows():
-        cells = [(_f(v, digits) if isinstance(v, float) else str(v)) for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
 
 
 def _ranking(pairs: pd.DataFrame, metric: str) -> dict[tuple[str, str], tuple]:
