@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cio_sim
-from cio_sim.params import THEMES
+from cio_sim.institutions import THEMES
 from cio_sim.types import OBJECT, RESERVE, SUPPORT, Tally
 from tests.test_regimes import make_proposal
 
