@@ -18,9 +18,11 @@ def _values(values: Iterable[float]) -> np.ndarray:
 
 
 def _t(confidence: float, df: int) -> float:
-    from scipy import stats
+    """The t quantile: ``scipy.special.stdtrit`` is ``stats.t.ppf`` without importing
+    ``scipy.stats`` (about half a second), which no command otherwise needs."""
+    from scipy.special import stdtrit
 
-    return float(stats.t.ppf(0.5 + confidence / 2.0, df))
+    return float(stdtrit(df, 0.5 + confidence / 2.0))
 
 
 def mean_ci(values: Iterable[float], confidence: float = 0.95) -> tuple[float, float, float, int]:
