@@ -253,7 +253,7 @@ def test_compare_prints_table_and_writes_report(tmp_path, capsys):
     assert res.runs.groupby("scenario").size().to_dict() == {a: 3, b: 3}
     assert (out_dir / "report.md").exists()
     code, out, _ = _cli(capsys, "report", str(out_dir))
-    assert code == 0 and "report.md" in out
+    assert code == 0 and f"report: {out_dir / 'report.html'}" in out
     code, out, _ = _cli(capsys, "report", str(out_dir), "--markdown", "--baseline", b)
     assert code == 0 and f"| {a} − {b} |" in out
     code, _, err = _cli(capsys, "report", str(tmp_path / "none"))

@@ -97,7 +97,7 @@ def test_readme_commands_in_order_succeed(tmp_path, monkeypatch, capsys, short_r
         assert "error" not in err, f"{command}\n{err}"
     results = tmp_path / "results"
     quick = cio_sim.load_results(results / "consensus_2021")
-    assert len(quick.runs) == 30 and (results / "consensus_2021" / "report.md").exists()
+    assert len(quick.runs) == 30 and (results / "consensus_2021" / "report.html").exists()
     # the --set run has its own folder and label; the quick start's results are untouched
     (own,) = [p for p in results.iterdir() if p.name.startswith("consensus_2021-set-")]
     manifest = json.loads((own / "manifest.json").read_text())
@@ -106,11 +106,12 @@ def test_readme_commands_in_order_succeed(tmp_path, monkeypatch, capsys, short_r
     regimes = results / "regimes"
     report = (regimes / "report.md").read_text(encoding="utf-8")
     assert "## Paired differences" in report and "time_to_decision_median_weeks" in report
-    assert (regimes / "figures" / "paired_differences.png").exists()
+    assert (regimes / "figures" / "paired_differences.svg").exists()
     assert {p.name for p in (regimes / "csv").iterdir()} == {"runs.csv", "timeseries.csv",
                                                             "summary.csv"}
     sweep = results / "grid_override_rounds"
-    assert (sweep / "report.md").exists() and (sweep / "figures" / "heatmap.png").exists()
+    assert (sweep / "report.html").exists()
+    assert (sweep / "figures" / "heatmap_adopted_per_year.svg").exists()
     # the quick-start command again: nothing to do, said so, results unchanged
     code = main(shlex.split(readme_commands()[0])[1:])
     _, err = capsys.readouterr()

@@ -154,9 +154,12 @@ def written(tmp_path_factory):
 
 def test_write_report_table_and_links(written):
     result, out, path = written
-    assert path == out / "report.md"
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# cio-sim report: consensus_2021 vs doorzettingsmacht_2026")
+    assert path == out / "report.html"
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# Comparison: `consensus_2021` vs `doorzettingsmacht_2026`")
+    # what the results say comes first: the paragraph after the title names the baseline
+    first = text.split("\n\n")[1]
+    assert first.startswith("Against `consensus_2021`, over 3 replications")
     assert "| metric | better | consensus_2021 | doorzettingsmacht_2026 |" in text
     assert "## Paired differences" in text and "doorzettingsmacht_2026 − consensus_2021" in text
     for key in ("decisions_per_year", "compliance_reported", "delegate_attendance_share"):
@@ -168,27 +171,77 @@ def test_write_report_table_and_links(written):
     decimals = len(shown.split(".")[1]) if "." in shown else 0
     assert abs(float(shown) - mean) <= 0.5 * 10 ** -decimals + 1e-12
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert len(links) == 8                   # 6 figures + time to decision + paired differences
+    assert links == ["figures/paired_differences.svg", "figures/backlog.svg",
+                     "figures/compliance.svg"]
     for link in links:
-        assert link.startswith("figures/") and not link.startswith("/")
-        target = out / link
-        assert target.is_file() and target.stat().st_size > 1000
-    assert text.count("\n*") >= 8                                  # a caption per figure
-    assert "`abc123`" in text and "`d1`" in text and "Seed: `1`" in text
+        assert (out / link).is_file() and (out / link).stat().st_size > 1000
+    # one digest: the batch's; the scenarios' own digests are not shown beside it
+    assert "Digest: `abc123`" in text and "`d1`" not in text and "Seed: `1`" in text
     assert "/some/machine" not in text and "consensus_2021.toml" in text
     assert "cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 3 --out x" in text
+    html = path.read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and "figures/" not in html.replace("data-src='figures/", "")
+    assert "<p class='verdict'>Against <code>consensus_2021</code>" in html
+
+
+def test_one_scenario_report_has_no_comparison(tmp_path):
+    result = stand_in_batch(scenarios=("consensus_2021",), replications=3, horizon=52)
+    text = (write_report(result, tmp_path).parent / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# Run: `consensus_2021`")
+    assert "Paired differences" not in text and "paired_differences" not in text
+    assert "compares nothing" in text.split("\n\n")[1]
+    assert not (tmp_path / "figures" / "paired_differences.svg").exists()
+
+
+def test_override_metrics_only_where_overrides_happen(written, tmp_path):
+    result, _, _ = written
+    runs = result.runs.assign(overrides=0, override_share_of_adoptions=0.0)
+    quiet = types.SimpleNamespace(runs=runs, timeseries=result.timeseries,
+                                  manifest=result.manifest)
+    text = (write_report(quiet, tmp_path).parent / "report.md").read_text(encoding="utf-8")
+    assert "(`overrides`)" not in text and "No run has a doorzettingsmacht decision" in text
+    busy = runs.assign(overrides=range(len(runs)))
+    result2 = types.SimpleNamespace(runs=busy, timeseries=None, manifest=result.manifest)
+    text = (write_report(result2, tmp_path / "b").parent / "report.md").read_text("utf-8")
+    assert "(`overrides`)" in text
+
+
+def test_counterfactuals_are_marked(tmp_path):
+    manifest = {"kind": "compare", "scenarios": [
+        {"name": "consensus_2021", "description": "2021"},
+        {"name": "doorzettingsmacht_2026", "description": "COUNTERFACTUAL 2022-2026: ..."}]}
+    result = stand_in_batch(manifest=manifest)
+    text = (write_report(result, tmp_path).parent / "report.md").read_text(encoding="utf-8")
+    assert "`doorzettingsmacht_2026` (counterfactual)" in text.splitlines()[0]
+    assert "`doorzettingsmacht_2026` **(counterfactual)**" in text
+
+
+def test_sections_can_be_added(written, tmp_path):
+    from cio_sim.report import SECTIONS, add_section
+
+    result, _, _ = written
+    before = list(SECTIONS)
+    try:
+        add_section("extra", lambda ctx: f"## Extra\n\n{ctx.n_scenarios} scenarios",
+                    after="paired")
+        add_section("never", lambda ctx: None)
+        text = (write_report(result, tmp_path).parent / "report.md").read_text("utf-8")
+    finally:
+        SECTIONS[:] = before
+    assert "## Extra\n\n2 scenarios" in text
+    assert text.index("## Paired differences") < text.index("## Extra") \
+        < text.index("## Over time")
+    assert text.rstrip().endswith("```")          # provenance stays last
 
 
 def test_write_report_tolerates_missing_manifest_and_timeseries(tmp_path):
     full = stand_in_batch(scenarios=("keuzematrix",), replications=2, horizon=52)
     result = types.SimpleNamespace(runs=full.runs, timeseries=pd.DataFrame(), manifest=None)
-    path = write_report(result, tmp_path / "new" / "dir", formats=("svg",))
-    text = path.read_text(encoding="utf-8")
+    path = write_report(result, tmp_path / "new" / "dir")
+    text = (path.parent / "report.md").read_text(encoding="utf-8")
     assert "| metric | better | keuzematrix |" in text
-    assert "Figures skipped: backlog (no timeseries); compliance (no timeseries)." in text
-    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert links and all(link.endswith(".svg") for link in links)
-    assert all((path.parent / link).is_file() for link in links)
+    assert "No weekly tables in this result" in text
+    assert "![" not in text
     assert "Replications per scenario: `2`" in text
     assert "cio_sim.run_batch('keuzematrix')" in text
 
@@ -198,7 +251,7 @@ def test_write_report_all_runs_failed(tmp_path):
                          "adopted_per_year": [np.nan, np.nan],
                          "error": ["Traceback ...\nValueError: bad value", "ValueError: x"]})
     result = types.SimpleNamespace(runs=runs, timeseries=None, manifest={"scenarios": ["A"]})
-    text = write_report(result, tmp_path).read_text(encoding="utf-8")
+    text = (write_report(result, tmp_path).parent / "report.md").read_text(encoding="utf-8")
     assert "No successful replications" in text
     assert "Failed replications (left out): 2" in text and "ValueError: bad value" in text
     assert "![" not in text

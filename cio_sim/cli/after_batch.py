@@ -3,7 +3,6 @@ run failed, write the report and say where the results are."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,9 +29,9 @@ def report_after_batch(result: BatchResult, out: Path, skip: bool) -> Path | Non
     if skip:
         return None
     nothing = any(n.startswith("nothing to do") for n in result.notes)
-    if nothing and (out / "report.md").exists():
-        note(f"report unchanged: {out / 'report.md'} ('{PROG} report {out}' rewrites it)")
-        return out / "report.md"
+    if nothing and (out / "report.html").exists():
+        note(f"report unchanged: {out / 'report.html'} ('{PROG} report {out}' rewrites it)")
+        return out / "report.html"
     return write_report(result, out)
 
 
@@ -43,17 +42,8 @@ def report_and_where(result: BatchResult, out: Path, skip: bool, stored: str = "
 
 
 def write_report(result: BatchResult, out: Path) -> Path:
-    """report.md with figures (cio_sim.report), saying so first: figures take a while."""
-    files_backend()
+    """report.html (every figure embedded) and report.md beside it (cio_sim.report)."""
     from ..report import write_report as write
 
-    note(f"writing report: {out / 'report.md'} and figures/ ...")
+    note(f"writing report: {out / 'report.html'} (and report.md, figures/) ...")
     return Path(write(result, out))
-
-
-def files_backend() -> None:
-    """The command line only writes figure files: use Agg unless pyplot is already set up."""
-    if "matplotlib.pyplot" not in sys.modules:
-        import matplotlib
-
-        matplotlib.use("Agg")

@@ -85,7 +85,8 @@ def batch_options(p: argparse.ArgumentParser, replications: bool = True,
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress (a bar on a terminal, else a line every 10%%)")
     if report:
-        p.add_argument("--no-report", action="store_true", help="skip report.md and figures")
+        p.add_argument("--no-report", action="store_true",
+                       help="skip the report (report.html, report.md, figures/)")
 
 
 def set_option(p: argparse.ArgumentParser) -> None:

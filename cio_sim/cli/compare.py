@@ -14,8 +14,9 @@ from .format import caveat_lines, comparison_lines, errors_line, headline, paire
 NAME = "compare"
 HELP = "compare regimes with common random numbers"
 DESCRIPTION = ("Run several scenarios with the same seeds and print metrics (rows) by scenario "
-               "(columns) as mean ± 95% CI half-width; store the runs and write report.md with "
-               "figures into the output directory.")
+               "(columns) as mean ± 95% CI half-width; store the runs and write report.html "
+               "(one file, every figure embedded; report.md beside it) into the output "
+               "directory.")
 EPILOG = ("examples:\n  cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 50\n"
           "  cio-sim compare consensus_2021 keuzematrix keuzematrix_doorzettingsmacht "
           "--workers 4 --out results/regimes")

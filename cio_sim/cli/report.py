@@ -1,5 +1,5 @@
-"""``cio-sim report``: report.md with figures from a results directory (which is only read),
-or its headline tables as Markdown."""
+"""``cio-sim report``: report.html (every figure embedded) and report.md from a results
+directory (which is only read), or its headline tables as Markdown."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from .after_batch import write_report
 from .common import PROG, CLIError
 
 NAME = "report"
-HELP = "write report.md with figures from a results directory"
-DESCRIPTION = ("Read a results directory and write report.md with figures and a summary table "
-               "into it (or into --out), or print its headline tables as Markdown. The results "
-               "are only read, so a read-only folder works.")
+HELP = "write report.html (and report.md) from a results directory"
+DESCRIPTION = ("Read a results directory and write report.html (one file, every figure "
+               "embedded) and report.md beside it into it (or into --out), or print its "
+               "headline tables as Markdown. The results are only read, so a read-only folder "
+               "works.")
 EPILOG = ("examples:\n  cio-sim report results/consensus_2021\n"
           "  cio-sim report /read-only/results --out my_report\n"
           "  cio-sim report results/regimes --markdown")

@@ -14,7 +14,8 @@ NAME = "run"
 HELP = "replicate one scenario"
 DESCRIPTION = ("Run a scenario N times with seeds derived from --seed and store every run. "
                "Prints the mean and 95% confidence interval of the headline metrics and writes "
-               "report.md with figures into the output directory.")
+               "report.html (one file, every figure embedded; report.md beside it) into the "
+               "output directory.")
 EPILOG = ("examples:\n  cio-sim run consensus_2021 -n 30\n"
           "  cio-sim run scenarios/keuzematrix.toml -n 100 --workers 4 --out results/km\n"
           "  cio-sim run consensus_2021 --set regime.decision_rule=doorzettingsmacht "

@@ -138,7 +138,8 @@ def headline(result) -> list[str]:
 
 
 def write_report(result) -> Path:
-    """Write report.md and figures/*.png into the exploration's folder."""
+    """Write report.md, figures/*.png and report.html (one file, the figures embedded)
+    into the exploration's folder."""
     exp, t, info, out = result.experiment, result.tables, result.info, result.out
     fig_dir = out / "figures"
     fig_dir.mkdir(exist_ok=True)
@@ -221,6 +222,9 @@ def write_report(result) -> Path:
               "```", ""]
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
+    from ..report.html import write_html
+
+    write_html(path)              # report.html beside it, every figure embedded
     return path
 
 
