@@ -18,7 +18,7 @@ from helpers import modules_after
 
 import cio_sim
 from cio_sim.batch.store import DB_NAME, MANIFEST_NAME, decode_frame
-from cio_sim.cli import main, overrides_label
+from cio_sim.cli import main, settings_label
 
 SHORT = ["--set", "horizon_weeks=26"]
 
@@ -42,8 +42,10 @@ def test_run_with_set_gets_its_own_folder_and_label(tmp_path, capsys, monkeypatc
     sets = ["--set", "horizon_weeks=20", "--set", "regime.override_rounds=3"]
     code, out, err = _cli(capsys, "run", "consensus_2021", "-n", "3", "--seed", "5", *sets)
     assert code == 0
-    assert "decisions_per_year" in out and "95% CI" in out
-    label = overrides_label("consensus_2021", ["regime.override_rounds=3", "horizon_weeks=20"])
+    assert "Decisions [per year]" in out and "95% CI" in out and "decisions_per_year" not in out
+    label = settings_label("consensus_2021", ["regime.override_rounds=3", "horizon_weeks=20"])
+    assert (f"{label}: the scenario with --set horizon_weeks=20 regime.override_rounds=3"
+            in out.replace("\n", " "))                  # the label explained where it is named
     assert re.fullmatch(r"consensus_2021-set-[0-9a-f]{6}", label)
     assert out.startswith(f"{label}: 3 runs")
     target = Path("results") / label
@@ -51,7 +53,7 @@ def test_run_with_set_gets_its_own_folder_and_label(tmp_path, capsys, monkeypatc
     # progress as plain lines when stderr is not a terminal, and a line before the report
     assert f"{label}: 3/3 runs (100%)" in err and "writing report" in err
     manifest = json.loads((target / MANIFEST_NAME).read_text())
-    assert manifest["overrides"] == ["horizon_weeks=20", "regime.override_rounds=3"]
+    assert manifest["settings"] == ["horizon_weeks=20", "regime.override_rounds=3"]
     assert manifest["scenarios"] == [label]
     assert "With --set horizon_weeks=20, regime.override_rounds=3." in \
         manifest["parameters"][0]["description"]
@@ -73,7 +75,7 @@ def test_run_with_set_gets_its_own_folder_and_label(tmp_path, capsys, monkeypatc
     # other overrides: another folder
     code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "2", "--seed", "5",
                         "--set", "horizon_weeks=21", "-q", "--no-report")
-    assert code == 0 and overrides_label("consensus_2021", ["horizon_weeks=21"]) in out
+    assert code == 0 and settings_label("consensus_2021", ["horizon_weeks=21"]) in out
     # resume with more replications adds only the missing ones
     code, out, _ = _cli(capsys, "run", "consensus_2021", "-n", "5", "--seed", "5", *sets,
                         "--resume", "-q")
@@ -195,6 +197,9 @@ def test_validate_params_list_help(tmp_path, capsys):
     for name in cio_sim.bundled_names():
         assert f"  {name}" in out
     assert "decision_rule:" in out and "doorzettingsmacht" in out
+    # a part's description is its docstring's whole first paragraph, wrapped, not cut
+    flat = " ".join(out.split())
+    assert '"niet als dictatuur maar als vangnet" (N26:L15; BLOG:L52)' in flat
 
     code, out, _ = _cli(capsys, "run", "--help")
     assert code == 0 and "examples:" in out and "--resume" in out
@@ -239,14 +244,14 @@ def test_compare_prints_table_and_writes_report(tmp_path, capsys):
     code, out, err = _cli(capsys, "compare", "consensus_2021", "doorzettingsmacht_2026", "-n",
                           "3", *SHORT, "--out", str(out_dir), "-q")
     assert code == 0
-    a, b = (overrides_label(s, SHORT[1:]) for s in ("consensus_2021", "doorzettingsmacht_2026"))
+    a, b = (settings_label(s, SHORT[1:]) for s in ("consensus_2021", "doorzettingsmacht_2026"))
     header = out.splitlines()[1]
     assert a in header and b in header
-    row = next(x for x in out.splitlines() if x.startswith("decisions_per_year"))
+    row = next(x for x in out.splitlines() if x.startswith("Decisions [per year]"))
     assert row.count("±") == 2
     # paired differences against the first scenario, with the share of better replications
     assert f"{b} − {a}: paired over the same seeds" in out.replace("\n", " ")
-    backlog = [x for x in out.splitlines() if x.startswith("backlog_end")][1]
+    backlog = [x for x in out.splitlines() if x.startswith("Backlog at end [open items]")][1]
     assert "lower" in backlog and re.search(r"\d+% / \d+%", backlog)
     assert "writing report" in err
     res = cio_sim.load_results(out_dir)
@@ -256,6 +261,11 @@ def test_compare_prints_table_and_writes_report(tmp_path, capsys):
     assert code == 0 and f"report: {out_dir / 'report.html'}" in out
     code, out, _ = _cli(capsys, "report", str(out_dir), "--markdown", "--baseline", b)
     assert code == 0 and f"| {a} − {b} |" in out
+    # --keys names metrics as exports do; the same batch again: nothing to run
+    code, out, _ = _cli(capsys, "compare", "consensus_2021", "doorzettingsmacht_2026", "-n",
+                        "3", *SHORT, "--out", str(out_dir), "-q", "--resume", "--keys")
+    assert code == 0 and any(x.startswith("decisions_per_year ") for x in out.splitlines())
+    assert "Decisions [per year]" not in out
     code, _, err = _cli(capsys, "report", str(tmp_path / "none"))
     assert code == 2 and "not a results directory" in _one_error_line(err)
     code, _, err = _cli(capsys, "compare", "consensus_2021", "keuzematrix", "-n", "1",

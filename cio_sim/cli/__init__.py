@@ -12,9 +12,9 @@ not match) print one line ``cio-sim: error: ...`` to stderr and exit with status
 anything is written.
 """
 
-from .common import EXIT_USAGE, PROG, WIDTH, BatchFailed, CLIError, overrides_label
+from .common import EXIT_USAGE, PROG, WIDTH, BatchFailed, CLIError, settings_label
 from .entry import COMMANDS, build_parser, main
 from .params import params_lines
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "PROG", "WIDTH", "BatchFailed", "CLIError",
-           "build_parser", "main", "overrides_label", "params_lines"]
+           "build_parser", "main", "params_lines", "settings_label"]

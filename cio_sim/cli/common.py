@@ -1,6 +1,6 @@
 """What every command shares: the program name and exit status, the user-error exceptions, the
 one-line-error parser, argument types, the batch and ``--set`` options, and scenarios with
-their ``--set`` overrides."""
+their ``--set`` settings."""
 
 from __future__ import annotations
 
@@ -89,16 +89,24 @@ def batch_options(p: argparse.ArgumentParser, replications: bool = True,
                        help="skip the report (report.html, report.md, figures/)")
 
 
+def keys_option(p: argparse.ArgumentParser) -> None:
+    """``--keys``: name metrics by their keys instead of their labels."""
+    p.add_argument("--keys", action="store_true",
+                   help="name metrics by their keys (as in export and the Python API, e.g. "
+                        "decisions_per_year) instead of their labels")
+
+
 def set_option(p: argparse.ArgumentParser) -> None:
     """The repeatable ``--set KEY=VALUE`` option."""
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
-                   help="override a parameter by dotted key (repeatable), e.g. "
-                        "--set departments.FIN.time_share=0.5")
+                   help="set a parameter by dotted key (repeatable), e.g. --set "
+                        "departments.FIN.time_share=0.5; the results get their own label and "
+                        "folder, <scenario>-set-<6 hex digits of the settings>")
 
 
-def overrides_label(name: str, sets: Sequence[str]) -> str:
+def settings_label(name: str, sets: Sequence[str]) -> str:
     """``<scenario>-set-<hash>``: the label and default folder of a run with ``--set``
-    overrides (6 hex digits of a hash of the parsed overrides, order-independent)."""
+    settings (6 hex digits of a hash of the parsed settings, order-independent)."""
     from ..scenario import parse_assignment
 
     parsed = dict(parse_assignment(t) for t in sets)
@@ -107,7 +115,7 @@ def overrides_label(name: str, sets: Sequence[str]) -> str:
 
 
 def scenario_with_sets(ref: str, sets: Sequence[str] | None) -> Scenario:
-    """A scenario with its --set overrides; overrides give it its own name and say so in its
+    """A scenario with its --set settings; they give it its own name and say so in its
     description, so its results never mix with (or overwrite) the plain scenario's."""
     import dataclasses
 
@@ -117,7 +125,7 @@ def scenario_with_sets(ref: str, sets: Sequence[str] | None) -> Scenario:
         return load_scenario(ref)
     changed = load_scenario(ref, list(sets))
     return dataclasses.replace(
-        changed, name=overrides_label(changed.name, sets),
+        changed, name=settings_label(changed.name, sets),
         description=(f"{changed.description} " if changed.description else "")
         + f"With --set {', '.join(sets)}.")
 

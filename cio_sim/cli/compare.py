@@ -8,8 +8,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .after_batch import finish, report_and_where
-from .common import CLIError, batch_options, command_line, scenario_with_sets, set_option
-from .format import caveat_lines, comparison_lines, errors_line, headline, paired_lines
+from .common import (
+    CLIError,
+    batch_options,
+    command_line,
+    keys_option,
+    scenario_with_sets,
+    set_option,
+)
+from .format import (
+    caveat_lines,
+    comparison_lines,
+    errors_line,
+    headline,
+    paired_lines,
+    settings_lines,
+)
 
 NAME = "compare"
 HELP = "compare regimes with common random numbers"
@@ -29,6 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     set_option(p)
     batch_options(p)
     p.add_argument("--all", action="store_true", help="show every metric, not the headline ones")
+    keys_option(p)
     p.add_argument("--baseline", metavar="SCENARIO",
                    help="scenario the others are compared with, replication by replication "
                         "(default: the first)")
@@ -52,8 +67,10 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     metrics = None if args.all else headline(result)
     print(f"{' vs '.join(plan.labels)}: {plan.replications} replications each, seed "
           f"{args.seed} (common random numbers); mean ± 95% CI half-width")
-    print("\n".join(comparison_lines(result, metrics)))
-    print("\n".join(paired_lines(result, args.baseline, metrics)))
+    for line in settings_lines(plan.labels, args.set):
+        print(line)
+    print("\n".join(comparison_lines(result, metrics, args.keys)))
+    print("\n".join(paired_lines(result, args.baseline, metrics, args.keys)))
     caveat = caveat_lines(result)
     if caveat:
         print()

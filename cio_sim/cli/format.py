@@ -27,16 +27,29 @@ def left_table(frame: pd.DataFrame, cols: Sequence[str]) -> list[str]:
             + "  " + str(row[-1]) for row in rows]
 
 
-def headline(result: BatchResult, derived: bool = True) -> list[str]:
-    """Headline metrics present in the result (derived ones only where they add something:
-    like-for-like compliance needs several scenarios)."""
+def metric_name(key: str, keys: bool = False) -> str:
+    """How a table names a metric: its catalogue label with the unit ('Decisions [per
+    year]'), or with ``keys`` the key itself (as in exports and the Python API)."""
     from .. import catalogue
 
+    return key if keys else catalogue.label(key)
+
+
+def headline(result: BatchResult, derived: bool = True) -> list[str]:
+    """Headline metrics present in the result (derived ones only where they add something:
+    like-for-like compliance needs several scenarios); the doorzettingsmacht override metrics
+    only where some run has an override."""
+    from .. import catalogue
+    from ..report.document import OVERRIDE_METRICS, any_override
+
     keys = catalogue.headline(result.metrics())
+    if not any_override(result.runs):
+        keys = [k for k in keys if k not in OVERRIDE_METRICS]
     return keys if derived else [k for k in keys if not catalogue.lookup(k).derived]
 
 
-def summary_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+def summary_lines(result: BatchResult, metrics: Sequence[str] | None = None,
+                  keys: bool = False) -> list[str]:
     """metric, better, mean ± 95% CI half-width (a word where there is no interval)."""
     import pandas as pd
 
@@ -47,14 +60,15 @@ def summary_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> 
     if table.empty:
         return ["(no successful runs)"]
     flat = pd.DataFrame({
-        "metric": table["metric"],
+        "metric": [metric_name(m, keys) for m in table["metric"]],
         "better": [ARROWS[str(catalogue.better(m))] for m in table["metric"]],
         "mean ± 95% CI": [format_cell(r.mean, r.ci_low, r.ci_high, str(r.note or ""))
                           for r in table.itertuples()]})
     return left_table(flat, list(flat.columns))
 
 
-def comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) -> list[str]:
+def comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None,
+                     keys: bool = False) -> list[str]:
     """Metrics (rows) by scenario (columns): mean ± 95% CI half-width."""
     import pandas as pd
 
@@ -64,7 +78,7 @@ def comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) 
     if table.empty:
         return ["(no successful runs)"]
     scen = list(dict.fromkeys(table.columns.get_level_values(0)))
-    flat = pd.DataFrame({"metric": list(table.index), **{
+    flat = pd.DataFrame({"metric": [metric_name(m, keys) for m in table.index], **{
         s: [format_cell(r[(s, "mean")], r[(s, "ci_low")], r[(s, "ci_high")],
                         str(r[(s, "note")] or "")) for _, r in table.iterrows()]
         for s in scen}})
@@ -72,7 +86,7 @@ def comparison_lines(result: BatchResult, metrics: Sequence[str] | None = None) 
 
 
 def paired_lines(result: BatchResult, baseline: str | None,
-                 metrics: Sequence[str] | None) -> list[str]:
+                 metrics: Sequence[str] | None, keys: bool = False) -> list[str]:
     """Paired differences against the baseline: a block per scenario, a row per metric."""
     import pandas as pd
 
@@ -92,7 +106,7 @@ def paired_lines(result: BatchResult, baseline: str | None,
         for _, r in frame.iterrows():
             cell = format_paired_cell(r)
             diff, _, share = cell.partition("; better in ")
-            rows.append({"metric": r["metric"],
+            rows.append({"metric": metric_name(r["metric"], keys),
                          "better": ARROWS[str(catalogue.better(r["metric"]))],
                          "difference": diff,
                          "better / worse": share.replace(", worse in ", " / ")})
@@ -107,6 +121,17 @@ def caveat_lines(result: BatchResult) -> list[str]:
 
     text = compliance_caveat(result.runs, result.design_keys)
     return textwrap.wrap(text.replace("`", ""), WIDTH) if text else []
+
+
+def settings_lines(labels: Sequence[str], sets: Sequence[str]) -> list[str]:
+    """What a ``<scenario>-set-<hash>`` label stands for, where it is first named."""
+    if not sets:
+        return []
+    text = (f"{', '.join(labels)}: {'the scenario' if len(labels) == 1 else 'each scenario'} "
+            f"with --set {' '.join(sets)}; the label (and results folder) is the scenario's "
+            "name and a hash of the settings, so these results never mix with the plain "
+            "scenario's")
+    return textwrap.wrap(text, WIDTH)
 
 
 def errors_line(result: BatchResult) -> list[str]:

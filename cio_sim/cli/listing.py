@@ -21,7 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from ..regimes import describe_parts
+    from ..regimes import PARTS
     from ..scenario import ScenarioError, bundled_names, load_scenario
 
     print("Bundled scenarios:")
@@ -33,9 +33,14 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
         wrapped = textwrap.fill(desc, width=96, initial_indent="    ", subsequent_indent="    ")
         print(f"  {name}\n{wrapped}" if desc else f"  {name}")
     print("\nRegime parts (set with --set <key>=<name>):")
-    for part, names in describe_parts().items():
+    for part, registry in PARTS.items():
         print(f"  {part}:")
-        for name, doc in names.items():
-            line = f"    {name:<24} {doc}"
+        for name, cls in registry.items():
+            line = f"    {name:<24} {first_paragraph(cls.__doc__)}"
             print("\n".join(textwrap.wrap(line, WIDTH, subsequent_indent=" " * 29)))
     return 0
+
+
+def first_paragraph(doc: str | None) -> str:
+    """A docstring's first paragraph on one line: the whole sentence, not its first line."""
+    return " ".join(textwrap.dedent(doc or "").strip().split("\n\n")[0].split())

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .after_batch import finish, report_and_where
-from .common import batch_options, command_line, scenario_with_sets, set_option
-from .format import errors_line, headline, summary_lines
+from .common import batch_options, command_line, keys_option, scenario_with_sets, set_option
+from .format import errors_line, headline, settings_lines, summary_lines
 
 NAME = "run"
 HELP = "replicate one scenario"
@@ -30,6 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="bundled scenario name (see 'cio-sim list') or a .toml path")
     set_option(p)
     batch_options(p)
+    keys_option(p)
 
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -39,12 +40,14 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     out = Path(args.out) if args.out else Path("results") / scenario.folder_name()
     plan = plan_batch("run", scenario.name, [Cell(0, 0, scenario)], [scenario.name],
                       args.replications, args.seed, args.workers, args.backend, out,
-                      args.resume, args.force, extra={"overrides": list(args.set)},
+                      args.resume, args.force, extra={"settings": list(args.set)},
                       command=command_line(argv))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     finish(result)
     print(f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, digest {plan.digest}")
-    print("\n".join([*summary_lines(result, headline(result, derived=False)),
+    for line in settings_lines([scenario.name], args.set):
+        print(line)
+    print("\n".join([*summary_lines(result, headline(result, derived=False), args.keys),
                      *errors_line(result)]))
     report_and_where(result, out, args.no_report, " (manifest.json, results.sqlite)")
     return 0

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import argparse
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from .after_batch import finish, report_and_where
-from .common import batch_options, command_line, positive_int, seed
+from .common import WIDTH, batch_options, command_line, keys_option, positive_int, seed
 from .format import errors_line
 
 NAME = "sweep"
 HELP = "run an experiment file (grid or Latin hypercube)"
 DESCRIPTION = ("Run every design point of an experiment file. The file names a base scenario, "
-               "replications and seed, optional fixed overrides in [set], and either [grid] "
+               "replications and seed, optional fixed settings in [set], and either [grid] "
                "(dotted key = [values], full factorial) or [sample] (dotted key = [low, high], "
                "n = points; Latin hypercube with the experiment seed). Every design point uses "
                "the same seeds.")
@@ -33,16 +34,18 @@ SHOWN = ("decisions_per_year", "time_to_decision_median_weeks", "compliance_actu
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help="experiment .toml file")
     p.add_argument("-n", "--replications", type=positive_int, default=None,
-                   help="override the file's replications")
-    p.add_argument("--seed", type=seed, default=None, help="override the file's seed")
+                   help="replications instead of the file's")
+    p.add_argument("--seed", type=seed, default=None, help="seed instead of the file's")
     batch_options(p, replications=False)
     p.add_argument("--weekly", action="store_true",
                    help="also keep every run's weekly table (default: summaries only)")
+    keys_option(p)
 
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     import pandas as pd
 
+    from .. import catalogue
     from ..batch import execute, load_experiment, plan_sweep
     from ..scenario import folder_name
 
@@ -61,10 +64,16 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
         wide = table.pivot_table(index="point", columns="metric", values="mean")
         wide = wide[[m for m in shown if m in wide.columns]]
         merged = params.merge(wide, left_on="point", right_index=True, how="left")
+        if not args.keys:            # short labels as headers, their units said once below
+            merged = merged.rename(columns={m: catalogue.label(m, unit=False) for m in shown})
         print(merged.head(20).to_string(
             index=False, float_format=lambda v: "not reached" if v == math.inf else f"{v:.4g}"))
         if len(merged) > 20:
             print(f"... {len(merged) - 20} more point(s)")
+        print("\n".join(textwrap.wrap(
+            "Means over the replications" + ("" if args.keys else " (" + "; ".join(
+                f"{catalogue.label(m, unit=False).lower()}: {catalogue.unit(m)}"
+                for m in shown) + ")") + "; the report has their 95% intervals.", WIDTH)))
     else:
         print("(no successful runs)")
     for line in errors_line(result):

@@ -41,13 +41,21 @@ from .tables import (
     format_summary_table,
 )
 
-__all__ = ["SECTIONS", "ReportContext", "Section", "add_section", "write_report"]
+__all__ = ["OVERRIDE_METRICS", "SECTIONS", "ReportContext", "Section", "add_section",
+           "any_override", "write_report"]
 
 #: Metrics about doorzettingsmacht decisions: shown only where such decisions happened.
 OVERRIDE_METRICS = ("overrides", "override_share_of_adoptions",
                     "overrides_without_objection_share", "compliance_overridden")
 #: More scenarios than this are read from the tables and response figures, not per scenario.
 MAX_SCENARIOS = 12
+
+
+def any_override(runs: pd.DataFrame | None) -> bool:
+    """Whether any run has a doorzettingsmacht decision (an override by CIO Rijk)."""
+    if runs is None or "overrides" not in runs.columns:
+        return False
+    return bool(pd.to_numeric(runs["overrides"], errors="coerce").fillna(0).gt(0).any())
 
 
 @dataclass
@@ -97,9 +105,7 @@ class ReportContext:
     @cached_property
     def overrides_happen(self) -> bool:
         """Whether any run has a doorzettingsmacht decision."""
-        if self.runs is None or "overrides" not in self.runs.columns:
-            return False
-        return bool(pd.to_numeric(self.runs["overrides"], errors="coerce").fillna(0).gt(0).any())
+        return any_override(self.runs)
 
     @cached_property
     def metrics(self) -> list[str]:
@@ -336,8 +342,11 @@ def over_time(ctx: ReportContext) -> str | None:
                         "self-reported (dashed): medians over replications.")]
     parts = [p for p in parts if p]
     if not parts:
-        return ("## Over time\n\nNo weekly tables in this result (run without `--no-weekly` "
-                "to keep them)." if ctx.timeseries is None and ctx.runs is not None else None)
+        if ctx.timeseries is not None or ctx.runs is None:
+            return None
+        how = ("a sweep keeps summaries only; `cio-sim sweep --weekly` keeps them" if ctx.sweep
+               else "the batch was run with `weekly=False`")
+        return f"## Over time\n\nNo weekly tables in this result ({how})."
     return "\n".join(["## Over time", "", *parts])
 
 

@@ -18,7 +18,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;m
 padding:0 1rem;color:#1b1b1b;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{font-size:1.25rem;margin-top:2rem;
 border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1.05rem}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}div.wide{overflow-x:auto}
 th,td{border:1px solid #d4d4d4;padding:.25rem .5rem;vertical-align:top}
 th{background:#f3f3f3}td.r{text-align:right;font-variant-numeric:tabular-nums}
 td.c{text-align:center}code{background:#f4f4f4;padding:0 .2rem;border-radius:3px;font-size:.9em}
@@ -116,14 +116,14 @@ def markdown_to_html(md: str, base: Path, title: str = "cio-sim report") -> str:
             align = [("r" if c.strip().endswith(":") and not c.strip().startswith(":")
                       else "c" if c.strip().startswith(":") and c.strip().endswith(":") else "")
                      for c in _cells(rows[1])] if len(rows) > 1 else []
-            out = ["<table><thead><tr>" + "".join(f"<th>{_inline(h)}</th>" for h in head)
-                   + "</tr></thead><tbody>"]
+            out = ["<div class='wide'><table><thead><tr>"
+                   + "".join(f"<th>{_inline(h)}</th>" for h in head) + "</tr></thead><tbody>"]
             for r in rows[2:]:
                 cells = _cells(r)
                 out.append("<tr>" + "".join(
                     f"<td class='{align[k] if k < len(align) else ''}'>{_inline(c)}</td>"
                     for k, c in enumerate(cells)) + "</tr>")
-            html.append("".join(out) + "</tbody></table>")
+            html.append("".join(out) + "</tbody></table></div>")
             continue
         if re.match(r"^\s*[-*] ", line) and not line.startswith("*"):
             items = []

@@ -36,7 +36,7 @@ _KNOWN = (
     (("replications", "n_replications"), "Replications per scenario"),
     (("seed", "base_seed", "root_seed"), "Seed"),
     (("horizon_weeks",), "Horizon [weeks]"),
-    (("overrides", "set"), "Set values (--set)"),
+    (("settings", "overrides", "set"), "Settings (--set)"),
     (("version", "cio_sim_version", "package_version"), "cio-sim version"),
     (("git_commit", "commit"), "Git commit"),
     (("created", "created_at", "timestamp", "started"), "Created"),

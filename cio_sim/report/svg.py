@@ -257,7 +257,8 @@ def heatmap(grid: Sequence[Sequence[float]], xs: Sequence[str], ys: Sequence[str
     cell_h = max(26, min(46, 360 // max(1, len(ys))))
     left, top = 16 + max((len(y) for y in ys), default=4) * 7 + 30, 34
     plot_w, plot_h = cell_w * len(xs), cell_h * len(ys)
-    width = int(left + plot_w + 130)
+    bar_text = max(len(scale_note), len("no better direction"), 8) * 5.8
+    width = int(max(left + plot_w + 16 + bar_text + 10, len(title) * 7.6 + 20))
     height = int(top + plot_h + 50)
     svg = _Svg(width, height, title)
     svg.text(10, 20, title, size=14, weight="bold")
@@ -285,8 +286,8 @@ def heatmap(grid: Sequence[Sequence[float]], xs: Sequence[str], ys: Sequence[str
         u = k / (steps - 1)
         svg.rect(bx, top + plot_h - (k + 1) * plot_h / steps, 14, plot_h / steps + 0.5,
                  _viridis(u if better >= 0 else 1 - u))
-    svg.text(bx + 18, top + 10, _fmt(hi), size=10.5)
-    svg.text(bx + 18, top + plot_h, _fmt(lo), size=10.5)
+    svg.text(bx + 18, top + 10, _fmt(float(f"{hi:.3g}")), size=10.5)
+    svg.text(bx + 18, top + plot_h, _fmt(float(f"{lo:.3g}")), size=10.5)
     words = {1: "brighter is better", -1: "brighter is better", 0: "no better direction"}
     svg.text(bx, top + plot_h + 15, words[better], size=10, fill="#2a7a2a" if better else "#555")
     svg.text(bx, top + plot_h + 28, scale_note, size=10, fill="#555")

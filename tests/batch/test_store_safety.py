@@ -16,7 +16,7 @@ import pytest
 import cio_sim
 from cio_sim.batch import BatchError, load_results, runner
 from cio_sim.batch.store import MANIFEST_NAME, ResultStore, lock_holder
-from cio_sim.cli import main, overrides_label
+from cio_sim.cli import main, settings_label
 
 SHORT = {"horizon_weeks": 8}
 
@@ -72,7 +72,7 @@ def test_every_run_failed_exits_nonzero_with_the_first_error(tmp_path, monkeypat
                  "--no-report", "--out", str(tmp_path / "f")])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
-    label = overrides_label("consensus_2021", ["horizon_weeks=4"])   # --set: its own label
+    label = settings_label("consensus_2021", ["horizon_weeks=4"])   # --set: its own label
     assert err == [f"cio-sim: error: every run failed (3); first ({label}, replication "
                    "0): RuntimeError: broken 0"]
     assert len(load_results(tmp_path / "f").runs) == 3  # the failures are stored
