@@ -58,7 +58,12 @@ TARGETS = {
     "memory_ratio": ("peak memory, 100k-run / 1k-run summary-only batch", 1.2),
     "cli_help": ("`cio-sim --help`, wall (s)", 0.5),
     "cli_run": ("`cio-sim run consensus_2021 -n 1 --no-report`, wall (s)", 1.5),
+    "compare_cpu": ("`cio-sim compare <3 regimes> -n 30 --workers 2` with its report, CPU of "
+                    "the process tree (s)", 3.5),
 }
+#: The everyday comparison the compare_cpu target times (with its report).
+COMPARE = ["compare", "consensus_2021", "doorzettingsmacht_2026", "keuzematrix", "-n", "30",
+           "--workers", "2"]
 
 # The yardstick (`machine_speed`) on an idle guest of the benchmark machine, 2026-12-02 08:32
 # (33.0 ms at the start of that run, 32.6 ms at its end; benchmarks/README.md, "Latest
@@ -66,7 +71,8 @@ TARGETS = {
 IDLE_REFERENCE_MS = 33.0
 # The targets whose figure is CPU time, or follows from it, and so scales with the yardstick
 # (the CLI's wall time is nearly all CPU: imports and one run in one process).
-CPU_TARGETS = ("consensus_cpu", "preset_cpu", "client_cpu", "study_100k", "cli_help", "cli_run")
+CPU_TARGETS = ("consensus_cpu", "preset_cpu", "client_cpu", "study_100k", "cli_help", "cli_run",
+               "compare_cpu")
 
 # The client's real-model batch keeps 200 runs in both sizes: the client has a fixed cost per
 # batch (planning, the executor, the store), which 60 runs spread too thinly (0.71 ms per run
@@ -549,10 +555,19 @@ def main(argv: list[str] | None = None) -> int:
            "process each)")
     cli_help = _cli(["--help"], size["cli_reps"])
     cli_run = _cli(["run", SCENARIO, "-n", "1", "--no-report"], size["cli_reps"])
-    res["cli"] = {"help": cli_help, "run": cli_run}
+    cli_compare = _cli(COMPARE, size["cli_reps"])
+    res["cli"] = {"help": cli_help, "run": cli_run, "compare": cli_compare}
     for label, r in (("cio-sim --help", cli_help),
                      (f"cio-sim run {SCENARIO} -n 1 --no-report", cli_run)):
         _print(f"   {label:<46} {r['wall_s']:5.2f} s wall, {r['cpu_s']:5.2f} s CPU")
+    # what the comparison's runs alone cost, from section 1's mean CPU per run (batch worker)
+    model_s = sum(30 * presets[n]["mean_cpu_ms"] / 1e3 for n in COMPARE[1:4])
+    cli_compare["model_cpu_s"] = model_s
+    _print(f"   {'cio-sim ' + ' '.join(COMPARE[:4]):<46}\n   {'  ' + ' '.join(COMPARE[4:]):<46} "
+           f"{cli_compare['wall_s']:5.2f} s wall, {cli_compare['cpu_s']:5.2f} s CPU (process "
+           f"tree, report included), of which the 90 runs' model {model_s:.2f} s (section 1's "
+           f"mean per run) and start-up, storing, tables and report "
+           f"{cli_compare['cpu_s'] - model_s:.2f} s")
 
     m["loadavg_end"] = _loadavg()
     m["reference_ms_end"] = machine_speed()
@@ -567,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
               "load_ratio": load[LOAD_FACTORS[-1]]["us_per_state_change"]
               / load[1]["us_per_state_change"],
               "memory_ratio": mem_ratio, "cli_help": cli_help["wall_s"],
-              "cli_run": cli_run["wall_s"]}
+              "cli_run": cli_run["wall_s"], "compare_cpu": cli_compare["cpu_s"]}
     res["targets"] = {}
     for key, value in checks.items():
         desc, limit = TARGETS[key]

@@ -96,6 +96,8 @@ def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
     code, _, _ = _cli(capsys, "compare", "consensus_2021", "keuzematrix", "-n", "2", *SHORT,
                       "--out", str(out_dir), "-q", "--no-report")
     assert code == 0
+    # no report, so no figure uses the weekly tables: they are not kept (--weekly keeps them)
+    assert cio_sim.load_results(out_dir).manifest["weekly"] is False
     code, out, _ = _cli(capsys, "export", str(out_dir), "--csv")
     assert code == 0 and "exported 4 runs as csv" in out
     runs = pd.read_csv(out_dir / "csv" / "runs.csv")

@@ -89,6 +89,18 @@ def batch_options(p: argparse.ArgumentParser, replications: bool = True,
                        help="skip the report (report.html, report.md, figures/)")
 
 
+def weekly_option(p: argparse.ArgumentParser) -> None:
+    """``--weekly``: keep every run's weekly table even without a report that draws it."""
+    p.add_argument("--weekly", action="store_true",
+                   help="keep every run's weekly table even with --no-report (by default "
+                        "they are kept only for the report's figures over time)")
+
+
+def keeps_weekly(args: argparse.Namespace) -> bool:
+    """Weekly tables only where a figure uses them: with the report, or when asked for."""
+    return bool(args.weekly or not args.no_report)
+
+
 def keys_option(p: argparse.ArgumentParser) -> None:
     """``--keys``: name metrics by their keys instead of their labels."""
     p.add_argument("--keys", action="store_true",

@@ -12,9 +12,11 @@ from .common import (
     CLIError,
     batch_options,
     command_line,
+    keeps_weekly,
     keys_option,
     scenario_with_sets,
     set_option,
+    weekly_option,
 )
 from .format import (
     caveat_lines,
@@ -42,6 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="two or more scenario names or paths")
     set_option(p)
     batch_options(p)
+    weekly_option(p)
     p.add_argument("--all", action="store_true", help="show every metric, not the headline ones")
     keys_option(p)
     p.add_argument("--baseline", metavar="SCENARIO",
@@ -61,7 +64,8 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
                        f"({', '.join(plan.labels)})")
     out = Path(args.out) if args.out else Path("results") / folder_name(plan.name)
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
-                        out, args.resume, args.force, command=command_line(argv))
+                        out, args.resume, args.force, command=command_line(argv),
+                        weekly=keeps_weekly(args))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     finish(result)
     metrics = None if args.all else headline(result)

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .after_batch import finish, report_and_where
-from .common import batch_options, command_line, keys_option, scenario_with_sets, set_option
+from .common import (
+    batch_options,
+    command_line,
+    keeps_weekly,
+    keys_option,
+    scenario_with_sets,
+    set_option,
+    weekly_option,
+)
 from .format import errors_line, headline, settings_lines, summary_lines
 
 NAME = "run"
@@ -30,6 +38,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="bundled scenario name (see 'cio-sim list') or a .toml path")
     set_option(p)
     batch_options(p)
+    weekly_option(p)
     keys_option(p)
 
 
@@ -41,7 +50,7 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     plan = plan_batch("run", scenario.name, [Cell(0, 0, scenario)], [scenario.name],
                       args.replications, args.seed, args.workers, args.backend, out,
                       args.resume, args.force, extra={"settings": list(args.set)},
-                      command=command_line(argv))
+                      command=command_line(argv), weekly=keeps_weekly(args))
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     finish(result)
     print(f"{scenario.name}: {len(result.runs)} runs, seed {args.seed}, digest {plan.digest}")

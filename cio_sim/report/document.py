@@ -319,7 +319,8 @@ def paired(ctx: ReportContext) -> str | None:
         return None
     base = ctx.paired["baseline"].iloc[0]
     fig = ctx.figure("paired_differences",
-                     figures.paired(ctx.runs, ctx.baseline, design_keys=ctx.design_keys),
+                     figures.paired(ctx.runs, ctx.baseline, design_keys=ctx.design_keys,
+                                    table=ctx.paired),
                      f"Each scenario minus {base}, replication by replication: mean "
                      "difference and 95% CI per headline metric; the green note says which "
                      "side is better.")

@@ -27,13 +27,19 @@ def _name(key: str) -> str:
 
 
 def paired(runs: pd.DataFrame, baseline: str | None = None,
-           metrics: Sequence[str] = catalogue.HEADLINE, design_keys: Sequence[str] = ()
-           ) -> str | None:
+           metrics: Sequence[str] = catalogue.HEADLINE, design_keys: Sequence[str] = (),
+           table: pd.DataFrame | None = None) -> str | None:
     """Each scenario minus the baseline, replication by replication: mean and 95% CI per
-    headline metric that has a better direction; the side that is better is marked."""
+    headline metric that has a better direction; the side that is better is marked.
+    ``table``: the paired table already computed (:func:`cio_sim.comparison.paired_table`)."""
     wanted = [m for m in metrics if catalogue.better_sign(m) and
               (m in runs.columns or m == comparison.SHARED_COMPLIANCE)]
-    table = comparison.paired_table(runs, baseline, wanted, design_keys=design_keys)
+    if table is None:
+        table = comparison.paired_table(runs, baseline, wanted, design_keys=design_keys)
+    else:
+        order = {m: k for k, m in enumerate(wanted)}
+        table = table[table["metric"].isin(wanted)].sort_values(
+            "metric", key=lambda col: col.map(order), kind="stable")
     if table.empty:
         return None
     base = str(table["baseline"].iloc[0])

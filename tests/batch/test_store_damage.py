@@ -22,7 +22,7 @@ N = 6
 
 def run_args(out: Path, *extra: str, n: int = N) -> list[str]:
     return ["run", "consensus_2021", "-n", str(n), "--set", "horizon_weeks=6", "-q",
-            "--no-report", "--out", str(out), *extra]
+            "--no-report", "--weekly", "--out", str(out), *extra]
 
 
 def dump(directory: Path) -> tuple[list[tuple], list[tuple]]:
