@@ -106,6 +106,12 @@ def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
         assert pd.api.types.is_numeric_dtype(runs[col]), col
     summary = pd.read_csv(out_dir / "csv" / "summary.csv")
     assert {"scenario", "metric", "mean", "ci_low", "ci_high", "note"} <= set(summary.columns)
+    # rounded: no number in the files has more than six significant figures
+    for name in ("runs.csv", "summary.csv"):
+        text = (out_dir / "csv" / name).read_text()
+        numbers = re.findall(r"(?<![\w.])\d+\.\d+(?:e[-+]\d+)?", text)
+        assert numbers and max(len(n.split("e")[0].replace(".", "").lstrip("0"))
+                               for n in numbers) <= 6, name
     pytest.importorskip("pyarrow")
     code, out, _ = _cli(capsys, "export", str(out_dir), "--parquet", "--to",
                         str(tmp_path / "pq"))

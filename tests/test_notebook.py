@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,22 @@ def test_quickstart_notebook_executes(tmp_path):
     text = "".join(o.get("text", "") for o in outputs(nb))
     assert "| metric | better | consensus_2021 |" in text        # format_summary_table
     assert "doorzettingsmacht_2026 − consensus_2021" in text      # format_paired_table
+    # the paired table's `better` column says better / worse / no clear difference
+    tables = "".join(o.get("data", {}).get("text/plain", "") for o in outputs(nb))
+    assert "share_better" in tables
+    assert re.search(r"\s(better|worse|no clear difference)\s+[−-]?\d", tables)
+
+
+def test_notebook_extra_opens_and_runs_notebooks():
+    """The [notebook] extra installs Jupyter's command line with nbconvert and JupyterLab."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("nbconvert", reason="nbconvert not installed "
+                        "(pip install 'cio-sim[notebook]')")
+    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--version"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip()[:1].isdigit(), done.stderr
+    import importlib.util
+
+    assert importlib.util.find_spec("jupyterlab") is not None     # `jupyter lab` opens it

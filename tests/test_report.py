@@ -255,3 +255,17 @@ def test_write_report_all_runs_failed(tmp_path):
     assert "No successful replications" in text
     assert "Failed replications (left out): 2" in text and "ValueError: bad value" in text
     assert "![" not in text
+
+
+def test_difference_word_follows_the_interval_and_direction():
+    from cio_sim.report import difference_word
+
+    def row(metric, lo, hi):
+        return {"metric": metric, "ci_low": lo, "ci_high": hi}
+
+    assert difference_word(row("adopted_per_year", 0.5, 2.0)) == "better"
+    assert difference_word(row("adopted_per_year", -2.0, -0.5)) == "worse"
+    assert difference_word(row("backlog_end", -2.0, -0.5)) == "better"      # lower is better
+    assert difference_word(row("backlog_end", -2.0, 0.5)) == "no clear difference"
+    assert difference_word(row("backlog_end", np.nan, np.nan)) == "no clear difference"
+    assert difference_word(row("icbr_escalations", 1.0, 2.0)) == "no direction"

@@ -641,6 +641,11 @@ class ResultStore:
 
 # ---------------------------------------------------------------------------- results
 
+#: Floats in CSV exports: six significant figures (221.233, not 221.23333333333332), far
+#: finer than any replication interval; integers are written as they are.
+CSV_FLOAT_FORMAT = "%.6g"
+
+
 class BatchResult:
     """The outcome of a batch: ``runs`` (one row per run), ``timeseries`` and ``manifest``.
 
@@ -772,19 +777,20 @@ class BatchResult:
         return runs
 
     def to_csv(self, directory: str | Path) -> list[Path]:
-        """Write runs.csv, timeseries.csv (streamed) and summary.csv into ``directory``."""
+        """Write runs.csv, timeseries.csv (streamed) and summary.csv into ``directory``;
+        floats rounded to :data:`CSV_FLOAT_FORMAT` (Parquet keeps every digit)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         runs_path = directory / "runs.csv"
-        self._export_runs().to_csv(runs_path, index=False)
+        self._export_runs().to_csv(runs_path, index=False, float_format=CSV_FLOAT_FORMAT)
         ts_path = directory / "timeseries.csv"
         first = True
         with ts_path.open("w", encoding="utf-8", newline="") as fh:
             for chunk in self.iter_timeseries():
-                chunk.to_csv(fh, index=False, header=first)
+                chunk.to_csv(fh, index=False, header=first, float_format=CSV_FLOAT_FORMAT)
                 first = False
         summary_path = directory / "summary.csv"
-        self.summary_table().to_csv(summary_path, index=False)
+        self.summary_table().to_csv(summary_path, index=False, float_format=CSV_FLOAT_FORMAT)
         return [runs_path, ts_path, summary_path]
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
@@ -843,7 +849,8 @@ def load_results(directory: str | Path) -> BatchResult:
     return BatchResult(store, manifest, directory)
 
 
-__all__ = ["BatchResult", "ResultStore", "Row", "StoreError", "StoreWriteError", "WriterLock",
-           "busy_message", "clear_results", "damaged_message", "decode_frame", "derive_status",
+__all__ = ["CSV_FLOAT_FORMAT", "BatchResult", "ResultStore", "Row", "StoreError",
+           "StoreWriteError", "WriterLock", "busy_message", "clear_results", "damaged_message",
+           "decode_frame", "derive_status",
            "encode_frame", "git_commit", "holds_results", "load_results", "lock_holder",
            "read_manifest", "run_row", "write_error", "write_manifest"]

@@ -14,6 +14,8 @@ from .html import markdown_to_html, write_html
 from .tables import (
     REPORT_METRICS,
     compliance_caveat,
+    difference_side,
+    difference_word,
     format_cell,
     format_number,
     format_paired_cell,
@@ -24,7 +26,7 @@ from .tables import (
 
 __all__ = [
     "REPORT_METRICS", "SECTIONS", "ReportContext", "Section", "add_section",
-    "compliance_caveat", "format_cell", "format_number", "format_paired_cell",
-    "format_paired_table", "format_summary_table", "headline_markdown", "markdown_to_html",
-    "write_html", "write_report",
+    "compliance_caveat", "difference_side", "difference_word", "format_cell", "format_number",
+    "format_paired_cell", "format_paired_table", "format_summary_table", "headline_markdown",
+    "markdown_to_html", "write_html", "write_report",
 ]

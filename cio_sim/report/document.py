@@ -36,6 +36,7 @@ from .tables import (
     _decimals,
     _signed,
     compliance_caveat,
+    difference_side,
     format_cell,
     format_paired_table,
     format_summary_table,
@@ -191,18 +192,6 @@ def _reps(ctx: ReportContext) -> str:
     return f"{reps} replications" if reps is not None else "the replications"
 
 
-def _clear(row: Any) -> int:
-    """+1 when the whole interval of a paired difference lies on the better side, -1 on the
-    worse side, 0 when it includes no difference (or the metric has no direction)."""
-    sign = catalogue.better_sign(str(row["metric"]))
-    lo, hi = float(row["ci_low"]), float(row["ci_high"])
-    if not sign or not (math.isfinite(lo) and math.isfinite(hi)):
-        return 0
-    if lo > 0 or hi < 0:
-        return sign if lo > 0 else -sign
-    return 0
-
-
 def _names(keys: Sequence[str]) -> str:
     words = [catalogue.label(k, unit=False).lower() for k in keys]
     return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1] \
@@ -237,7 +226,7 @@ def verdict(ctx: ReportContext) -> str | None:
         marks: dict[int, list[str]] = {1: [], -1: [], 0: []}
         for _, r in frame.iterrows():
             if catalogue.better_sign(str(r["metric"])):
-                marks[_clear(r)].append(_difference(r))
+                marks[difference_side(r)].append(_difference(r))
         bits = [f"{word} {'; '.join(marks[k])}" for k, word in
                 ((1, "**better** on"), (-1, "**worse** on"), (0, "no clear difference on"))
                 if marks[k]]

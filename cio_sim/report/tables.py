@@ -13,7 +13,8 @@ import pandas as pd
 from .. import catalogue, comparison
 
 __all__ = [
-    "REPORT_METRICS", "compliance_caveat", "format_cell", "format_number",
+    "REPORT_METRICS", "SIDES", "compliance_caveat", "difference_side", "difference_word",
+    "format_cell", "format_number",
     "format_paired_cell", "format_paired_table", "format_summary_table", "headline_markdown",
 ]
 
@@ -128,6 +129,28 @@ def format_paired_cell(row: Any) -> str:
     d = _decimals(half)
     two = " (n=2)" if note.startswith("two runs") else ""
     return f"{_signed(mean, d)} [{_signed(lo, d)}, {_signed(hi, d)}]{two}" + share
+
+
+def difference_side(row: Any) -> int:
+    """+1 when the whole 95% CI of a paired difference lies on the metric's better side, -1
+    on its worse side, 0 when it includes no difference (or the metric has no direction)."""
+    sign = catalogue.better_sign(str(row["metric"]))
+    lo, hi = float(row["ci_low"]), float(row["ci_high"])
+    if not sign or not (math.isfinite(lo) and math.isfinite(hi)) or lo <= 0 <= hi:
+        return 0
+    return sign if lo > 0 else -sign
+
+
+#: How :func:`difference_word` says each side.
+SIDES = {1: "better", -1: "worse", 0: "no clear difference"}
+
+
+def difference_word(row: Any) -> str:
+    """'better', 'worse' or 'no clear difference' for a paired-difference row (a metric
+    without a better direction: 'no direction')."""
+    if not catalogue.better_sign(str(row["metric"])):
+        return "no direction"
+    return SIDES[difference_side(row)]
 
 
 def format_paired_table(paired: pd.DataFrame, labels: bool = True) -> str:
