@@ -82,15 +82,34 @@ CATALOGUE: tuple[Metric, ...] = (
            "items submitted over the horizon"),
     Metric("decisions_per_year", "Decisions", "per year", H, True,
            "adopted + rejected items per simulated year"),
-    Metric("adopted_per_year", "Adopted", "per year", H, True,
-           "adopted items per simulated year"),
+    Metric("adopted_per_year", "Adopted by CIO-beraad or ICBR", "per year", H, True,
+           "items adopted by the CIO-beraad or the ICBR per simulated year; "
+           "leaves out items handled locally (keuzematrix q1/q2): compare regimes on "
+           "resolutions_per_year"),
+    Metric("resolutions_per_year", "Resolved in any forum", "per year", H, True,
+           "items ended with a result per simulated year: adopted in any forum plus handled "
+           "locally (a scaled-up experiment counts once, as handled locally; its scale-up is "
+           "a new item); leaves out rejected, withdrawn, stalled and still open items"),
+    Metric("value_resolutions_per_year", "Value-weighted resolutions", "impact per year", H,
+           True, "sum of impact x ambition retained over the items resolved in any forum, per "
+           "simulated year; leaves out the same items as resolutions_per_year"),
     *(Metric(f"adopted_per_year_{q}", f"Adopted, {q} ({_Q[q]})", "per year", N, False,
              f"adopted per year in keuzematrix quadrant {q} ({_Q[q]})") for q in QUADRANTS),
     Metric("time_to_decision_median_weeks", "Time to decision, median", "weeks", L, True,
-           "Kaplan-Meier median over all submitted items (undecided ones censored at the "
-           "horizon); infinite when fewer than half are ever decided"),
+           "Kaplan-Meier median time to adoption or rejection over the items not handled "
+           "locally (undecided ones censored at the horizon); leaves out locally handled "
+           "items entirely: compare regimes on time_to_resolution_median_weeks"),
     *(Metric(f"decided_within_{w}_weeks", f"Decided within {w} weeks", "share of items", H,
-             True, f"Kaplan-Meier share of all submitted items decided within {w} weeks")
+             True, f"Kaplan-Meier share decided (adopted or rejected) within {w} weeks, over "
+             "the items not handled locally (leaves locally handled items out)")
+      for w in DECIDED_WITHIN_WEEKS),
+    Metric("time_to_resolution_median_weeks", "Time to resolution, median", "weeks", L, True,
+           "Kaplan-Meier median time to a result in any forum (adopted or handled locally) "
+           "over all submitted items; rejected, withdrawn, stalled and open items censored at "
+           "the horizon; infinite when fewer than half are ever resolved"),
+    *(Metric(f"resolved_within_{w}_weeks", f"Resolved within {w} weeks", "share of items", H,
+             True, f"Kaplan-Meier share of all submitted items resolved in any forum within "
+             f"{w} weeks (locally handled items included)")
       for w in DECIDED_WITHIN_WEEKS),
     Metric("median_lead_time_decided_weeks", "Lead time of decided items, median", "weeks",
            N, False, "submission to decision, over decided items only (ignores the "
@@ -111,6 +130,10 @@ CATALOGUE: tuple[Metric, ...] = (
            "share of due pairs", H, True,
            "actual compliance over the kader strata (quadrant x complexity) that every "
            "compared scenario judges: like for like", derived=True),
+    Metric("implemented_pairs_per_year", "Implemented (kader, dept) pairs", "pairs per year",
+           H, True, "(kader, department) pairs actually implemented by the end of the run, per "
+           "simulated year, whether due or not; leaves out pairs judged on learning: the "
+           "volume behind compliance_actual, which a narrower kader set can raise"),
     Metric("compliance_reported", "Compliance, self-reported", "share of due pairs", N, True,
            "share of due pairs reported as implemented"),
     Metric("explained_share", "Deviations explained", "share", N, False,

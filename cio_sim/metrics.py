@@ -211,21 +211,32 @@ def summary(model: CIOModel) -> dict[str, float]:
     # One pass over the proposals, the agenda and the attendance each (this runs for every
     # run of a study); the float sums stay `sum` over the same sequences, in the same order.
     decided, adopted, ages = [], [], []
+    resolved, unresolved_ages = [], []
     escalations = bypasses = overrides = 0
     for p in props:
         state = p.state
         if state == ADOPTED:
             decided.append(p)
             adopted.append(p)
+            resolved.append(p)
         elif state == REJECTED:
             decided.append(p)
-        elif state != State.HANDLED_LOCALLY:
+            unresolved_ages.append(steps - p.submitted_step)
+        elif state == State.HANDLED_LOCALLY:
+            resolved.append(p)
+        else:
             ages.append(steps - p.submitted_step)
+            unresolved_ages.append(steps - p.submitted_step)
         escalations += p.escalated_icbr
         bypasses += p.bypassed_icbr
         overrides += p.overridden
     lead = np.array([p.decided_step - p.submitted_step for p in decided], dtype=float)
     ttd = time_to_decision(lead, np.array(ages, dtype=float))
+    # Time to resolution: every item counts; a result in any forum is the event, the rest
+    # (rejected, withdrawn, stalled, still open) is censored at the horizon.
+    ttr = time_to_decision(
+        np.array([p.decided_step - p.submitted_step for p in resolved], dtype=float),
+        np.array(unresolved_ages, dtype=float))
     agenda = model.agenda_log                  # types.AgendaRow
     strategic_ripe = exogenous = unripe = override_rows = unopposed_overrides = 0
     for r in agenda:
@@ -251,6 +262,8 @@ def summary(model: CIOModel) -> dict[str, float]:
     else:
         st = due = learning = over = None
     comp = _compliance_rates(st, due, learning)
+    implemented = int((st["actual"] & ~learning).sum()) if st is not None and \
+        learning is not None else 0
     comp_over = _compliance_rates(st, due, learning, over)
     comp_cons = _compliance_rates(st, due, learning, ~over if over is not None else None)
     ft = [c for c in model.departments if c.fulltime]
@@ -269,6 +282,11 @@ def summary(model: CIOModel) -> dict[str, float]:
         "withdrawn": model.state_counts[State.WITHDRAWN],
         "rejected": model.state_counts[State.REJECTED],
         "handled_locally_per_year": model.state_counts[State.HANDLED_LOCALLY] / years,
+        "resolutions_per_year": len(resolved) / years,
+        "value_resolutions_per_year": sum(p.impact * p.ambition for p in resolved) / years,
+        "time_to_resolution_median_weeks": ttr["median"],
+        **{f"resolved_within_{w}_weeks": ttr[w] for w in catalogue.DECIDED_WITHIN_WEEKS},
+        "implemented_pairs_per_year": implemented / years,
         "compliance_actual": comp["actual"],
         "compliance_reported": comp["reported"],
         "explained_share": comp["explained"],
