@@ -96,7 +96,7 @@ def test_regime_comparison_small_multiples(batch):
 def test_throughput_compliance_plane(batch):
     fig = plots.plot_throughput_compliance(batch.runs)
     (ax,) = fig.axes
-    assert ax.get_xlabel() == "Adopted [per year]"
+    assert ax.get_xlabel() == "Adopted by CIO-beraad or ICBR [per year]"
     assert ax.get_ylabel().startswith("Compliance, actual")
     assert len(ax.get_legend().get_texts()) == 3
     points = sum(len(c.get_offsets()) for c in ax.collections
