@@ -394,12 +394,15 @@ def _cap_workers(workers: int, backend: str, scheduler: str | None, runs: int,
 
 
 def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str | None = None,
-            progress: bool = False, model: Callable[..., Any] | None = None) -> BatchResult:
+            progress: bool = False, model: Callable[..., Any] | None = None,
+            executor: Executor | None = None) -> BatchResult:
     """Run a validated plan: lock and create the store, run what is missing, return the result.
 
     ``model`` replaces :class:`~cio_sim.model.CIOModel` (any picklable callable
     ``model(scenario, seed=...)`` whose result has ``run()``, ``summary()`` and
-    ``timeseries()``), for tests and benchmarks of the batch path.
+    ``timeseries()``): the explorations' pattern measures, tests and benchmarks.
+    ``executor``: an executor already entered (an exploration runs its stages on one),
+    used instead of starting one for ``backend``.
     """
     _check_counts(plan.replications, plan.seed, workers, backend)
     if scheduler and backend != "dask":
@@ -407,8 +410,12 @@ def execute(plan: Plan, workers: int = 1, backend: str = "local", scheduler: str
     notes = list(plan.notes)
     workers = _cap_workers(workers, backend, scheduler, plan.total, notes)
     try:
-        executor = get_executor(backend)(workers, scheduler)
-        with executor:  # connect before anything is written
+        if executor is None:
+            executor = get_executor(backend)(workers, scheduler)
+            context: Any = executor
+        else:
+            context = contextlib.nullcontext()
+        with context:  # connect before anything is written
             if plan.out is None:
                 result = _execute(plan, None, executor, backend, progress, model, notes)
             else:

@@ -15,7 +15,8 @@ DESCRIPTION = ("Run an exploration experiment: Morris screening of every assumpt
                "regimes), pattern-oriented filtering on the stylized facts, the regime "
                "comparison over the accepted parameter sets with common random numbers, and "
                "scenario discovery (PRIM). Writes report.md with figures, CSV tables and "
-               "explore.sqlite (every finished design point) into the output directory. Needs "
+               "runs/ (every finished run, in the batch store's format) into the output "
+               "directory. Needs "
                "pip install 'cio-sim[explore]'.")
 EPILOG = ("examples:\n  cio-sim explore experiments/explore_ci.toml --workers 2\n"
           "  cio-sim explore experiments/explore_study.toml --workers 2 --resume\n"
@@ -51,5 +52,5 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
           f"sets; {info['n_errors']} run error(s)")
     print("\n".join(line.lstrip("> ").replace("**", "") for line in depends_on(result)
                      if line.strip(">")))
-    print(f"results: {result.out} (report.md, *.csv, figures/, explore.sqlite)")
+    print(f"results: {result.out} (report.md, *.csv, figures/, runs/)")
     return 0

@@ -2,9 +2,10 @@
 that matter, pattern-oriented filtering of a quasi-random sample, the regime comparison over
 the accepted ensemble, and scenario discovery (PRIM).
 
-Every design point is stored as it finishes (store.py); a resumed exploration runs only the
-missing points and, because each point's result depends only on the experiment, ends with the
-same tables as an uninterrupted one. Analyses are recomputed from the stored points.
+Every stage runs as batches (stages.py): each run is stored as it finishes, in the batch
+store's format, and a resumed exploration runs only the missing runs (the batch's resume
+rule); because each run depends only on the experiment, it ends with the same tables as an
+uninterrupted one. Analyses are recomputed from the stored runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,8 +28,7 @@ from . import comparison, indices, prim
 from .cost import stage_costs
 from .experiment import DIRECTIONS, ExploreError, ExploreExperiment
 from .prim import MIN_ACCEPTED_FOR_PRIM
-from .store import FILENAME, PointStore
-from .tasks import run_point
+from .stages import LEGACY_DB, RUNS_DIR, StageRunner, _legacy
 
 STAGES = ("screening", "sobol", "filter")  # the filter has a stage per scale (filter_stages)
 
@@ -64,8 +63,7 @@ def _outcomes(exp: ExploreExperiment, stored: dict[int, dict[str, Any]], n: int
 
 
 def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool) -> None:
-    db = out / FILENAME
-    if not db.exists():
+    if not (out / RUNS_DIR).exists() and not (out / LEGACY_DB).exists():
         return
     if force:
         shutil.rmtree(out)
@@ -76,45 +74,12 @@ def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool) -> 
     try:
         manifest = read_manifest(out)
     except Exception:
-        raise ExploreError(f"{out}: {FILENAME} without a readable manifest.json; use --force "
+        raise ExploreError(f"{out}: stored runs without a readable manifest.json; use --force "
                            "to replace it") from None
     if manifest.get("digest") != exp.digest():
         raise ExploreError(f"{out}: was made by a different experiment (digest "
                            f"{manifest.get('digest')} vs {exp.digest()}); use another --out "
                            "or --force")
-
-
-def _run_stage(store: PointStore, stage: str, tasks: list[dict[str, Any]], executor: Any,
-               progress: bool, interrupt_after: list[int] | None) -> int:
-    done = store.done(stage)
-    todo = [t for t in tasks if t["point"] not in done]
-    if not todo:
-        return 0
-    bar = None
-    plain = progress and not sys.stderr.isatty()
-    if progress and not plain:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=stage,
-                   file=sys.stderr, unit="pt")
-    done_n, step = len(tasks) - len(todo), max(1, len(tasks) // 10)
-    if plain:
-        print(f"{stage}: {done_n}/{len(tasks)} points", file=sys.stderr, flush=True)
-    for st, point, payload in executor.map_unordered(run_point, todo):
-        store.add(st, point, payload)
-        done_n += 1
-        if bar is not None:
-            bar.update()
-        elif plain and (done_n % step == 0 or done_n == len(tasks)):
-            # Not a terminal (a log file, CI): plain lines, no carriage returns.
-            print(f"{stage}: {done_n}/{len(tasks)} points", file=sys.stderr, flush=True)
-        if interrupt_after is not None:
-            interrupt_after[0] -= 1
-            if interrupt_after[0] <= 0:
-                raise KeyboardInterrupt("interrupted (test hook)")
-    if bar is not None:
-        bar.close()
-    return len(todo)
 
 
 def _tasks(exp: ExploreExperiment, stage: str, values: Iterable[dict[str, Any]],
@@ -179,36 +144,39 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     write_manifest(out_dir, manifest)
     space = exp.space
     design = designs(exp)
-    counter = [_interrupt_after] if _interrupt_after is not None else None
     result = Exploration(exp, out_dir)
     try:
         executor_cls = get_executor(backend)
     except ExecutorError as exc:
         raise ExploreError(str(exc)) from None
-    with PointStore(out_dir / FILENAME) as store, \
-            _executor(executor_cls, workers or 1, scheduler) as executor:
+    with _executor(executor_cls, workers or 1, scheduler) as executor:
+        runner = StageRunner(out_dir, exp.digest(), executor, backend, progress,
+                             _interrupt_after)
+        got: dict[str, dict[int, dict[str, Any]]] = {}
+
+        def run_stage(stage: str, tasks: list[dict[str, Any]]) -> dict[int, Any]:
+            t0 = time.time()
+            got[stage] = runner.run(stage, tasks)
+            _timing(manifest, stage, runner.computed, time.time() - t0, out_dir)
+            return got[stage]
+
         # 1. Morris screening of every explored assumption.
-        t0 = time.time()
         values = [space.values(u) for u in design["screening"]]
-        n_new = _run_stage(store, "screening", _tasks(
+        screen = _outcomes(exp, run_stage("screening", _tasks(
             exp, "screening", values, exp.screening.replications,
-            exp.screening.horizon_weeks), executor, progress, counter)
-        _timing(manifest, "screening", n_new, time.time() - t0, out_dir)
-        screen = _outcomes(exp, store.read("screening"), len(values))
+            exp.screening.horizon_weeks)), len(values))
         morris = indices.morris_indices(space.problem(), design["screening"], screen,
                                         exp.screening.levels, exp.seed)
-        selected = _selection(store, indices.select_parameters(morris, exp.sobol.parameters))
+        selected = _selection(out_dir, manifest, previous,
+                              indices.select_parameters(morris, exp.sobol.parameters))
 
         # 2. Sobol indices of the selected parameters (the others at their defaults).
-        t0 = time.time()
         sub = space.subspace(selected)
         sob_x = indices.sobol_design(sub.problem(), exp.sobol.base_samples, exp.seed)
         values = [sub.values(u) for u in sob_x]
-        n_new = _run_stage(store, "sobol", _tasks(
-            exp, "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks),
-            executor, progress, counter)
-        _timing(manifest, "sobol", n_new, time.time() - t0, out_dir)
-        sob_out = _outcomes(exp, store.read("sobol"), len(values))
+        sob_out = _outcomes(exp, run_stage("sobol", _tasks(
+            exp, "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks)),
+            len(values))
         sobol = indices.sobol_indices(sub.problem(), sob_out, exp.sobol.resamples, exp.seed)
 
         # 3. Pattern-oriented filtering of a quasi-random sample of every assumption, for
@@ -222,28 +190,19 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
             # 3'. History matching on emergent facts instead of the rejection filter.
             from .calibrate import run_calibration
 
-            def run_stage(stage: str, tasks: list[dict[str, Any]]) -> dict[int, Any]:
-                t0 = time.time()
-                n_new = _run_stage(store, stage, tasks, executor, progress, counter)
-                _timing(manifest, stage, n_new, time.time() - t0, out_dir)
-                return store.read(stage)
-
             base = {"regimes": list(exp.regimes), "metrics": list(exp.metrics),
                     "seed": exp.seed, "horizon_weeks": HORIZON_WEEKS}
             calibrated = run_calibration(exp, run_stage, base)
             parts, stored = [calibrated.sample], calibrated.stored
         for stage, scale in filter_stages(exp) if calibrated is None else ():
-            t0 = time.time()
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]
             # The whole box's sample is also the unfiltered comparison: compare every set.
-            tasks = _tasks(exp, stage, values, exp.filter.replications, HORIZON_WEEKS,
-                           exp.filter.facts, compare_rejected=scale == 1.0)
-            n_new = _run_stage(store, stage, tasks, executor, progress, counter)
-            _timing(manifest, stage, n_new, time.time() - t0, out_dir)
-            got = store.read(stage)
+            points = run_stage(stage, _tasks(exp, stage, values, exp.filter.replications,
+                                             HORIZON_WEEKS, exp.filter.facts,
+                                             compare_rejected=scale == 1.0))
             for p in range(len(values)):
-                stored[len(stored)] = got[p]
+                stored[len(stored)] = points[p]
             part = pd.DataFrame(values)
             part.insert(0, "point", range(len(values)))
             part.insert(0, "scale", scale)
@@ -251,7 +210,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         used = {"screening": len(design["screening"]), "sobol": len(sob_x),
                 **({stage: len(design["filter"]) for stage, _ in filter_stages(exp)}
                    if calibrated is None else calibrated.stages)}
-        cost = stage_costs({stage: store.read(stage) for stage in used}, used)
+        cost = stage_costs({stage: got.get(stage, {}) for stage in used}, used)
     sample = pd.concat(parts, ignore_index=True)
     ensemble = sample.drop(columns=["scale", "point"])
     n_sets = len(sample)
@@ -323,14 +282,15 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     return result
 
 
-def _selection(store: PointStore, selected: list[str]) -> list[str]:
-    """The Sobol stage's parameters: stored with its first point, so a resumed exploration
-    completes the same design even if the selection rule has changed since."""
-    stored = store.read("meta").get(0)
-    if stored is not None:
-        return list(stored["sobol_parameters"])
-    store.add("meta", 0, {"sobol_parameters": selected})
-    return selected
+def _selection(out: Path, manifest: dict[str, Any], previous: dict[str, Any],
+               selected: list[str]) -> list[str]:
+    """The Sobol stage's parameters: kept in the manifest when first chosen, so a resumed
+    exploration completes the same design even if the selection rule has changed since."""
+    kept = previous.get("sobol_parameters") or (
+        _legacy(out / LEGACY_DB).get("meta", {}).get(0, {}).get("sobol_parameters"))
+    manifest["sobol_parameters"] = list(kept) if kept else selected
+    write_manifest(out, manifest)
+    return manifest["sobol_parameters"]
 
 
 def _executor(cls: Any, workers: int, scheduler: str | None) -> Any:

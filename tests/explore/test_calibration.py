@@ -52,9 +52,12 @@ def test_interrupted_calibration_resumes_to_identical_tables(ci_run: Path,
                                                              tmp_path: Path) -> None:
     exp = experiment_from_dict(CI, "explore_ci.toml")
     out = tmp_path / "b"
-    # 4 screening + 20 Sobol points, then the calibration: stop inside the first wave.
+    # 14 screening + 40 Sobol points under 3 regimes (a run per task on one worker), then
+    # the calibration: stop inside the first wave.
     with pytest.raises(KeyboardInterrupt):
-        run_exploration(exp, out=out, backend="serial", progress=False, _interrupt_after=27)
+        run_exploration(exp, out=out, backend="serial", progress=False,
+                        _interrupt_after=(14 + 40) * 3 + 5)
+    assert (out / "runs" / "calibration_wave1").exists()
     run_exploration(exp, out=out, backend="serial", progress=False, resume=True)
     for name in ("calibration_sets", "held_out", "reach", "pairwise", "ensemble"):
         pd.testing.assert_frame_equal(pd.read_csv(out / f"{name}.csv"),

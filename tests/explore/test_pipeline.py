@@ -14,11 +14,11 @@ pytest.importorskip("SALib")
 
 import cio_sim
 from cio_sim import patterns
+from cio_sim.batch.executors import SerialExecutor
 from cio_sim.batch.seeds import run_seed
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
-from cio_sim.explore.pipeline import filter_design
-from cio_sim.explore.store import FILENAME, PointStore
-from cio_sim.explore.tasks import fact_results, run_point
+from cio_sim.explore.pipeline import _tasks, filter_design
+from cio_sim.explore.stages import FILTER_ORDER, StageRunner, fact_results
 
 TINY = {
     "name": "tiny", "seed": 5,
@@ -43,6 +43,30 @@ def uninterrupted(tmp_path_factory) -> Path:
     return out
 
 
+def stored_points(out: Path, stage: str, scale: float, samples: int = 3) -> dict:
+    """The payloads of a finished filter stage, read back from its stored runs."""
+    exp = experiment_from_dict(TINY)
+    values = [exp.space.shrunk(scale).values(u)
+              for u in filter_design(exp.space.dim, samples, exp.seed)]
+    tasks = _tasks(exp, stage, values, exp.filter.replications, patterns.HORIZON_WEEKS,
+                   exp.filter.facts, compare_rejected=scale == 1.0)
+    with SerialExecutor() as ex:
+        runner = StageRunner(out, exp.digest(), ex, "serial")
+        points = runner.run(stage, tasks)
+    assert runner.computed == 0  # everything was stored: nothing ran
+    return points
+
+
+def stored_runs(out: Path, stage: str, round_name: str) -> int:
+    import sqlite3
+
+    db = out / "runs" / stage / round_name / "results.sqlite"
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+
 def test_writes_report_tables_figures_and_manifest(uninterrupted: Path) -> None:
     for name in TABLES:
         assert (uninterrupted / f"{name}.csv").exists(), name
@@ -63,8 +87,8 @@ def test_writes_report_tables_figures_and_manifest(uninterrupted: Path) -> None:
 def test_filter_keeps_exactly_the_sets_that_pass_the_pattern_checks(uninterrupted: Path
                                                                       ) -> None:
     ens = pd.read_csv(uninterrupted / "ensemble.csv")
-    with PointStore(uninterrupted / FILENAME) as store:
-        stored = {"filter": store.read("filter"), "filter@0.2": store.read("filter@0.2")}
+    stored = {"filter": stored_points(uninterrupted, "filter", 1.0),
+              "filter@0.2": stored_points(uninterrupted, "filter@0.2", 0.2)}
     facts = experiment_from_dict(TINY).filter.facts
     assert facts == patterns.REPRODUCED
     for _, row in ens.iterrows():
@@ -98,17 +122,22 @@ def test_a_failed_variant_fails_every_fact() -> None:
     assert fact_results({"base": [{}]}, ("p03",)) == {"p03": False}
 
 
-def test_early_rejection_keeps_the_acceptance_and_the_checked_facts() -> None:
+def test_early_rejection_keeps_the_acceptance_and_the_checked_facts(tmp_path: Path) -> None:
     """Stopping at the first failing fact changes the cost, not the outcome: the checked
     facts have the results of the full evaluation."""
     exp = experiment_from_dict(TINY)
     box = exp.space.shrunk(0.2)
-    for p, u in enumerate(filter_design(exp.space.dim, 2, exp.seed)):
-        task = {"stage": "filter", "point": p, "values": box.values(u),
-                "regimes": list(exp.regimes), "metrics": list(exp.metrics), "seed": exp.seed,
-                "replications": 4, "horizon_weeks": 260, "facts": list(exp.filter.facts)}
-        early = run_point({**task, "early_rejection": True})[2]
-        full = run_point({**task, "early_rejection": False})[2]
+    tasks = [{"stage": "filter", "point": p, "values": box.values(u),
+              "regimes": list(exp.regimes), "metrics": list(exp.metrics), "seed": exp.seed,
+              "replications": 4, "horizon_weeks": 260, "facts": list(exp.filter.facts)}
+             for p, u in enumerate(filter_design(exp.space.dim, 2, exp.seed))]
+    got = {}
+    for early in (True, False):
+        with SerialExecutor() as ex:
+            got[early] = StageRunner(tmp_path / str(early), "d", ex, "serial").run(
+                "filter", [{**t, "early_rejection": early} for t in tasks])
+    for p in range(len(tasks)):
+        early, full = got[True][p], got[False][p]
         assert early["accepted"] == full["accepted"]
         assert all(full["facts"][f] == ok for f, ok in early["facts"].items() if ok is not None)
         assert None not in full["facts"].values()
@@ -120,19 +149,22 @@ def test_interrupted_exploration_resumed_gives_identical_tables(uninterrupted: P
                                                                 tmp_path: Path) -> None:
     exp = experiment_from_dict(TINY)
     out = tmp_path / "b"
-    # 8 screening, 16 Sobol and 3 + 3 filter points: interrupt after 5 Sobol points, then
-    # after the rest of Sobol and one filter point.
+    # 8 screening and 16 Sobol points under 3 regimes, one replication: a task (one run)
+    # each. Interrupt after 10 Sobol runs, then after the rest of Sobol and two tasks of the
+    # filter's first round (3 points x 4 replications of the base variant, 2 per task).
     with pytest.raises(KeyboardInterrupt):
         run_exploration(exp, out=out, backend="local", workers=2, progress=False,
-                        _interrupt_after=8 + 5)
+                        _interrupt_after=24 + 10)
+    assert stored_runs(out, "screening", "regimes") == 24
+    assert stored_runs(out, "sobol", "regimes") == 10
     with pytest.raises(ExploreError, match="--resume"):
         run_exploration(exp, out=out, backend="serial", progress=False)
     with pytest.raises(KeyboardInterrupt):
         run_exploration(exp, out=out, backend="local", workers=2, resume=True,
-                        progress=False, _interrupt_after=11 + 1)
-    with PointStore(out / FILENAME) as store:
-        assert len(store.done("sobol")) == 16 and len(store.done("filter")) == 1 \
-            and not store.done("filter@0.2")
+                        progress=False, _interrupt_after=38 + 2)
+    assert stored_runs(out, "sobol", "regimes") == 48
+    assert stored_runs(out, "filter", "base") == 4
+    assert not (out / "runs" / "filter@0.2").exists()
     # The rest on a Dask cluster (a local one when dask is installed), else on processes.
     backend = "dask" if importlib.util.find_spec("distributed") else "local"
     run_exploration(exp, out=out, backend=backend, workers=2, resume=True, progress=False)
@@ -157,8 +189,6 @@ def test_a_larger_filter_sample_extends_a_smaller_one() -> None:
 
 
 def test_the_filter_runs_every_pattern_variant_once() -> None:
-    from cio_sim.explore.tasks import FILTER_ORDER
-
     assert sorted(FILTER_ORDER) == sorted(patterns.VARIANTS) and FILTER_ORDER[0] == "base"
 
 

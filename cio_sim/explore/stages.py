@@ -1,0 +1,355 @@
+"""An exploration's stages run as batches: every design point's runs (each regime, each
+pattern variant) go through the batch runner into the batch store, in a folder per stage and
+round (``runs/<stage>/<round>/``: ``results.sqlite`` and ``manifest.json``, the format of
+``cio-sim run`` and ``cio-sim sweep``), and resume by the batch's rule: the runs already
+stored are not run again.
+
+A stage's tasks are plain dicts (stage, point, values, regimes, metrics, seed, replications,
+horizon_weeks; ``facts`` for the filter, ``targets``/``variants``/``blocks`` for history
+matching); :meth:`StageRunner.run` returns one payload per point (means per regime and
+metric, and the filter's measures, facts and acceptance or the targets' statistics),
+computed from the stored runs. The filter runs its pattern variants in rounds
+(:data:`FILTER_ORDER`), so that a set failing a fact is not run further (early rejection:
+the acceptance is the same either way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import patterns
+from ..batch.runner import BatchError, Cell, Plan, execute
+from ..batch.store import DB_NAME
+from ..heap import release
+from ..model import CIOModel
+from ..scenario import Scenario, ScenarioError, load_scenario
+
+#: The order in which the filter runs the pattern variants: the variants of the facts that
+#: the defaults pass only narrowly (#28 high turnover, #6 incidents x2; docs/exploration.md)
+#: first, so a rejected set costs less. Whether a set is accepted does not depend on it.
+FILTER_ORDER: tuple[str, ...] = ("base", "high_turnover", "incidents_x2", *(
+    v for v in patterns.VARIANTS if v not in ("base", "high_turnover", "incidents_x2")))
+#: Folder of the stages' batches inside an exploration's output folder.
+RUNS_DIR = "runs"
+#: The store of explorations made before the stages ran as batches (read for resume only).
+LEGACY_DB = "explore.sqlite"
+CPU = "cpu_seconds"  # the key under which a run reports its CPU time (cost bookkeeping)
+
+
+class Timed:
+    """A model run reporting its summary and the CPU seconds it took (a batch ``model``)."""
+
+    measures = False
+
+    def __init__(self, scenario: Scenario, seed: Any):
+        self.model = CIOModel(scenario, seed=seed)
+
+    def run(self) -> Timed:
+        cpu = time.process_time()
+        try:
+            self.model.run()
+            self.row = patterns.measures(self.model) if self.measures else {
+                k: float(v) for k, v in self.model.summary().items()}
+        finally:
+            release(self.model)
+        self.row[CPU] = time.process_time() - cpu
+        return self
+
+    def summary(self) -> dict[str, float]:
+        return self.row
+
+
+class Measured(Timed):
+    """A run reporting its pattern measures (which include the summary)."""
+
+    measures = True
+
+
+def _plain(x: Any) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _mean(values: list[float]) -> float:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if v.size else math.nan
+
+
+def _scenario(ref: str, cache: dict[str, Scenario] = {}) -> Scenario:  # noqa: B006
+    if ref not in cache:
+        cache[ref] = load_scenario(ref)
+    return cache[ref]
+
+
+@dataclass
+class _Point:
+    """What is known of one design point while its rounds run."""
+
+    task: dict[str, Any]
+    base: Scenario
+    regimes: dict[str, Scenario]
+    reps: int
+    runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # variant -> rows
+    raw: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # as measured
+    regime_rows: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    results: dict[str, bool] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    cpu: float = 0.0
+    alive: bool = True
+    accepted: bool = False
+    compared: bool = True
+    ran: bool = False   # some of its runs were computed now (not all stored before)
+
+    def add(self, label: str, rows: list[tuple[dict[str, Any] | None, str | None]]) -> None:
+        """The stored runs (row, error) of one regime or pattern variant, in replication
+        order."""
+        kind, _, name = label.partition(":")
+        out = []
+        for rep, (row, err) in enumerate(rows):
+            self.cpu += float((row or {}).pop(CPU, 0.0) or 0.0)
+            if err:
+                self.errors.append(f"{name} rep {rep}: {err}")
+            out.append(row)
+        if kind == "variant":
+            self.raw[name] = [r or {} for r in out]
+            self.runs[name] = [{k: _plain(v) for k, v in (r or {}).items()} for r in out]
+        else:
+            self.regime_rows[name] = [r for r in out if r is not None]
+
+
+def _refused(task: dict[str, Any], error: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "means": {r: dict.fromkeys(task["metrics"]) for r in task["regimes"]},
+        "errors": [f"parameter set refused: {error}"], "cpu_seconds": 0.0, "runs": 0}
+    if task.get("facts"):
+        payload.update({"measures": {}, "facts": dict.fromkeys(task["facts"], False),
+                        "accepted": False})
+    if task.get("targets"):
+        reps = task["replications"] * task.get("blocks", 1)
+        payload["stats"] = {name: [None] * reps for name, _ in task["targets"]}
+    return payload
+
+
+def fact_results(runs: dict[str, list[dict[str, Any]]], facts: tuple[str, ...]
+                 ) -> dict[str, bool]:
+    """Pattern check outcome per fact, from per-variant lists of per-seed measure rows
+    (as stored). Missing values (None) count as missing measures."""
+    import pandas as pd
+
+    frames = {v: pd.DataFrame(rows).astype(float) for v, rows in runs.items()}
+    try:
+        return {name: res.passed for name, res in patterns.check_all(frames, facts).items()}
+    except KeyError:  # a variant's runs all failed: its measures are absent
+        return dict.fromkeys(facts, False)
+
+
+def _statistics(pt: _Point) -> dict[str, list[float | None]]:
+    """The calibration targets' statistic per replication (explore/targets.py)."""
+    from .targets import STATISTICS
+
+    per_rep = [{v: pt.raw[v][i] for v in pt.raw} for i in range(pt.reps)]
+    stats: dict[str, list[float | None]] = {}
+    for name, stat in pt.task["targets"]:
+        values = []
+        for rows in per_rep:
+            try:
+                v = float(STATISTICS[stat].compute(rows))
+            except (ZeroDivisionError, TypeError, KeyError):
+                v = math.nan
+            values.append(_plain(v))
+        stats[name] = values
+    return stats
+
+
+class StageRunner:
+    """Runs the stages of one exploration on one executor, into ``out/runs/``."""
+
+    def __init__(self, out: Path, digest: str, executor: Any, backend: str,
+                 progress: bool = False, interrupt_after: int | None = None):
+        self.out, self.digest, self.backend, self.progress = out, digest, backend, progress
+        self.executor = executor if interrupt_after is None else _Interrupting(
+            executor, interrupt_after)
+        self.legacy = _legacy(out / LEGACY_DB)
+        self.computed = 0  # points with runs computed by the last call (for the timings)
+
+    def run(self, stage: str, tasks: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """Run what is missing of a stage's tasks; their payloads by point."""
+        self.computed = 0
+        old = self.legacy.get(stage, {})
+        payloads = {t["point"]: old[t["point"]] for t in tasks if t["point"] in old}
+        points: list[_Point] = []
+        for task in tasks:
+            if task["point"] in payloads:
+                continue
+            values = {**task["values"], "horizon_weeks": task["horizon_weeks"]}
+            try:
+                base = _scenario(patterns.BASE_SCENARIO).with_overrides(values,
+                                                                        source="explore")
+                regimes = {r: _scenario(r).with_overrides(values, source="explore")
+                           for r in task["regimes"]}
+            except ScenarioError as exc:  # a point the schema refuses: recorded, never run
+                payloads[task["point"]] = _refused(task, str(exc))
+                continue
+            reps = task["replications"] * (task.get("blocks", 1) if task.get("targets") else 1)
+            points.append(_Point(task, base, regimes, reps))
+        if points:
+            self._rounds(stage, points)
+            self.computed = sum(pt.ran for pt in points)
+            payloads.update({pt.task["point"]: _payload(pt) for pt in points})
+        return {p: payloads[p] for p in sorted(payloads)}
+
+    def _rounds(self, stage: str, points: list[_Point]) -> None:
+        first = points[0].task
+        if first.get("targets"):
+            self._batch(stage, "variants", [(pt, f"variant:{v}", _variants(pt)[v])
+                                            for pt in points for v in first["variants"]])
+            compare = bool(first.get("compare"))
+        elif first.get("facts"):
+            facts = tuple(first["facts"])
+            needed = {v for f in facts for v in patterns.NEEDS[f]}
+            early = first.get("early_rejection", True)
+            for variant in (v for v in FILTER_ORDER if v in needed):
+                alive = [pt for pt in points if pt.alive]
+                self._batch(stage, variant, [(pt, f"variant:{variant}",
+                                              _variants(pt)[variant]) for pt in alive])
+                for pt in alive:
+                    ready = tuple(f for f in facts if f not in pt.results
+                                  and set(patterns.NEEDS[f]) <= set(pt.runs))
+                    if ready:
+                        pt.results.update(fact_results(pt.runs, ready))
+                    if early and (pt.errors or not all(pt.results.values())):
+                        pt.alive = False
+            for pt in points:
+                pt.accepted = bool(not pt.errors and len(pt.results) == len(facts)
+                                           and all(pt.results.values()))
+            # A rejected set is not compared unless asked (the whole box's sample is
+            # compared unfiltered): otherwise its regime runs would not be used.
+            compare = None
+        else:
+            compare = True
+        cells = []
+        for pt in points:
+            pt.compared = compare if compare is not None else (
+                pt.accepted or not pt.task.get("early_rejection", True)
+                or pt.task.get("compare_rejected", False))
+            if "base" in pt.runs:   # the 2021 regime's runs are the base variant's
+                pt.regime_rows[patterns.BASE_SCENARIO] = [r for r in pt.runs["base"] if r]
+            if pt.compared:
+                cells += [(pt, f"regime:{r}", sc) for r, sc in pt.regimes.items()
+                          if r not in pt.regime_rows]
+        self._batch(stage, "regimes", cells)
+
+    def _batch(self, stage: str, round_name: str,
+               cells: list[tuple[_Point, str, Scenario]]) -> None:
+        """Run one round (points x regimes or variants) as a batch and hand each point its
+        stored runs."""
+        if not cells:
+            return
+        labels = list(dict.fromkeys(label for _, label, _ in cells))
+        reps = cells[0][0].reps
+        plan_cells = [Cell(labels.index(label), pt.task["point"], sc)
+                      for pt, label, sc in cells]
+        folder = self.out / RUNS_DIR / re.sub(r"[^\w@.-]", "_", stage) / round_name
+        digest = hashlib.sha256(json.dumps([self.digest, stage, round_name]).encode()
+                                ).hexdigest()[:16]
+        plan = Plan("explore", f"{stage} {round_name}", plan_cells, labels, reps,
+                    cells[0][0].task["seed"], folder, True, False, digest,
+                    {"exploration": str(self.out), "stage": stage, "round": round_name},
+                    weekly=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        before = set(_rows(folder / DB_NAME)) if (folder / DB_NAME).exists() else set()
+        model = Measured if labels[0].startswith("variant:") else Timed
+        try:
+            result = execute(plan, self.executor.workers, self.backend,
+                             progress=self.progress, model=model, executor=self.executor)
+        except BatchError as exc:
+            from .experiment import ExploreError
+
+            raise ExploreError(str(exc)) from None
+        result.close()
+        stored = _rows(folder / DB_NAME)
+        for pt, label, _ in cells:
+            key = (labels.index(label), pt.task["point"])
+            pt.ran = pt.ran or any((*key, rep) not in before for rep in range(reps))
+            pt.add(label, [stored.get((*key, rep), (None, "not stored")) for rep in
+                           range(reps)])
+
+
+def _variants(pt: _Point) -> dict[str, Scenario]:
+    if not hasattr(pt, "_variant_scenarios"):
+        pt._variant_scenarios = patterns.variant_scenarios(pt.base)  # type: ignore[attr-defined]
+    return pt._variant_scenarios  # type: ignore[attr-defined]
+
+
+def _payload(pt: _Point) -> dict[str, Any]:
+    task, metrics = pt.task, pt.task["metrics"]
+    payload: dict[str, Any] = {}
+    if task.get("targets"):
+        payload["stats"] = _statistics(pt)
+    elif task.get("facts"):
+        payload["measures"] = pt.runs
+        payload["facts"] = {name: pt.results.get(name) for name in task["facts"]}
+        payload["accepted"] = pt.accepted
+    compared = pt.compared
+    payload["means"] = {ref: {m: _plain(_mean([r[m] for r in pt.regime_rows[ref]]))
+                              for m in metrics} if compared else dict.fromkeys(metrics)
+                        for ref in task["regimes"]}
+    payload["errors"] = pt.errors
+    # Cost bookkeeping for the projections in docs/exploration.md (not part of any result).
+    payload["cpu_seconds"] = round(pt.cpu, 3)
+    regime_sets = sum(1 for r in task["regimes"] if compared and not (
+        r == patterns.BASE_SCENARIO and "base" in pt.runs))
+    payload["runs"] = pt.reps * (len(pt.runs) + regime_sets)
+    return payload
+
+
+def _rows(db: Path) -> dict[tuple[int, int, int], tuple[dict | None, str | None]]:
+    """Every stored run of a round: (scenario_index, point, replication) -> (row, error)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {(si, point, rep): (None if error else json.loads(summary), error)
+                for si, point, rep, error, summary in conn.execute(
+                    "SELECT scenario_index, point, replication, error, summary FROM runs")}
+    finally:
+        conn.close()
+
+
+def _legacy(db: Path) -> dict[str, dict[int, dict[str, Any]]]:
+    """The points of an exploration stored before its stages ran as batches, by stage."""
+    if not db.exists():
+        return {}
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT stage, point, payload FROM points").fetchall()
+    finally:
+        conn.close()
+    out: dict[str, dict[int, dict[str, Any]]] = {}
+    for stage, point, text in rows:
+        out.setdefault(stage, {})[point] = json.loads(text)
+    return out
+
+
+class _Interrupting:
+    """An executor that stops after a number of tasks (the resume tests' hook)."""
+
+    def __init__(self, executor: Any, after: int):
+        self._executor, self._left = executor, after
+        self.workers, self.slots = executor.workers, executor.slots
+
+    def map_unordered(self, fn: Any, tasks: Any) -> Iterator[Any]:
+        for result in self._executor.map_unordered(fn, tasks):
+            yield result
+            self._left -= 1
+            if self._left <= 0:
+                raise KeyboardInterrupt("interrupted (test hook)")
