@@ -1,6 +1,6 @@
-"""Experimental designs: full-factorial grids, Latin hypercube, Sobol and Morris samples.
+"""Experimental designs: full-factorial grids, Latin hypercube and Sobol samples.
 
-Sampled designs draw points in the unit cube (``scipy.stats.qmc``; Morris from SALib) and map
+Sampled designs draw points in the unit cube (``scipy.stats.qmc``) and map
 them to parameter values with one rule for every design: a float parameter gets
 ``low + u * (high - low)``; an integer parameter gets :func:`integer_value`, which splits the
 unit interval into ``high - low + 1`` equal parts, so both bounds are reached and every whole
@@ -118,22 +118,5 @@ def sobol(bounds: Bounds, n: int, seed: int, integer_keys: Collection[str] = ())
     return scale(sampler.random_base2(int(math.log2(n))), bounds, integer_keys)
 
 
-def morris(bounds: Bounds, trajectories: int, levels: int, seed: int,
-           integer_keys: Collection[str] = ()) -> tuple[np.ndarray, list[Point]]:
-    """A Morris design (SALib): the sample scaled to the bounds (for ``morris.analyze``) and
-    the points to run, integer parameters mapped by :func:`integer_value`."""
-    try:
-        from SALib.sample import morris as morris_sample
-    except ImportError:
-        raise ImportError("the Morris design needs SALib: pip install 'cio-sim[sensitivity]'") \
-            from None
-    keys = list(bounds)
-    unit_problem = {"num_vars": len(keys), "names": keys, "bounds": [[0.0, 1.0]] * len(keys)}
-    unit = morris_sample.sample(unit_problem, N=trajectories, num_levels=levels, seed=seed)
-    lows = np.array([bounds[k][0] for k in keys], dtype=float)
-    highs = np.array([bounds[k][1] for k in keys], dtype=float)
-    return lows + unit * (highs - lows), scale(unit, bounds, integer_keys)
-
-
-__all__ = ["DesignError", "grid", "integer_value", "latin_hypercube", "morris", "scale",
+__all__ = ["DesignError", "grid", "integer_value", "latin_hypercube", "scale",
            "sobol"]

@@ -27,8 +27,8 @@ from typing import Any, ClassVar, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Start method of local worker processes, chosen here for every batch and the sensitivity
-#: analysis. On Linux ``fork``: workers start in ~10 ms with the package already imported
+#: Start method of local worker processes, chosen here for every batch and exploration.
+#: On Linux ``fork``: workers start in ~10 ms with the package already imported
 #: (a forkserver or spawn first re-imports the whole stack, ~1 s; see benchmarks/README.md);
 #: workers only run models and never touch the parent's store. Elsewhere ``forkserver``
 #: where available (macOS), else ``spawn`` (Windows).

@@ -39,16 +39,9 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
               f"assumption(s), regimes {', '.join(exp.regimes)}")
         return 0
     if kind == "morris":
-        from ..sensitivity import load_experiment as load_morris
-
-        try:
-            morris = load_morris(path)
-        except ValueError as exc:
-            raise CLIError(str(exc)) from None
-        n_params = len(getattr(morris, "parameters", ()) or ())
-        print(f"ok: {path}: sensitivity experiment '{getattr(morris, 'name', path.stem)}' "
-              f"over {n_params} parameter(s)")
-        return 0
+        raise CLIError(f"{path}: parameters: a Morris screening is an exploration with "
+                       'stages = ["screening"] and its ranges in [space.ranges] (see '
+                       "experiments/sensitivity_morris.toml)")
     if kind == "sweep":
         from ..batch import load_experiment
 
@@ -62,8 +55,8 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def experiment_kind(path: Path) -> str | None:
-    """'sweep', 'morris' or 'explore' for experiment files, None for scenarios (or unreadable
-    files)."""
+    """'sweep' or 'explore' for experiment files ('morris' for the earlier screening format),
+    None for scenarios (or unreadable files)."""
     from ..scenario import ScenarioError, read_toml_file
     try:
         data = read_toml_file(path)     # refuses FIFOs, devices, huge and deep files
@@ -71,7 +64,7 @@ def experiment_kind(path: Path) -> str | None:
         return None
     if "parameters" in data and ("regimes" in data or "trajectories" in data):
         return "morris"
-    if any(k in data for k in ("screening", "sobol", "filter", "discovery")):
+    if any(k in data for k in ("stages", "screening", "sobol", "filter", "discovery")):
         return "explore"
     if isinstance(data.get("scenario"), str) or "grid" in data or "sample" in data:
         return "sweep"

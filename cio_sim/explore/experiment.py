@@ -37,7 +37,8 @@ PRIM_METHODS = ("builtin", "ema_workbench")
 
 SECTIONS: dict[str, dict[str, type]] = {
     "screening": {"trajectories": int, "levels": int, "replications": int,
-                  "horizon_weeks": int},
+                  "horizon_weeks": int, "baseline_replications": int,
+                  "ranking_metrics": list},
     "sobol": {"parameters": int, "base_samples": int, "replications": int,
               "horizon_weeks": int, "resamples": int},
     "filter": {"samples": int, "replications": int, "facts": list, "scales": list,
@@ -46,8 +47,11 @@ SECTIONS: dict[str, dict[str, type]] = {
                   "min_share": float},
     "space": {"include": list, "exclude": list, "ranges": dict},
 }
-TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", *SECTIONS,
+TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", "stages", *SECTIONS,
             "calibration")
+#: The stages an experiment runs: all of them, or the Morris screening alone (a preset).
+STAGES = ("screening", "sobol", "filter")
+SCREENING_ONLY = ("screening",)
 CALIBRATION_KEYS = {"waves": int, "points_per_wave": int, "candidates": int, "ensemble": int,
                     "replications": int, "active": int, "result_ensemble": int,
                     "cutoff": float, "cutoff_reason": str, "targets": list, "held_out": list}
@@ -63,6 +67,11 @@ class Screening:
     levels: int = 4
     replications: int = 2
     horizon_weeks: int = HORIZON_WEEKS
+    #: Screening only: seeds at the defaults for the ranking there (0: no baseline).
+    baseline_replications: int = 0
+    #: Screening only: metrics whose ranking of the regimes the flip table follows (default:
+    #: every metric).
+    ranking_metrics: tuple[str, ...] = ()
 
 
 @dataclass
@@ -131,6 +140,7 @@ class ExploreExperiment:
     discovery: Discovery = field(default_factory=Discovery)
     #: History matching instead of the rejection filter (None: the filter).
     calibration: Calibration | None = None
+    stages: tuple[str, ...] = STAGES
 
     @property
     def out_dir(self) -> Path:
@@ -143,7 +153,10 @@ class ExploreExperiment:
         return {"name": self.name, "regimes": list(self.regimes), "metrics": list(self.metrics),
                 "seed": self.seed, "space": {"keys": list(self.space.keys),
                                              "bounds": [list(b) for b in self.space.bounds]},
-                "screening": asdict(self.screening), "sobol": asdict(self.sobol),
+                "screening": {k: v for k, v in asdict(self.screening).items()
+                              if v or k not in ("baseline_replications", "ranking_metrics")},
+                **({"stages": list(self.stages)} if self.stages != STAGES else {}),
+                "sobol": asdict(self.sobol),
                 "filter": {"replications": self.filter.replications,
                            "facts": list(self.filter.facts),
                            "early_rejection": self.filter.early_rejection},
@@ -307,6 +320,18 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
     for sec, target in sections.items():
         if sec in data:
             _section(source, sec, data[sec], target)
+    ranking = sections["screening"].ranking_metrics
+    if not (isinstance(ranking, list | tuple) and all(
+            m in kwargs.get("metrics", DEFAULT_METRICS) for m in ranking)):
+        raise _err(source, "screening.ranking_metrics", "expected a list of the experiment's "
+                                                        "metrics")
+    sections["screening"].ranking_metrics = tuple(ranking)
+    if "stages" in data:
+        if tuple(data["stages"]) not in (STAGES, SCREENING_ONLY) if isinstance(
+                data["stages"], list) else True:
+            raise _err(source, "stages", f"got {data['stages']!r}; allowed: "
+                                         f"{list(STAGES)} or {list(SCREENING_ONLY)}")
+        kwargs["stages"] = tuple(data["stages"])
     if sections["screening"].levels % 2:
         raise _err(source, "screening.levels", "Morris needs an even number of levels")
     if sections["discovery"].method not in PRIM_METHODS:

@@ -26,7 +26,7 @@ from ..batch.executors import ExecutorError, get_executor
 from ..batch.store import git_commit, read_manifest, write_manifest
 from . import comparison, indices, prim
 from .cost import stage_costs
-from .experiment import DIRECTIONS, ExploreError, ExploreExperiment
+from .experiment import DIRECTIONS, SCREENING_ONLY, ExploreError, ExploreExperiment
 from .prim import MIN_ACCEPTED_FOR_PRIM
 from .stages import LEGACY_DB, RUNS_DIR, StageRunner, _legacy
 
@@ -167,6 +167,18 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
             exp.screening.horizon_weeks)), len(values))
         morris = indices.morris_indices(space.problem(), design["screening"], screen,
                                         exp.screening.levels, exp.seed)
+        points = pd.DataFrame(values, columns=list(space.keys))
+        if exp.stages == SCREENING_ONLY:
+            from .screening import screening_tables
+
+            task = _tasks(exp, "baseline", [{}], 1, exp.screening.horizon_weeks)[0]
+            result.tables = {"morris_indices": morris, "screening_outcomes": pd.concat(
+                [points, screen], axis=1), **screening_tables(exp, run_stage, task, points,
+                                                             screen)}
+            result.info = {"screening_points": len(values), "n_errors": sum(
+                len(p["errors"]) for stage in got.values() for p in stage.values()),
+                "cost": stage_costs(got, {k: len(v) for k, v in got.items()})}
+            return _finish(result, manifest, started, report)
         selected = _selection(out_dir, manifest, previous,
                               indices.select_parameters(morris, exp.sobol.parameters))
 
@@ -268,12 +280,18 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         result.info.update(calibrated.info)
         del result.tables["acceptance"], result.tables["pairwise_unfiltered"], \
             result.tables["regret_unfiltered"]
+    return _finish(result, manifest, started, report)
+
+
+def _finish(result: Exploration, manifest: dict[str, Any], started: float, report: bool
+            ) -> Exploration:
+    """Write the tables, the finished manifest and the report."""
     for name, table in result.tables.items():
-        table.to_csv(out_dir / f"{name}.csv", index=False)
+        table.to_csv(result.out / f"{name}.csv", index=False)
     manifest.update({"status": "complete", "finished": _dt.datetime.now(_dt.UTC).isoformat(
         timespec="seconds"), "wall_seconds_last_call": round(time.time() - started, 2),
         **{k: v for k, v in result.info.items() if k != "errors"}})
-    write_manifest(out_dir, manifest)
+    write_manifest(result.out, manifest)
     result.info["manifest"] = manifest
     if report:
         from .report import write_report

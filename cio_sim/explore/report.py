@@ -143,8 +143,12 @@ def write_report(result) -> Path:
     exp, t, info, out = result.experiment, result.tables, result.info, result.out
     fig_dir = out / "figures"
     fig_dir.mkdir(exist_ok=True)
-    ens = t["ensemble"]
     figures.morris_heatmap(t["morris_indices"], fig_dir / "morris.png")
+    if "ensemble" not in t:  # the Morris screening preset
+        from .screening import screening_report
+
+        return _write(out, screening_report(result), exp.source)
+    ens = t["ensemble"]
     diff_outputs = [f"{a} - {b}:{m}" for m in exp.metrics
                     for a, b in itertools.combinations(exp.regimes, 2)]
     figures.sobol_bars(t["sobol_indices"], diff_outputs, fig_dir / "sobol_differences.png")
@@ -218,8 +222,13 @@ def write_report(result) -> Path:
     else:
         lines += _filter_section(result)
     lines += _comparison_section(result)
-    lines += ["", "## Reproduce", "", "```bash", f"cio-sim explore {exp.source} --resume",
-              "```", ""]
+    return _write(out, lines, exp.source)
+
+
+def _write(out: Path, lines: list[str], source: str) -> Path:
+    """report.md (closed by how to reproduce it) and report.html beside it."""
+    lines = [*lines, "", "## Reproduce", "", "```bash", f"cio-sim explore {source} --resume",
+             "```", ""]
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     from ..report.html import write_html

@@ -53,17 +53,6 @@ def test_sobol_needs_a_power_of_two_and_uses_the_rule():
         designs.sobol({"x": (0.0, 1.0)}, 12, seed=2)
 
 
-def test_morris_maps_integers_with_the_same_rule():
-    pytest.importorskip("SALib")
-    x, points = designs.morris({"k": (1, 3), "x": (0.0, 1.0)}, trajectories=6, levels=4,
-                               seed=3, integer_keys={"k"})
-    assert x.shape == (len(points), 2)
-    assert {p["k"] for p in points} <= {1, 2, 3} and 3 in {p["k"] for p in points}
-    assert 1 in {p["k"] for p in points}
-    for row, point in zip(x, points, strict=True):
-        assert point["x"] == pytest.approx(row[1])
-
-
 def test_grid_is_full_factorial():
     points = designs.grid({"a": [1, 2], "b": ["x", "y", "z"]})
     assert len(points) == 6 and points[1] == {"a": 1, "b": "y"}
