@@ -25,6 +25,8 @@ from typing import Any
 
 from ..heap import collected_once, release
 from ..model import CIOModel
+from ..plugins import active as active_plugins
+from ..plugins import ensure as ensure_plugins
 from ..scenario import Scenario, load_scenario
 from .executors import EXECUTORS, Executor, ExecutorError, available_cores, get_executor
 from .experiments import Experiment, load_experiment
@@ -263,6 +265,8 @@ class Task:
     replications: tuple[int, ...]
     weekly: bool
     model: Callable[..., Any] | None = None
+    #: Plugin modules the worker imports before the first run (cio_sim.plugins).
+    plugins: tuple[str, ...] = ()
 
 
 #: What a task returns: the runs' rows and, when kept, their encoded weekly tables.
@@ -271,6 +275,8 @@ Block = tuple[list[Row], list[tuple[int, int, int, bytes]]]
 
 def run_task(task: Task) -> Block:
     """Run a task's replications; an exception becomes that run's error text."""
+    if task.plugins:
+        ensure_plugins(task.plugins)
     make = task.model or CIOModel
     rows: list[Row] = []
     weekly: list[tuple[int, int, int, bytes]] = []
@@ -311,6 +317,7 @@ def _task_size(todo: int, slots: int) -> int:
 def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
            model: Callable[..., Any] | None) -> Iterator[Task]:
     """The missing runs as tasks of up to ``size`` replications, generated lazily."""
+    plugins = active_plugins()
     for cell in plan.cells:
         params = cell.params if plan.kind == "sweep" else {}
         group: list[int] = []
@@ -321,12 +328,12 @@ def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
             if len(group) == size:
                 yield Task(cell.scenario, (cell.scenario_index, cell.point),
                            plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
-                           plan.weekly, model)
+                           plan.weekly, model, plugins)
                 group = []
         if group:
             yield Task(cell.scenario, (cell.scenario_index, cell.point),
                        plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
-                       plan.weekly, model)
+                       plan.weekly, model, plugins)
 
 
 # ---------------------------------------------------------------------------- manifest

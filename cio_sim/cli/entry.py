@@ -38,6 +38,10 @@ SeedSequence(seed).spawn(n)[i], on every backend, and every scenario of a compar
 same seeds (common random numbers).
 """
 
+PLUGIN_HELP = ("load parts (a decision rule, a routing, ...) registered by a module, given "
+               "by dotted name or .py file, before the command runs; worker processes load "
+               "it too (repeat for several)")
+
 #: What the commands that load the model and batch stack (Mesa, numpy, pandas, scipy) load.
 _STACK = ("cio_sim.batch.runner",)
 
@@ -51,12 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
             "regimes on throughput and compliance. 'cio-sim COMMAND --help' explains each "
             "command with examples.", 88))
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                        help=PLUGIN_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
         p = sub.add_parser(command.NAME, help=command.HELP,
                            description=textwrap.fill(command.DESCRIPTION, 88),
                            epilog=command.EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                       dest="command_plugins", help=PLUGIN_HELP)
         command.add_arguments(p)
         p.set_defaults(func=command.main, loads_stack=getattr(command, "LOADS_STACK", False))
     return parser
@@ -97,6 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..heap import quiet_import
 
         quiet_import(*_STACK)
+    for spec in [*args.plugin, *getattr(args, "command_plugins", [])]:
+        from ..plugins import PluginError, load_plugin
+
+        try:
+            load_plugin(spec)
+        except PluginError as exc:
+            sys.stderr.write(f"{PROG}: error: {exc}\n")
+            return EXIT_USAGE
     if hasattr(args, "backend"):
         from ..batch import backends
 
