@@ -12,7 +12,8 @@ import cio_sim
 
 PACKAGE = Path(cio_sim.__file__).parent
 #: The model core: what a model run needs (no CLI, plots, batch or app code).
-CORE = ("types", "registry", "catalogue", "params", "institutions", "scenario", "proposals",
+CORE = ("types", "registry", "catalogue", "schema", "params", "institutions", "scenario",
+        "scenario_files", "proposals",
         "arrivals", "regimes", "flow", "forums", "agents", "judgement", "compliance", "metrics",
         "model", "draws", "heap")
 
