@@ -718,12 +718,14 @@ def save(fig: Figure, path: str | Path, formats: Sequence[str] = ("png",),
     The suffix of ``path`` is replaced by each format; parent folders are created. Returns
     the written paths in the order of ``formats``.
     """
+    from .files import make_dir, save_figure
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(path.parent)
     written = []
     for fmt in formats:
         fmt = fmt.lower().lstrip(".")
         out = path.with_suffix(f".{fmt}")
-        fig.savefig(out, format=fmt, dpi=dpi, facecolor="white")
+        save_figure(fig, out, format=fmt, dpi=dpi, facecolor="white")
         written.append(out)
     return written

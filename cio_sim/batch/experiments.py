@@ -17,9 +17,14 @@ from ..params import lookup
 from ..scenario import Scenario, ScenarioError, flatten, load_scenario, read_toml_file
 from . import designs
 
+#: Most replications of one batch (the runner's limit too).
+MAX_REPLICATIONS = 1_000_000
 EXPERIMENT_KEYS = ("name", "description", "scenario", "replications", "seed", "set", "grid",
                    "sample")
 SAMPLE_METHODS = {"latin_hypercube": designs.latin_hypercube, "sobol": designs.sobol}
+#: Most design points of one experiment (each is validated and run): a grid or sample over
+#: it is refused before any point is built.
+MAX_POINTS = 100_000
 METHOD_LABELS = {"latin_hypercube": "latin hypercube (scipy.stats.qmc)",
                  "sobol": "scrambled Sobol sequence (scipy.stats.qmc)"}
 
@@ -55,6 +60,12 @@ def _grid(src: str, grid: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             raise ScenarioError(src, f"grid.{key}", "expected a non-empty list of values")
+    size = 1
+    for values in grid.values():
+        size *= len(values)
+    if size > MAX_POINTS:
+        raise ScenarioError(src, "grid", f"{size:,} design points; at most {MAX_POINTS:,} "
+                            "allowed (use [sample] for a large space)")
     return designs.grid(grid), {"grid": grid}
 
 
@@ -67,9 +78,9 @@ def _sample(src: str, sample: Any, seed: int) -> tuple[list[dict[str, Any]], dic
     if method not in SAMPLE_METHODS:
         raise ScenarioError(src, "sample.method", f"got {method!r}; allowed: "
                             + ", ".join(SAMPLE_METHODS))
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ScenarioError(src, "sample.n", f"got {n!r}; allowed: an integer >= 1 "
-                            "(the number of design points)")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_POINTS:
+        raise ScenarioError(src, "sample.n", f"got {n!r}; allowed: an integer from 1 to "
+                            f"{MAX_POINTS:,} (the number of design points)")
     bounds = flatten(sample)
     if not bounds:
         raise ScenarioError(src, "sample", "expected at least one dotted key = [low, high]")
@@ -111,9 +122,13 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ScenarioError(src, "scenario", str(exc)) from None
     replications = data.get("replications", 10)
     seed = data.get("seed", 1)
-    for key, value, low in (("replications", replications, 1), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ScenarioError(src, key, f"got {value!r}; allowed: an integer >= {low}")
+    for key, value, low, high in (("replications", replications, 1, MAX_REPLICATIONS),
+                                  ("seed", seed, 0, None)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (
+                high is not None and value > high):
+            allowed = (f"an integer >= {low}" if high is None else
+                       f"an integer from {low} to {high:,}")
+            raise ScenarioError(src, key, f"got {value!r}; allowed: {allowed}")
     fixed = data.get("set", {})
     if not isinstance(fixed, Mapping):
         raise ScenarioError(src, "set", "expected a table of dotted keys")

@@ -16,6 +16,7 @@ import os
 import shlex
 import shutil
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .store import (
     Row,
     StoreError,
     WriterLock,
+    check_results_folder,
     decode_frame,
     derive_status,
     read_manifest,
@@ -61,15 +63,31 @@ class Repair:
         of = f" of {self.expected}" if self.expected is not None else ""
         tail = f"status {self.status}: {self.kept}{of} runs stored"
         if self.status == "incomplete":
-            tail += f"; continue with: {resume_command(self.command)}"
+            tail += f"; continue with: {resume_command(self.command, self.directory)}"
         return [head, *(f"  {a}" for a in self.actions), tail]
 
 
-def resume_command(command: str | None) -> str:
-    """The command that continues a batch: its own CLI command with --resume (no --force)."""
+def resume_command(command: str | None, directory: Path | None = None) -> str:
+    """The command that continues a batch: its own CLI command with --resume (no --force),
+    writing into ``directory`` (the folder repaired, wherever the batch first wrote)."""
     if not command or not command.startswith("cio-sim "):
+        return ("the same command with --resume" if directory is None else
+                f"the same command with --resume --out {shlex.quote(str(directory))}")
+    try:
+        words = [w for w in shlex.split(command) if w != "--force"]
+    except ValueError:
         return "the same command with --resume"
-    words = [w for w in shlex.split(command) if w != "--force"]
+    if directory is not None:
+        kept: list[str] = []
+        skip = False
+        for w in words:
+            if skip:
+                skip = False
+            elif w in ("--out", "-o"):
+                skip = True
+            elif not w.startswith("--out="):
+                kept.append(w)
+        words = [*kept, "--out", str(directory)]
     if "--resume" not in words:
         words.append("--resume")
     return shlex.join(words)
@@ -185,11 +203,34 @@ def _inspect(db: Path) -> tuple[str | None, dict[str, Any] | None, int]:
         return str(exc), None, 0
     try:
         store.check()
+        _decode_all(store.conn)
         return None, store.read_meta(), store.count()
     except StoreError as exc:
         return str(exc), None, 0
+    except sqlite3.DatabaseError as exc:
+        return f"damaged ({' '.join(str(exc).split())})", None, 0
     finally:
         store.close()
+
+
+def _decode_all(conn: sqlite3.Connection) -> None:
+    """Read every stored row as a reader does (UTF-8 text, JSON, compressed weekly tables);
+    StoreError naming the first row that cannot be read (what ``quick_check`` misses)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    checks = [("runs", "scenario_index, point, replication, scenario, seed, error, params, "
+               "summary", _run_ok)]
+    if "weekly" in tables:
+        checks.append(("weekly", "scenario_index, point, replication, data", _weekly_ok))
+    for table, columns, check in checks:
+        for row in conn.execute(f"SELECT rowid, {columns} FROM {table}"):
+            try:
+                ok = check(row[1:])
+            except Exception as exc:  # any decoding failure is damage a reader would hit
+                ok, why = False, " ".join(str(exc).split()) or type(exc).__name__
+            else:
+                why = "unexpected values"
+            if not ok:
+                raise StoreError(f"{DB_NAME}: damaged ({table} row {row[0]}: {why}); ")
 
 
 def _problem(message: str) -> str:
@@ -209,6 +250,7 @@ def repair_store(directory: str | Path) -> Repair:
     directory = Path(directory)
     if not directory.is_dir():
         raise StoreError(f"{directory}: not a folder")
+    check_results_folder(directory)
     db, mpath = directory / DB_NAME, directory / MANIFEST_NAME
     if not db.exists() and not mpath.exists():
         raise StoreError(f"{directory}: not a results directory (no {MANIFEST_NAME} and no "
@@ -230,7 +272,10 @@ def _repair(directory: Path, db: Path, mpath: Path) -> Repair:
     db_problem, meta, stored = (_inspect(db) if db.exists() else (None, None, 0))
     rows: list[Row] = []
     weekly: list[Weekly] = []
-    if db_problem is not None:
+    special = db.exists() and not stat.S_ISREG(db.lstat().st_mode)
+    if special:  # a FIFO or device: never read, moved aside
+        db_problem = f"{DB_NAME}: damaged (not a regular file: a FIFO or device); "
+    elif db_problem is not None:
         identity = manifest or {}
         expected = identity.get("runs_expected") if isinstance(
             identity.get("runs_expected"), int) else 0

@@ -29,7 +29,7 @@ from ..plugins import active as active_plugins
 from ..plugins import ensure as ensure_plugins
 from ..scenario import Scenario, load_scenario
 from .executors import EXECUTORS, Executor, ExecutorError, available_cores, get_executor
-from .experiments import Experiment, load_experiment
+from .experiments import MAX_REPLICATIONS, Experiment, load_experiment
 from .seeds import SEED_NOTE, run_seed, seed_id
 from .store import (
     DB_NAME,
@@ -40,6 +40,7 @@ from .store import (
     StoreWriteError,
     WriterLock,
     busy_message,
+    check_results_folder,
     clear_results,
     damaged_message,
     derive_status,
@@ -113,8 +114,10 @@ def _as_scenario(ref: str | Path | Scenario, overrides: Any = None) -> Scenario:
 
 
 def _check_counts(replications: int, seed: int, workers: int, backend: str) -> None:
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-        raise BatchError(f"replications: got {replications!r}; allowed: an integer >= 1")
+    if isinstance(replications, bool) or not isinstance(replications, int) or \
+            not 1 <= replications <= MAX_REPLICATIONS:
+        raise BatchError(f"replications: got {replications!r}; allowed: an integer from 1 to "
+                         f"{MAX_REPLICATIONS:,}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise BatchError(f"seed: got {seed!r}; allowed: an integer >= 0")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -222,6 +225,10 @@ def _check_folder(out: Path, kind: str, cells: Sequence[Cell], labels: Sequence[
     (``resume``). Returns whether weekly tables are kept (a resume follows the stored batch).
     Run at planning and again under the writer lock (another batch may have written since).
     """
+    try:
+        check_results_folder(out)
+    except StoreError as exc:
+        raise BatchError(str(exc)) from None
     if not holds_results(out):
         return weekly
     if not resume:

@@ -22,6 +22,7 @@ import shlex
 import shutil
 import socket
 import sqlite3
+import stat
 import struct
 import subprocess
 import tempfile
@@ -35,11 +36,32 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue, comparison
+from ..files import (
+    FORMAT,
+    FORMAT_KEY,
+    OWNER,
+    OWNER_KEY,
+    FileRefused,
+    check_owned,
+    is_owned_manifest,
+    make_dir,
+    open_private,
+    read_json,
+    replacing,
+)
 
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "results.sqlite"
 LOCK_NAME = ".writer.lock"
 STORE_FILES = (MANIFEST_NAME, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm")
+#: Every name cio-sim writes into a results folder (all it may hold beside its database when
+#: the manifest was lost).
+OWN_NAMES = (*STORE_FILES, LOCK_NAME, "report.md", "report.html", "figures", "csv", "parquet")
+#: Names of the marker cio-sim writes into a folder that holds only an export or a report.
+OUTPUT_MARKER = ".cio-sim.json"
+#: The files of an export (an export folder of an earlier version holds only these).
+EXPORT_CSV = ("runs.csv", "timeseries.csv", "summary.csv")
+EXPORT_PARQUET = ("runs.parquet", "timeseries.parquet", "summary.parquet")
 KEY_COLUMNS = ("scenario_index", "point", "replication")
 HEADLINE_METRICS = catalogue.HEADLINE
 
@@ -166,46 +188,94 @@ def git_commit(path: Path | None = None) -> str | None:
     return commit if out.returncode == 0 and commit else None
 
 
-def _file_mode() -> int:
-    """Permissions of a normal new file under the current umask (0644 under umask 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def write_manifest(directory: Path, manifest: Mapping[str, Any]) -> Path:
-    """Write ``manifest.json`` atomically: a temp file in the same folder, then a rename."""
-    directory = Path(directory)
-    target = directory / MANIFEST_NAME
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=2, sort_keys=False, default=_plain)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode())  # mkstemp makes 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``manifest.json`` atomically (a temp file in the same folder, then a rename),
+    marked as cio-sim's own (:data:`cio_sim.files.OWNER_KEY`)."""
+    target = Path(directory) / MANIFEST_NAME
+    marked = {OWNER_KEY: OWNER, FORMAT_KEY: FORMAT,
+              **{k: v for k, v in manifest.items() if k not in (OWNER_KEY, FORMAT_KEY)}}
+    with replacing(target, "w") as fh:
+        json.dump(marked, fh, indent=2, sort_keys=False, default=_plain)
+        fh.write("\n")
     return target
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
-    """Read ``manifest.json`` from a results directory (StoreError if absent or broken)."""
+    """Read ``manifest.json`` from a results directory (StoreError if absent, broken or not
+    written by cio-sim). Regular files of bounded size only (a FIFO or device gives one
+    line)."""
     path = Path(directory) / MANIFEST_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if (Path(directory) / DB_NAME).exists():
             raise StoreError(manifest_damaged_message(path, "missing"))
         raise StoreError(f"{directory}: not a results directory (no {MANIFEST_NAME})")
+    if path.is_symlink():
+        raise StoreError(f"{path}: is a symbolic link; cio-sim reads only the manifest it "
+                         "wrote")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise StoreError(manifest_damaged_message(path, _reason(exc))) from None
+        manifest = read_json(path, what="manifest")
+    except FileRefused as exc:
+        raise StoreError(manifest_damaged_message(path, _inner(str(exc), path))) from None
     if not isinstance(manifest, dict):
         raise StoreError(manifest_damaged_message(path, "not a JSON object"))
+    if not is_owned_manifest(manifest):
+        raise StoreError(foreign_message(path))
     return manifest
+
+
+def _inner(message: str, path: Path) -> str:
+    """The reason of a FileRefused message about ``path`` (without the path and the word
+    'manifest')."""
+    head = f"{path}: manifest "
+    return message[len(head):] if message.startswith(head) else message
+
+
+def foreign_message(path: Path) -> str:
+    return (f"{path}: not a manifest written by cio-sim; cio-sim reads and writes only its "
+            "own results folders (choose another folder)")
+
+
+def check_results_folder(directory: Path) -> bool:
+    """Refuse a folder cio-sim may not write results into (one line): only a new or empty
+    folder, or one holding cio-sim's own manifest (or, its manifest lost, only store
+    files). True when it holds something."""
+    try:
+        return check_owned(directory, MANIFEST_NAME, OWN_NAMES, anchor=DB_NAME,
+                           ignore=(LOCK_NAME,))
+    except FileRefused as exc:
+        raise StoreError(str(exc)) from None
+
+
+def check_output_folder(directory: Path, flag: str = "--to",
+                        names: Sequence[str] = ()) -> None:
+    """Refuse a folder for an export or report cio-sim may not write into (one line): new,
+    empty, a results folder of cio-sim, or one marked as cio-sim's by an earlier export (a
+    folder inside a results folder of cio-sim that holds only ``names`` counts as one, the
+    default ``DIR/csv``). Any other folder is then marked as cio-sim's."""
+    directory = Path(directory)
+    marker = directory / OUTPUT_MARKER
+    try:
+        if (directory / MANIFEST_NAME).exists() and check_owned(
+                directory, MANIFEST_NAME, OWN_NAMES, flag, DB_NAME, ignore=(LOCK_NAME,)):
+            return
+        legacy: Sequence[str] = ()
+        parent = directory.parent / MANIFEST_NAME
+        if names and parent.is_file() and not parent.is_symlink():
+            with contextlib.suppress(FileRefused):
+                legacy = names if is_owned_manifest(read_json(parent)) else ()
+        check_owned(directory, OUTPUT_MARKER, (*legacy, OUTPUT_MARKER), flag,
+                    anchor=None if legacy else OUTPUT_MARKER)
+        make_dir(directory)
+    except FileRefused as exc:
+        raise StoreError(str(exc)) from None
+    if legacy:  # inside a results folder of cio-sim: known by its file names, no marker
+        return
+    if not marker.exists():
+        with replacing(marker, "w") as fh:
+            json.dump({OWNER_KEY: OWNER, FORMAT_KEY: FORMAT, "kind": "export"}, fh)
+            fh.write("\n")
 
 
 def manifest_damaged_message(path: Path, reason: str) -> str:
@@ -280,7 +350,9 @@ class WriterLock:
         path = self.directory / LOCK_NAME
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, _file_mode())
+            fd = open_private(path)
+        except FileRefused as exc:
+            raise StoreError(str(exc)) from None
         except OSError as exc:
             raise write_error(self.directory, exc) from None
         if not _try_lock(fd):
@@ -310,17 +382,18 @@ class WriterLock:
 def lock_holder(directory: Path) -> str | None:
     """Who holds the writer lock of ``directory`` (None when nobody writes there)."""
     path = Path(directory) / LOCK_NAME
-    if not path.exists():
+    if not path.exists() or path.is_symlink():
         return None
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
-        if _try_lock(fd):
+        if not os.path.isfile(path) or _try_lock(fd):
             return None
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read().strip() or "another process"
+        text = os.pread(fd, 4096, 0).decode("utf-8", errors="replace")
+        return text.strip() or "another process"
     finally:
         os.close(fd)  # also releases a lock taken just to look
 
@@ -387,6 +460,20 @@ def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _check_plain(db: Path) -> None:
+    """Refuse a database that is a link or not a regular file (a FIFO would hang SQLite)."""
+    if db.is_symlink():
+        raise StoreError(f"{db}: is a symbolic link; cio-sim opens only the database it "
+                         "wrote")
+    try:
+        mode = db.stat().st_mode
+    except OSError as exc:
+        raise StoreError(f"{db}: cannot be read ({_reason(exc)})") from None
+    if not stat.S_ISREG(mode):
+        raise StoreError(f"{db}: not a regular file (a folder, FIFO or device); cio-sim reads "
+                         "only the database it wrote")
+
+
 class ResultStore:
     """The SQLite database of one batch: a ``runs`` table, a ``weekly`` table (one
     compressed weekly table per run, present only when the batch keeps them) and ``meta``
@@ -422,6 +509,7 @@ class ResultStore:
         if not db.exists():
             raise StoreError(f"{db.parent}: no {DB_NAME} next to {MANIFEST_NAME}; rerun the "
                              "batch with --resume to compute its runs")
+        _check_plain(db)
         try:
             self.conn, tmpdir = _connect_readonly(db, idle)
             if tmpdir is not None:
@@ -437,6 +525,8 @@ class ResultStore:
 
     def _open_writable(self) -> None:
         db = self._where
+        if db.exists() or db.is_symlink():
+            _check_plain(db)
         try:
             self.conn = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -780,17 +870,19 @@ class BatchResult:
         """Write runs.csv, timeseries.csv (streamed) and summary.csv into ``directory``;
         floats rounded to :data:`CSV_FLOAT_FORMAT` (Parquet keeps every digit)."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        check_output_folder(directory, names=EXPORT_CSV)
         runs_path = directory / "runs.csv"
-        self._export_runs().to_csv(runs_path, index=False, float_format=CSV_FLOAT_FORMAT)
+        with replacing(runs_path) as fh:
+            self._export_runs().to_csv(fh, index=False, float_format=CSV_FLOAT_FORMAT)
         ts_path = directory / "timeseries.csv"
         first = True
-        with ts_path.open("w", encoding="utf-8", newline="") as fh:
+        with replacing(ts_path) as fh:
             for chunk in self.iter_timeseries():
                 chunk.to_csv(fh, index=False, header=first, float_format=CSV_FLOAT_FORMAT)
                 first = False
         summary_path = directory / "summary.csv"
-        self.summary_table().to_csv(summary_path, index=False, float_format=CSV_FLOAT_FORMAT)
+        with replacing(summary_path) as fh:
+            self.summary_table().to_csv(fh, index=False, float_format=CSV_FLOAT_FORMAT)
         return [runs_path, ts_path, summary_path]
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
@@ -801,13 +893,14 @@ class BatchResult:
             raise StoreError("Parquet export needs pyarrow: pip install 'cio-sim[parquet]'") \
                 from None
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
+        check_output_folder(directory, names=EXPORT_PARQUET)
         paths = [directory / f"{n}.parquet" for n in ("runs", "timeseries", "summary")]
         runs = self._export_runs()
         runs["error"] = runs["error"].astype("string")
-        runs.to_parquet(paths[0], index=False)
-        self.timeseries.to_parquet(paths[1], index=False)
-        self.summary_table().to_parquet(paths[2], index=False)
+        for path, table in zip(paths, (runs, self.timeseries, self.summary_table()),
+                               strict=True):
+            with replacing(path, "wb") as fh:
+                table.to_parquet(fh, index=False)
         return paths
 
 
@@ -850,7 +943,7 @@ def load_results(directory: str | Path) -> BatchResult:
 
 
 __all__ = ["CSV_FLOAT_FORMAT", "BatchResult", "ResultStore", "Row", "StoreError",
-           "StoreWriteError", "WriterLock", "busy_message", "clear_results", "damaged_message",
-           "decode_frame", "derive_status",
-           "encode_frame", "git_commit", "holds_results", "load_results", "lock_holder",
-           "read_manifest", "run_row", "write_error", "write_manifest"]
+           "StoreWriteError", "WriterLock", "busy_message", "check_output_folder",
+           "check_results_folder", "clear_results", "damaged_message", "decode_frame",
+           "derive_status", "encode_frame", "git_commit", "holds_results", "load_results",
+           "lock_holder", "read_manifest", "run_row", "write_error", "write_manifest"]

@@ -5,6 +5,7 @@ status."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import textwrap
@@ -101,28 +102,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "scheduler", None) and args.backend != "dask":
         sys.stderr.write(f"{PROG}: error: --scheduler needs --backend dask\n")
         return EXIT_USAGE
-    if own_process and args.loads_stack:
-        from ..heap import quiet_import
-
-        quiet_import(*_STACK)
-    for spec in [*args.plugin, *getattr(args, "command_plugins", [])]:
-        from ..plugins import PluginError, load_plugin
-
-        try:
-            load_plugin(spec)
-        except PluginError as exc:
-            sys.stderr.write(f"{PROG}: error: {exc}\n")
-            return EXIT_USAGE
-    if hasattr(args, "backend"):
-        from ..batch import backends
-
-        if args.backend not in backends():
-            choices = ", ".join(repr(b) for b in backends())
-            sys.stderr.write(f"{PROG}: error: argument --backend: invalid choice: "
-                             f"{args.backend!r} (choose from {choices}) (see "
-                             f"'{PROG} {args.command} --help')\n")
-            return EXIT_USAGE
+    if own_process:
+        _terminate_as_interrupt()
     try:
+        if own_process and args.loads_stack:
+            from ..heap import quiet_import
+
+            quiet_import(*_STACK)
+        for spec in [*args.plugin, *getattr(args, "command_plugins", [])]:
+            from ..plugins import PluginError, load_plugin
+
+            try:
+                load_plugin(spec)
+            except PluginError as exc:
+                sys.stderr.write(f"{PROG}: error: {exc}\n")
+                return EXIT_USAGE
+        if hasattr(args, "backend"):
+            from ..batch import backends
+
+            if args.backend not in backends():
+                choices = ", ".join(repr(b) for b in backends())
+                sys.stderr.write(f"{PROG}: error: argument --backend: invalid choice: "
+                                 f"{args.backend!r} (choose from {choices}) (see "
+                                 f"'{PROG} {args.command} --help')\n")
+                return EXIT_USAGE
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
             return args.func(args, argv)
@@ -130,12 +133,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _handle(exc)
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a kill, a stopped CI job) ends a command as Ctrl-C does: stored runs kept,
+    the manifest updated, workers stopped, one line."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt("terminated")
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Exception classes that are user errors, from the modules loaded so far."""
     from ..scenario import ScenarioError
 
     found: list[type[BaseException]] = [CLIError, ScenarioError]
-    for module, name in (("cio_sim.batch.runner", "BatchError"),
+    for module, name in (("cio_sim.files", "FileRefused"),
+                         ("cio_sim.batch.runner", "BatchError"),
                          ("cio_sim.batch.store", "StoreError")):
         mod = sys.modules.get(module)
         if mod is not None and hasattr(mod, name):

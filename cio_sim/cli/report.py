@@ -36,6 +36,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from ..batch import load_results
+    from ..batch.store import check_output_folder
 
     directory = Path(args.dir)
     out = Path(args.out) if args.out else directory
@@ -53,6 +54,7 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
             print(headline_markdown(result, args.baseline))
             return 0
+        check_output_folder(out, "--out")  # new, empty or cio-sim's; no links at its names
         try:
             report = write_report(result, out)
         except OSError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 from ..params import lookup
 from ..patterns import FACTS, HORIZON_WEEKS, REPRODUCED
-from ..scenario import ScenarioError, load_scenario
+from ..scenario import ScenarioError, load_scenario, read_toml_file
 from .space import RUN_CONTROLS, RangeError, Space, build_space, is_assumption, is_numeric
 
 
@@ -285,8 +284,10 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
         if key not in TOP_KEYS:
             raise _err(source, key, "unknown key; allowed: " + ", ".join(TOP_KEYS))
     name = data.get("name", Path(source).stem if source != "<dict>" else "explore")
-    if not isinstance(name, str) or not name or "/" in name:
-        raise _err(source, "name", "expected a plain name")
+    if not isinstance(name, str) or not name or any(c in name for c in "/\\\0") \
+            or name.startswith(".") or len(name) > 100:
+        raise _err(source, "name", f"got {name!r}; allowed: a plain folder name (no '/', "
+                   "'\\', no leading '.', at most 100 characters)")
     kwargs: dict[str, Any] = {}
     if "seed" in data:
         seed = data["seed"]
@@ -377,12 +378,8 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
 def load_experiment(path: str | Path) -> ExploreExperiment:
     """Read and validate an exploration experiment TOML file."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExploreError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ExploreError(f"{path}: cannot be read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ExploreError(f"{path}: not valid TOML ({exc})") from None
+    try:   # a regular UTF-8 file of bounded size and depth, or one line
+        data = read_toml_file(path)
+    except ScenarioError as exc:
+        raise ExploreError(" ".join(str(exc).split())) from None
     return experiment_from_dict(data, str(path))

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..files import save_figure
 from .experiment import DIRECTIONS
 
 
@@ -49,7 +50,7 @@ def morris_heatmap(morris: pd.DataFrame, path: Path, top: int = 20):
     fig.colorbar(im, ax=ax, label="mu* / largest mu* of that output")
     ax.set_title("Morris screening: which assumptions move which output", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return fig
 
@@ -75,7 +76,7 @@ def sobol_bars(sobol: pd.DataFrame, outputs: list[str], path: Path):
     axes.flat[0].legend(fontsize=7)
     fig.suptitle("Sobol indices (share of output variance; 95% bootstrap CI)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return fig
 
@@ -101,7 +102,7 @@ def ranges(ensemble: pd.DataFrame, narrowing: pd.DataFrame, path: Path, top: int
     fig.suptitle(f"Pattern-oriented filter: {int(acc.sum())} of {len(acc)} parameter sets "
                  "accepted", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return fig
 
@@ -129,6 +130,6 @@ def differences(outcomes: pd.DataFrame, regimes: list[str], metrics: list[str], 
         ax.axis("off")
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    save_figure(fig, path, dpi=100)
     plt.close(fig)
     return fig

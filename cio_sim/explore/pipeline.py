@@ -10,9 +10,10 @@ uninterrupted one. Analyses are recomputed from the stored runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import itertools
-import shutil
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,16 @@ import numpy as np
 import pandas as pd
 
 from ..batch.executors import ExecutorError, get_executor
-from ..batch.store import git_commit, read_manifest, write_manifest
+from ..batch.store import (
+    LOCK_NAME,
+    STORE_FILES,
+    StoreError,
+    WriterLock,
+    git_commit,
+    read_manifest,
+    write_manifest,
+)
+from ..files import FileRefused, check_owned, make_dir, replacing
 from . import comparison, indices, prim
 from .cost import stage_costs
 from .experiment import DIRECTIONS, SCREENING_ONLY, ExploreError, ExploreExperiment
@@ -62,24 +72,69 @@ def _outcomes(exp: ExploreExperiment, stored: dict[int, dict[str, Any]], n: int
     return df
 
 
-def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool) -> None:
+#: Store files an exploration keeps beside its runs/ folder (the legacy database of earlier
+#: versions with its sidecars); ``--force`` removes these and the batch stores under runs/.
+STORE_NAMES = ("manifest.json", LEGACY_DB, f"{LEGACY_DB}-wal", f"{LEGACY_DB}-shm",
+               f"{LEGACY_DB}-journal")
+#: Everything else an exploration writes into its folder (with its *.csv tables).
+OWN_NAMES = (*STORE_NAMES, RUNS_DIR, LOCK_NAME, "report.md", "report.html", "figures")
+
+
+def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool,
+               clear: bool = False) -> None:
+    """Refuse a folder that is not cio-sim's or holds another exploration (one line); with
+    ``clear`` (under the writer lock) ``force`` removes the stored exploration's store files,
+    and nothing else (never a whole folder)."""
+    anchor = RUNS_DIR if (out / RUNS_DIR).is_dir() else LEGACY_DB
+    try:
+        tables = [p.name for p in out.iterdir() if p.suffix == ".csv"] if out.is_dir() else []
+        check_owned(out, "manifest.json", (*OWN_NAMES, *tables), anchor=anchor,
+                    ignore=(LOCK_NAME,))
+    except FileRefused as exc:
+        raise ExploreError(str(exc)) from None
+    if (out / "manifest.json").exists():
+        with contextlib.suppress(StoreError):
+            kind = read_manifest(out).get("kind")
+            if kind != "exploration":
+                raise ExploreError(f"{out}: holds a {kind} batch's results, not an "
+                                   "exploration; choose another --out")
     if not (out / RUNS_DIR).exists() and not (out / LEGACY_DB).exists():
         return
     if force:
-        shutil.rmtree(out)
+        if clear:
+            _remove_stores(out)
         return
     if not resume:
         raise ExploreError(f"{out}: holds an exploration already; use --resume to complete "
                            "it or --force to replace it")
     try:
         manifest = read_manifest(out)
-    except Exception:
+    except StoreError:
         raise ExploreError(f"{out}: stored runs without a readable manifest.json; use --force "
-                           "to replace it") from None
+                           "to replace them (only cio-sim's files are removed)") from None
     if manifest.get("digest") != exp.digest():
         raise ExploreError(f"{out}: was made by a different experiment (digest "
                            f"{manifest.get('digest')} vs {exp.digest()}); use another --out "
                            "or --force")
+
+
+def _remove_stores(out: Path) -> None:
+    """Remove an exploration's store files: its own beside runs/, and under runs/ the store
+    files of every batch folder, then the folders left empty. A file cio-sim did not write
+    (or a link) stays, and so does the folder holding it."""
+    for name in STORE_NAMES:
+        (out / name).unlink(missing_ok=True)
+    runs = out / RUNS_DIR
+    if not runs.is_dir() or runs.is_symlink():
+        return
+    own = (*STORE_FILES, LOCK_NAME)
+    for dirpath, _dirs, filenames in os.walk(runs, topdown=False):
+        folder = Path(dirpath)
+        for name in filenames:
+            if name in own and not (folder / name).is_symlink():
+                (folder / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: something of the user's is left
+            folder.rmdir()
 
 
 def _tasks(exp: ExploreExperiment, stage: str, values: Iterable[dict[str, Any]],
@@ -130,7 +185,23 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
     indices._salib()
     out_dir = Path(out) if out is not None else exp.out_dir
     _check_out(exp, out_dir, resume, force)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        make_dir(out_dir)
+        lock = WriterLock(out_dir, "cio-sim explore")
+        lock.__enter__()
+    except (FileRefused, StoreError) as exc:
+        raise ExploreError(str(exc)) from None
+    try:  # one writer: a second explore (or a --force) waits its turn with one line
+        _check_out(exp, out_dir, resume, force, clear=True)
+        return _explore(exp, out_dir, backend, workers, scheduler, progress, report,
+                        _interrupt_after)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int | None,
+             scheduler: str | None, progress: bool, report: bool,
+             _interrupt_after: int | None) -> Exploration:
     started = time.time()
     previous = read_manifest(out_dir) if (out_dir / "manifest.json").exists() else {}
     manifest: dict[str, Any] = {
@@ -287,7 +358,8 @@ def _finish(result: Exploration, manifest: dict[str, Any], started: float, repor
             ) -> Exploration:
     """Write the tables, the finished manifest and the report."""
     for name, table in result.tables.items():
-        table.to_csv(result.out / f"{name}.csv", index=False)
+        with replacing(result.out / f"{name}.csv") as fh:
+            table.to_csv(fh, index=False)
     manifest.update({"status": "complete", "finished": _dt.datetime.now(_dt.UTC).isoformat(
         timespec="seconds"), "wall_seconds_last_call": round(time.time() - started, 2),
         **{k: v for k, v in result.info.items() if k != "errors"}})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..files import make_dir, write_text
 from ..patterns import ALPHA
 from . import figures
 from .cost import projected_seconds
@@ -141,8 +142,7 @@ def write_report(result) -> Path:
     """Write report.md, figures/*.png and report.html (one file, the figures embedded)
     into the exploration's folder."""
     exp, t, info, out = result.experiment, result.tables, result.info, result.out
-    fig_dir = out / "figures"
-    fig_dir.mkdir(exist_ok=True)
+    fig_dir = make_dir(out / "figures")
     figures.morris_heatmap(t["morris_indices"], fig_dir / "morris.png")
     if "ensemble" not in t:  # the Morris screening preset
         from .screening import screening_report
@@ -230,7 +230,7 @@ def _write(out: Path, lines: list[str], source: str) -> Path:
     lines = [*lines, "", "## Reproduce", "", "```bash", f"cio-sim explore {source} --resume",
              "```", ""]
     path = out / "report.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_text(path, "\n".join(lines))
     from ..report.html import write_html
 
     write_html(path)              # report.html beside it, every figure embedded

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .. import catalogue, comparison
+from ..files import make_dir, write_text
 from . import figures, provenance
 from .html import write_html
 from .tables import (
@@ -134,9 +135,8 @@ class ReportContext:
         """Write ``figures/<name>.svg`` and return the Markdown that shows it ('' for None)."""
         if svg is None:
             return ""
-        folder = self.out / "figures"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
+        folder = make_dir(self.out / "figures")
+        write_text(folder / f"{name}.svg", svg)
         self.written.append(f"{name}.svg")
         return f"![{caption}](figures/{name}.svg)\n\n*{caption}*\n"
 
@@ -411,8 +411,5 @@ def write_report(result: BatchLike, out_dir: str | Path, baseline: str | None = 
         for old in folder.iterdir():
             if old.suffix in (".svg", ".png", ".pdf") and old.name not in ctx.written:
                 old.unlink()
-    md = out / "report.md"
-    tmp = md.with_suffix(".md.tmp")
-    tmp.write_text("\n\n".join(p.strip() for p in parts) + "\n", encoding="utf-8")
-    tmp.replace(md)
+    md = write_text(out / "report.md", "\n\n".join(p.strip() for p in parts) + "\n")
     return write_html(md)

@@ -11,6 +11,8 @@ import re
 from html import escape
 from pathlib import Path
 
+from ..files import write_text
+
 __all__ = ["markdown_to_html", "write_html"]
 
 _STYLE = """
@@ -154,7 +156,4 @@ def write_html(markdown_path: str | Path, title: str | None = None) -> Path:
         first = next((ln[2:] for ln in md.splitlines() if ln.startswith("# ")), "cio-sim report")
         title = first.replace("`", "")
     out = md_path.with_suffix(".html")
-    tmp = out.with_suffix(".html.tmp")
-    tmp.write_text(markdown_to_html(md, md_path.parent, title), encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return write_text(out, markdown_to_html(md, md_path.parent, title))

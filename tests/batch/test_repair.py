@@ -41,7 +41,7 @@ def test_status_that_is_no_longer_true_is_corrected(store, tmp_path):
     assert report.changed and report.status == "incomplete"
     assert "status 'running' was not true" in report.lines()[1]
     assert report.lines()[-1] == ("status incomplete: 3 of 5 runs stored; continue with: "
-                                  "cio-sim run consensus_2021 -n 3 --resume")
+                                  f"cio-sim run consensus_2021 -n 3 --out {out} --resume")
     assert json.loads((out / MANIFEST_NAME).read_text())["status"] == "incomplete"
 
 

@@ -101,7 +101,8 @@ def test_error_rows_have_text_and_no_metrics():
 def test_manifest_is_written_atomically(tmp_path):
     write_manifest(tmp_path, {"a": 1, "seed": np.int64(3)})
     write_manifest(tmp_path, {"a": 2, "seed": 3})
-    assert json.loads((tmp_path / MANIFEST_NAME).read_text()) == {"a": 2, "seed": 3}
+    written = json.loads((tmp_path / MANIFEST_NAME).read_text())
+    assert written == {"written_by": "cio-sim", "format": 2, "a": 2, "seed": 3}
     assert [p.name for p in tmp_path.iterdir()] == [MANIFEST_NAME]  # no temp files left
     with pytest.raises(StoreError, match="not a results directory"):
         read_manifest(tmp_path / "nowhere")

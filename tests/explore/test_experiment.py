@@ -115,7 +115,7 @@ def test_bad_experiments_fail_with_one_line_naming_the_key(change: dict, message
 
 
 def test_missing_and_malformed_files(tmp_path: Path) -> None:
-    with pytest.raises(ExploreError, match="no such file"):
+    with pytest.raises(ExploreError, match="file not found"):
         load_experiment(tmp_path / "none.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("name = \n")
