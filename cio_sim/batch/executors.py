@@ -14,11 +14,15 @@ Results never depend on the backend: each task carries its own seeds.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -114,6 +118,40 @@ def mp_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+#: How often a worker checks that its parent is alive (where no parent-death signal exists).
+PARENT_CHECK_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def worker_start(parent: int) -> None:
+    """The start of every local worker process: it ends when its parent ends, however the
+    parent ends (SIGKILL included), and leaves Ctrl-C and SIGTERM handling to the parent.
+
+    On Linux the kernel sends the worker SIGKILL when the parent dies (``PR_SET_PDEATHSIG``,
+    through ctypes); everywhere a daemon thread also checks the parent's pid every
+    :data:`PARENT_CHECK_SECONDS` and ends the worker when it is gone (the fallback).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent stops the pool on Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker inherits the CLI's handler
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="cio-sim-parent-check",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
 @register_executor("serial")
 class SerialExecutor(Executor):
     """Every task in this process, in order."""
@@ -133,14 +171,23 @@ class LocalExecutor(Executor):
     two tasks per worker in flight. One worker runs serially in this process."""
 
     def __enter__(self) -> LocalExecutor:
-        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=mp_context())
+        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=mp_context(),
+                                          initializer=worker_start,
+                                          initargs=(os.getpid(),))
                       if self.workers > 1 else None)
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def __exit__(self, exc_type: object = None, *exc: object) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if exc_type is not None:
+            # interrupted or failed: end the workers now (their tasks' rows are not needed;
+            # the stored runs are whole), instead of waiting for their tasks to finish
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(OSError, AttributeError):
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         pool = getattr(self, "_pool", None)
@@ -225,6 +272,7 @@ class DaskExecutor(Executor):
             yield result
 
 
-__all__ = ["DASK_CONNECT_TIMEOUT", "EXECUTORS", "START_METHOD", "DaskExecutor", "Executor",
-           "ExecutorError", "LocalExecutor", "SerialExecutor", "available_cores",
-           "get_executor", "mp_context", "register_executor"]
+__all__ = ["DASK_CONNECT_TIMEOUT", "EXECUTORS", "PARENT_CHECK_SECONDS", "START_METHOD",
+           "DaskExecutor", "Executor", "ExecutorError", "LocalExecutor", "SerialExecutor",
+           "available_cores", "get_executor", "mp_context", "register_executor",
+           "worker_start"]

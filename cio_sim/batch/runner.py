@@ -549,6 +549,9 @@ def _execute(plan: Plan, out: Path | None, executor: Executor, backend: str, pro
             with contextlib.suppress(StoreError):
                 flush()
         _record_stop(out, store, manifest, exc)
+        if isinstance(exc, KeyboardInterrupt) and out is not None:
+            with contextlib.suppress(Exception):  # what the one-line message says is kept
+                exc.stored = (out, store.count())  # type: ignore[attr-defined]
         raise
     finally:
         if bar is not None:

@@ -89,7 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     about a third of the start-up otherwise); a call with ``argv`` leaves the heap alone."""
     own_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    if own_process:
+        _terminate_as_interrupt()
+    try:
+        parser = build_parser()
+    except KeyboardInterrupt as exc:
+        return _handle(exc)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -102,8 +107,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "scheduler", None) and args.backend != "dask":
         sys.stderr.write(f"{PROG}: error: --scheduler needs --backend dask\n")
         return EXIT_USAGE
-    if own_process:
-        _terminate_as_interrupt()
     try:
         if own_process and args.loads_stack:
             from ..heap import quiet_import
@@ -135,14 +138,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _terminate_as_interrupt() -> None:
     """SIGTERM (a kill, a stopped CI job) ends a command as Ctrl-C does: stored runs kept,
-    the manifest updated, workers stopped, one line."""
+    the manifest updated, workers stopped, one line. Ctrl-C raises KeyboardInterrupt again
+    (the start-up guard of :mod:`cio_sim.cli` ends here)."""
     import signal
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt("terminated")
 
     with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, interrupt)
+
+
+def _interrupted(err: BaseException) -> str:
+    """The line after Ctrl-C or SIGTERM: what a batch kept, if it had started storing."""
+    stored = getattr(err, "stored", None)
+    if not stored:
+        return "interrupted; nothing was stored"
+    out, n = stored
+    if n == 0:
+        return f"interrupted; no run was stored yet in {out}"
+    runs = "1 run" if n == 1 else f"{n} runs"
+    return f"interrupted; {runs} stored in {out} are kept, continue with --resume"
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -188,7 +205,6 @@ def _handle(exc: BaseException) -> int:
     except OSError as err:  # e.g. an output folder that cannot be written
         sys.stderr.write(f"{PROG}: error: {' '.join(str(err).split())}\n")
         return 1
-    except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted; stored runs are kept, continue with "
-                         "--resume\n")
+    except KeyboardInterrupt as err:
+        sys.stderr.write(f"{PROG}: {_interrupted(err)}\n")
         return 130

@@ -87,7 +87,8 @@ def interrupt_after(monkeypatch, capsys, out: Path, k: int) -> None:
         m.setattr(runner, "CIOModel", Interrupted)
         m.setattr(runner, "BLOCK_SECONDS", 0.0)
         code, err = cli(capsys, run_args(out))
-    assert_clean(code, err, 130, "interrupted; stored runs are kept")
+    assert_clean(code, err, 130, "interrupted; " + (
+        "no run was stored yet" if k == 0 else f"{k} run{'s' if k > 1 else ''} stored in"))
 
 
 def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:

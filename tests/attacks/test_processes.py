@@ -1,0 +1,114 @@
+"""Attacks on processes: however the parent of a batch ends (SIGKILL, SIGTERM, Ctrl-C, at
+start-up too), no worker outlives it by more than 5 s, and a signal the command can handle
+gives one line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = ["run", "consensus_2021", "-n", "400", "--workers", "2", "--no-report", "--quiet"]
+
+
+def _children(pid: int) -> set[int]:
+    """Every process whose parent is ``pid``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "cio_sim.cli", *args], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _workers(proc: subprocess.Popen, want: int = 2, within: float = 60) -> set[int]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        kids = _children(proc.pid)
+        if len(kids) >= want:
+            return kids
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    raise AssertionError("the workers did not start")
+
+
+def _gone_within(pids: set[int], seconds: float = 5.0) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while _alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _alive(pids)
+    for pid in left:  # do not leave them behind for the rest of the suite
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_no_worker_outlives_its_parent(tmp_path, sig):
+    proc = _start(tmp_path, *BATCH, "--out", "out")
+    workers = _workers(proc)
+    time.sleep(0.3)  # the workers are running models
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert not _gone_within(workers), f"workers outlived the parent after {sig!r}"
+    if sig != signal.SIGKILL:
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert proc.returncode == 130, err
+        assert len(lines) == 1 and lines[0].startswith("cio-sim: interrupted"), err
+
+
+def _loading_numpy(pid: int, within: float = 30) -> None:
+    """Wait until the process maps numpy's extension: the model stack is loading."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if "_multiarray_umath" in Path(f"/proc/{pid}/maps").read_text():
+                return
+        except OSError:
+            return
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.2])
+def test_ctrl_c_during_start_up_prints_one_line(tmp_path, delay):
+    """While the model stack loads (before the command's error handler existed, a 30-line
+    traceback)."""
+    proc = _start(tmp_path, *BATCH, "--out", "out")
+    _loading_numpy(proc.pid)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert "Traceback" not in err and len(lines) == 1, err
+    assert lines[0].startswith("cio-sim: interrupted"), err
