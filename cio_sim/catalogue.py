@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 __all__ = [
-    "CATALOGUE", "COMPLEXITIES", "DECIDED_WITHIN_WEEKS", "HEADLINE", "QUADRANTS", "Better",
-    "Metric", "better", "better_sign", "bounds", "headline", "is_better", "label", "lookup",
-    "stratum_keys", "summary_keys", "unit",
+    "CATALOGUE", "COMPLEXITIES", "DECIDED_WITHIN_WEEKS", "HEADLINE", "MATERIAL", "QUADRANTS",
+    "Better", "Metric", "better", "better_sign", "bounds", "headline", "is_better", "label",
+    "lookup", "material", "stratum_keys", "summary_keys", "unit",
 ]
 
 
@@ -38,7 +38,9 @@ class Metric:
 
     key: summary key (a family ends in ``*``); label: short readable name; unit: in words;
     better: which direction is better; headline: shown in the CLI and the main figure;
-    meaning: one line for tables and docs; derived: computed over a batch, not in summary().
+    meaning: one line for tables and docs; derived: computed over a batch, not in summary();
+    material_delta: the smallest difference between two scenarios that matters (in the
+    metric's unit; None: not set), material_reason: why that size (see :data:`MATERIAL`).
     """
 
     key: str
@@ -48,6 +50,8 @@ class Metric:
     headline: bool
     meaning: str
     derived: bool = False
+    material_delta: float | None = None
+    material_reason: str = ""
 
     @property
     def family(self) -> bool:
@@ -77,7 +81,7 @@ COMPLEXITIES: tuple[str, ...] = ("simple", "complicated", "complex")
 _Q = {"q1": "one dept, limited impact", "q2": "one dept, much impact",
       "q3": "several depts, limited impact", "q4": "several depts, much impact"}
 
-CATALOGUE: tuple[Metric, ...] = (
+_ENTRIES: tuple[Metric, ...] = (
     Metric("submitted", "Proposals submitted", "items", N, False,
            "items submitted over the horizon"),
     Metric("decisions_per_year", "Decisions", "per year", H, True,
@@ -193,10 +197,64 @@ CATALOGUE: tuple[Metric, ...] = (
            "voorportaal treatments sent back for rework (rework_rate_<voorportaal>)"),
 )
 
+_ONE_ITEM = ("assumption: one item a year, about 4% of the ~28 adopted a year at the defaults: "
+             "the smallest change a CIO-beraad's annual overview would show")
+_ONE_CYCLE = ("assumption: one CIO-beraad cycle (cio_beraad.interval_weeks = 4): a smaller "
+              "gap is the same meeting")
+_ONE_SHARE = ("assumption: about one item a year of the ~47 submitted a year (0.02 of the "
+              "items)")
+_PAIRS = ("assumption: one (kader, department) pair in fifty: one department's implementation "
+          "of one kader out of four kaders across twelve departments (1 / 48)")
+
+#: The smallest difference between two scenarios that matters, per metric, with its reason
+#: (in the metric's unit). Comparisons report the probability that a paired gap exceeds it
+#: (comparison.paired_table); every headline metric has one.
+MATERIAL: dict[str, tuple[float, str]] = {
+    "decisions_per_year": (1.0, _ONE_ITEM),
+    "adopted_per_year": (1.0, _ONE_ITEM),
+    "resolutions_per_year": (1.0, _ONE_ITEM),
+    "handled_locally_per_year": (1.0, _ONE_ITEM),
+    "value_resolutions_per_year": (
+        0.5, "assumption: one average resolved item a year (impact x ambition retained is "
+             "about 0.45 per resolved item at the defaults)"),
+    "time_to_decision_median_weeks": (4.0, _ONE_CYCLE),
+    "time_to_resolution_median_weeks": (4.0, _ONE_CYCLE),
+    **{f"decided_within_{w}_weeks": (0.02, _ONE_SHARE) for w in DECIDED_WITHIN_WEEKS},
+    **{f"resolved_within_{w}_weeks": (0.02, _ONE_SHARE) for w in DECIDED_WITHIN_WEEKS},
+    "backlog_end": (3.0, "assumption: half of one CIO-beraad meeting's six agenda slots "
+                         "(cio_beraad.slots): less is cleared in one meeting"),
+    "compliance_actual": (0.02, _PAIRS),
+    "compliance_actual_shared": (0.02, _PAIRS),
+    "compliance_reported": (0.02, _PAIRS),
+    "implemented_pairs_per_year": (
+        6.0, "assumption: half of one kader's twelve departmental pairs a year"),
+    "strategic_agenda_share": (
+        0.025, "assumption: two of the ~78 CIO-beraad slots a year (13 meetings x 6 slots)"),
+    "icbr_escalations": (1.0, "assumption: one escalation over the run: each one takes an "
+                              "item to the ministers' council (ICBR)"),
+    "overrides": (1.0, "assumption: one override over the run: each is a visible use of the "
+                       "doorzettingsmacht"),
+    "override_share_of_adoptions": (
+        0.03, "assumption: about one adoption a year of the ~30 adopted a year"),
+    "ambition_retained": (
+        0.02, "assumption: one adoption a year losing half its ambition in compromise, spread "
+              "over the ~28 adopted a year (0.5 / 28)"),
+    "delegate_attendance_share": (
+        0.04, "assumption: half of one of the twelve seats at every CIO-beraad meeting "
+              "(1 / 24)"),
+}
+
+CATALOGUE: tuple[Metric, ...] = tuple(
+    replace(m, material_delta=MATERIAL[m.key][0], material_reason=MATERIAL[m.key][1])
+    if m.key in MATERIAL else m for m in _ENTRIES)
+
 _BY_KEY = {m.key: m for m in CATALOGUE if not m.family}
 _FAMILIES = tuple(m for m in CATALOGUE if m.family)
 if len(_BY_KEY) + len(_FAMILIES) != len(CATALOGUE):  # pragma: no cover - a catalogue typo
     raise RuntimeError("metric catalogue: a key appears twice")
+if set(MATERIAL) - set(_BY_KEY):  # pragma: no cover - a catalogue typo
+    raise RuntimeError(f"metric catalogue: MATERIAL names unknown keys "
+                       f"{sorted(set(MATERIAL) - set(_BY_KEY))}")
 
 #: Headline metrics, in catalogue order (CLI output, main comparison figure, README).
 HEADLINE: tuple[str, ...] = tuple(m.key for m in CATALOGUE if m.headline)
@@ -216,6 +274,14 @@ def headline(available: Iterable[str] | None = None) -> list[str]:
         return list(HEADLINE)
     have = set(available)
     return [k for k in HEADLINE if k in have]
+
+
+def material(key: str) -> tuple[float, str] | None:
+    """The smallest difference of ``key`` that matters and its reason (None: not set)."""
+    m = lookup(key)
+    if m is None or m.material_delta is None:
+        return None
+    return m.material_delta, m.material_reason
 
 
 def stratum_keys() -> list[tuple[str, str]]:

@@ -25,6 +25,9 @@ __all__ = [
 ]
 
 SHARED_COMPLIANCE = "compliance_actual_shared"
+#: The material-difference columns of :func:`paired_table`.
+MATERIAL_COLUMNS: tuple[str, ...] = ("delta", "p_gap_above_delta", "p_gap_within_delta",
+                                     "p_gap_below_delta", "material")
 STATISTICS: tuple[str, ...] = ("mean", "ci_low", "ci_high", "half_width", "n", "note")
 _BOOKKEEPING = {"scenario", "point", "replication", "seed", "error", "label"}
 
@@ -203,12 +206,20 @@ def paired_table(runs: pd.DataFrame, baseline: str | None = None,
     for every scenario but the baseline: ``baseline``, ``n`` (pairs), ``mean_diff``
     (scenario - baseline), ``ci_low``, ``ci_high`` (t-interval of the mean difference),
     ``better``/``worse`` (share of pairs in which the scenario does better/worse, by the
-    catalogue's direction; NaN for metrics without one), ``direction`` and ``note``.
+    catalogue's direction; NaN for metrics without one), ``direction`` and ``note``; and the
+    material differences: ``delta`` (the catalogue's smallest difference that matters, NaN
+    where it sets none), ``p_gap_above_delta``, ``p_gap_within_delta``,
+    ``p_gap_below_delta`` (P(gap > delta), P(|gap| <= delta), P(gap < -delta), the gap taken
+    in the metric's better direction, positive = the scenario is better; the raw difference
+    for a metric without a direction; from the t posterior of the paired mean, see
+    :func:`cio_sim.stats.material_probabilities`) and ``material`` ('better', 'worse' or
+    'higher'/'lower', 'no material difference', 'unclear': see
+    :func:`cio_sim.stats.material_verdict`).
     """
     df = with_derived(label_runs(runs, design_keys))
     labels = list(dict.fromkeys(df["label"]))
     cols = ["scenario", "baseline", "metric", "direction", "n", "mean_diff", "ci_low",
-            "ci_high", "better", "worse", "note"]
+            "ci_high", "better", "worse", "note", *MATERIAL_COLUMNS]
     if len(labels) < 2:
         return pd.DataFrame(columns=cols)
     base = labels[0] if baseline is None else baseline
@@ -224,10 +235,15 @@ def paired_table(runs: pd.DataFrame, baseline: str | None = None,
         other = df[df["label"] == name].set_index("replication")
         common = ref.index.intersection(other.index)
         for m in metrics:
+            material = catalogue.material(m)
             p = paired_difference(other.loc[common, m], ref.loc[common, m],
-                                  catalogue.better_sign(m), confidence)
+                                  catalogue.better_sign(m), confidence,
+                                  material[0] if material else None)
             rows.append({"scenario": name, "baseline": base, "metric": m,
                          "direction": str(catalogue.better(m)), "n": p.n,
                          "mean_diff": p.mean, "ci_low": p.ci_low, "ci_high": p.ci_high,
-                         "better": p.better, "worse": p.worse, "note": p.note})
+                         "better": p.better, "worse": p.worse, "note": p.note,
+                         "delta": p.delta, "p_gap_above_delta": p.p_above,
+                         "p_gap_within_delta": p.p_within, "p_gap_below_delta": p.p_below,
+                         "material": p.material})
     return pd.DataFrame(rows, columns=cols)

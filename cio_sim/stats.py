@@ -1,5 +1,6 @@
 """Small statistics shared by tables and figures: a mean with its t-based confidence
-interval, and the paired difference of two scenarios run with common random numbers."""
+interval, the paired difference of two scenarios run with common random numbers, and the
+probability that a paired gap is material (larger than the smallest difference that matters)."""
 
 from __future__ import annotations
 
@@ -69,7 +70,10 @@ class Paired:
     mean, ci_low, ci_high: mean difference (scenario - baseline) and its t-interval;
     n: replications with both values; better / worse: share of those replications in which
     the scenario is better / worse than the baseline (NaN without a direction); note: a
-    word where the interval needs one.
+    word where the interval needs one. With a material difference ``delta``: p_above,
+    p_within, p_below are P(gap > delta), P(|gap| <= delta), P(gap < -delta) of the mean gap
+    (see :func:`material_probabilities`) and ``material`` their verdict
+    (:func:`material_verdict`); NaN and '' without one.
     """
 
     mean: float
@@ -79,15 +83,67 @@ class Paired:
     better: float
     worse: float
     note: str
+    delta: float = math.nan
+    p_above: float = math.nan
+    p_within: float = math.nan
+    p_below: float = math.nan
+    material: str = ""
+
+
+#: The probability at which :func:`material_verdict` calls a gap material (or not).
+MATERIAL_LEVEL = 0.95
+
+
+def material_probabilities(gaps: Iterable[float], delta: float) -> tuple[float, float, float]:
+    """P(gap > delta), P(|gap| <= delta) and P(gap < -delta) for the mean of paired gaps.
+
+    The mean gap's posterior under the usual reference prior (flat in the mean and in log sd)
+    is ``mean + sd / sqrt(n) * T`` with T Student-t on n - 1 degrees of freedom: the Bayesian
+    reading of the paired t-interval. Gaps without any variation give 0 or 1; fewer than two
+    gaps, or an infinite one, give NaN.
+    """
+    from scipy.special import stdtr
+
+    d = _values(gaps)
+    n = int(d.size)
+    if n < 2 or not np.isfinite(d).all() or not math.isfinite(delta):
+        return math.nan, math.nan, math.nan
+    m, sd = float(d.mean()), float(d.std(ddof=1))
+    if sd == 0:
+        return float(m > delta), float(abs(m) <= delta), float(m < -delta)
+    se = sd / math.sqrt(n)
+    below = float(stdtr(n - 1, (-delta - m) / se))
+    above = float(stdtr(n - 1, (m - delta) / se))
+    return above, max(0.0, 1.0 - above - below), below
+
+
+def material_verdict(p_above: float, p_within: float, p_below: float, sign: int,
+                     level: float = MATERIAL_LEVEL) -> str:
+    """'better' / 'worse' (``sign`` != 0; 'higher' / 'lower' without a direction) when the gap
+    exceeds delta on that side with probability >= ``level``, 'no material difference' when
+    it lies within ±delta with that probability, else 'unclear' ('' without probabilities)."""
+    if math.isnan(p_above):
+        return ""
+    up, down = ("better", "worse") if sign else ("higher", "lower")
+    if p_above >= level:
+        return up
+    if p_below >= level:
+        return down
+    if p_within >= level:
+        return "no material difference"
+    return "unclear"
 
 
 def paired_difference(values: Iterable[float], baseline: Iterable[float], sign: int = 0,
-                      confidence: float = 0.95) -> Paired:
+                      confidence: float = 0.95, delta: float | None = None) -> Paired:
     """Mean paired difference ``values - baseline`` with its t-interval, and the share of
     pairs in which ``values`` is better (``sign``: +1 higher is better, -1 lower, 0 none).
 
-    Pairs where either value is NaN are dropped. Infinite values (a median never reached)
-    still count in the shares; the mean difference is then undefined.
+    With ``delta`` (the smallest difference that matters), also the probabilities that the
+    gap is material: the gap is ``sign * (values - baseline)`` (positive: better), or the raw
+    difference for a metric without a direction. Pairs where either value is NaN are
+    dropped. Infinite values (a median never reached) still count in the shares; the mean
+    difference is then undefined.
     """
     a = np.asarray(pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce"),
                    dtype=float)
@@ -99,7 +155,8 @@ def paired_difference(values: Iterable[float], baseline: Iterable[float], sign: 
     a, b = a[keep], b[keep]
     n = int(a.size)
     if n == 0:
-        return Paired(math.nan, math.nan, math.nan, 0, math.nan, math.nan, "no data")
+        return Paired(math.nan, math.nan, math.nan, 0, math.nan, math.nan, "no data",
+                      math.nan if delta is None else float(delta))
     if sign:
         with np.errstate(invalid="ignore"):
             better = float(np.mean(np.where(a == b, False, sign * (a - b) > 0)))
@@ -109,11 +166,18 @@ def paired_difference(values: Iterable[float], baseline: Iterable[float], sign: 
     inf = int((~np.isfinite(a) | ~np.isfinite(b)).sum())
     if inf:
         return Paired(math.nan, math.nan, math.nan, n, better, worse,
-                      f"not reached in {inf} of {n} pairs: no mean difference")
+                      f"not reached in {inf} of {n} pairs: no mean difference",
+                      math.nan if delta is None else float(delta))
     d = a - b
     m = float(d.mean())
     if n < 2:
-        return Paired(m, math.nan, math.nan, n, better, worse, "one run: no interval")
+        return Paired(m, math.nan, math.nan, n, better, worse, "one run: no interval",
+                      math.nan if delta is None else float(delta))
     sd = float(d.std(ddof=1))
     half = _t(confidence, n - 1) * sd / math.sqrt(n)
-    return Paired(m, m - half, m + half, n, better, worse, interval_note(n, half))
+    if delta is None:
+        return Paired(m, m - half, m + half, n, better, worse, interval_note(n, half))
+    above, within, below = material_probabilities(d * (sign or 1), float(delta))
+    return Paired(m, m - half, m + half, n, better, worse, interval_note(n, half),
+                  float(delta), above, within, below,
+                  material_verdict(above, within, below, sign))

@@ -46,3 +46,17 @@ def test_labels_units_bounds_and_families():
     assert catalogue.is_better("backlog_end", 5, 5) is False
     assert catalogue.is_better("overrides", 3, 5) is None
     assert catalogue.is_better("time_to_decision_median_weeks", 40, math.inf) is True
+
+
+def test_every_headline_metric_has_a_material_difference_with_its_reason():
+    for key in catalogue.HEADLINE:
+        found = catalogue.material(key)
+        assert found is not None, key
+        delta, reason = found
+        assert delta > 0 and (reason.startswith("assumption:") or ":L" in reason), key
+        m = catalogue.lookup(key)
+        assert (m.material_delta, m.material_reason) == found
+        if m.bounds == (0.0, 1.0):
+            assert delta < 0.1, key                   # a share: a small part of the range
+    assert catalogue.material("no_such_metric") is None
+    assert catalogue.material("adopted_per_year")[0] == 1.0

@@ -106,8 +106,15 @@ def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
         assert pd.api.types.is_numeric_dtype(runs[col]), col
     summary = pd.read_csv(out_dir / "csv" / "summary.csv")
     assert {"scenario", "metric", "mean", "ci_low", "ci_high", "note"} <= set(summary.columns)
+    paired = pd.read_csv(out_dir / "csv" / "paired.csv")
+    assert paired["scenario"].str.startswith("keuzematrix").all()
+    assert {"mean_diff", "ci_low", "ci_high", "delta", "p_gap_above_delta",
+            "p_gap_within_delta", "p_gap_below_delta", "material"} <= set(paired.columns)
+    row = paired.set_index("metric").loc["adopted_per_year"]
+    assert row["delta"] == 1.0 and row["p_gap_above_delta"] + row["p_gap_within_delta"] \
+        + row["p_gap_below_delta"] == pytest.approx(1.0, abs=1e-5)
     # rounded: no number in the files has more than six significant figures
-    for name in ("runs.csv", "summary.csv"):
+    for name in ("runs.csv", "summary.csv", "paired.csv"):
         text = (out_dir / "csv" / name).read_text()
         numbers = re.findall(r"(?<![\w.])\d+\.\d+(?:e[-+]\d+)?", text)
         assert numbers and max(len(n.split("e")[0].replace(".", "").lstrip("0"))
@@ -116,6 +123,7 @@ def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
     code, out, _ = _cli(capsys, "export", str(out_dir), "--parquet", "--to",
                         str(tmp_path / "pq"))
     assert code == 0
+    assert (tmp_path / "pq" / "paired.parquet").exists()
     back = pd.read_parquet(tmp_path / "pq" / "runs.parquet")
     assert back["decisions_per_year"].tolist() == pytest.approx(runs["decisions_per_year"])
     code, _, err = _cli(capsys, "export", str(out_dir))
@@ -261,6 +269,10 @@ def test_compare_prints_table_and_writes_report(tmp_path, capsys):
     assert f"{b} − {a}: paired over the same seeds" in out.replace("\n", " ")
     backlog = [x for x in out.splitlines() if x.startswith("Backlog at end [open items]")][1]
     assert "lower" in backlog and re.search(r"\d+% / \d+%", backlog)
+    # material differences: delta, P(gap > δ) / P(|gap| ≤ δ) / P(gap < −δ) and a verdict
+    assert "P(>δ / ≈ / <−δ)" in out
+    assert re.search(r"\s3\s+\d+ / \d+ / \d+%\s+(better|worse|no material difference|"
+                     r"unclear)$", backlog)
     assert "writing report" in err
     res = cio_sim.load_results(out_dir)
     assert res.runs.groupby("scenario").size().to_dict() == {a: 3, b: 3}

@@ -108,7 +108,7 @@ def test_readme_commands_in_order_succeed(tmp_path, monkeypatch, capsys, short_r
     assert "## Paired differences" in report and "time_to_decision_median_weeks" in report
     assert (regimes / "figures" / "paired_differences.svg").exists()
     assert {p.name for p in (regimes / "csv").iterdir()} == {"runs.csv", "timeseries.csv",
-                                                            "summary.csv"}
+                                                            "summary.csv", "paired.csv"}
     sweep = results / "grid_override_rounds"
     assert (sweep / "report.html").exists()
     assert (sweep / "figures" / "heatmap_adopted_per_year.svg").exists()

@@ -123,6 +123,21 @@ def test_paired_table_formatting():
     assert "+5 (no variation)" in lines[3]
 
 
+def test_material_table_gives_the_probabilities_and_verdict():
+    from cio_sim.report.material import format_material_table
+
+    paired = comparison.paired_table(small_runs(), metrics=["adopted_per_year", "overrides"])
+    row = paired.set_index("metric").loc["adopted_per_year"]
+    # differences 9 and 11 against a delta of 1 per year: materially better
+    assert row["delta"] == 1.0 and row["p_gap_above_delta"] > 0.95
+    assert row["material"] == "better"
+    lines = format_material_table(paired).splitlines()
+    assert lines[0] == "| metric | δ | B − A |"
+    assert "**better**" in lines[2] and lines[2].split("|")[2].strip() == "1"
+    # overrides: no variation, 5 above a delta of 1 decision, no direction
+    assert "100 / 0 / 0% · **higher**" in lines[3]
+
+
 def test_compliance_caveat_names_the_strata():
     base = {"scenario": ["A", "A", "B", "B"], "replication": [0, 1, 0, 1],
             "pairs_judged_q1_simple": [3, 2, 0, 0], "pairs_compliant_q1_simple": [3, 2, 0, 0],
@@ -162,6 +177,8 @@ def test_write_report_table_and_links(written):
     assert first.startswith("Against `consensus_2021`, over 3 replications")
     assert "| metric | better | consensus_2021 | doorzettingsmacht_2026 |" in text
     assert "## Paired differences" in text and "doorzettingsmacht_2026 − consensus_2021" in text
+    assert "## Material differences" in text and "Why these δ:" in text
+    assert re.search(r"\| Decisions \[per year\] \| 1 \| \d+ / \d+ / \d+%", text)
     for key in ("decisions_per_year", "compliance_reported", "delegate_attendance_share"):
         assert f"(`{key}`)" in text
     mean = result.runs.loc[result.runs["scenario"] == "consensus_2021",

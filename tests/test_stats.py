@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from cio_sim.metrics import time_to_decision
-from cio_sim.stats import interval_note, mean_ci, paired_difference
+from cio_sim.stats import (
+    interval_note,
+    material_probabilities,
+    material_verdict,
+    mean_ci,
+    paired_difference,
+)
 
 
 def test_paired_ci_matches_scipy():
@@ -46,6 +52,46 @@ def test_paired_edge_cases_say_so():
     assert inf.better == 0.5 and inf.worse == 0.5
     with pytest.raises(ValueError):
         paired_difference([1, 2], [1])
+
+
+def test_material_probabilities_are_the_t_posterior_of_the_paired_mean():
+    d = np.array([1.8, 0.4, 2.6, 1.1, 1.9, 0.7, 2.2, 1.5])
+    above, within, below = material_probabilities(d, 1.0)
+    se = d.std(ddof=1) / math.sqrt(d.size)
+    post = stats.t(d.size - 1, loc=d.mean(), scale=se)
+    assert above == pytest.approx(post.sf(1.0))
+    assert below == pytest.approx(post.cdf(-1.0))
+    assert above + within + below == pytest.approx(1.0)
+    # a larger delta moves probability from "above" to "within"
+    wide = material_probabilities(d, 2.0)
+    assert wide[0] < above and wide[1] > within
+    assert material_probabilities([1.0, 1.0, 1.0], 0.5) == (1.0, 0.0, 0.0)
+    assert material_probabilities([0.2, 0.2], 0.5) == (0.0, 1.0, 0.0)
+    assert all(math.isnan(p) for p in material_probabilities([1.0], 0.5))
+    assert all(math.isnan(p) for p in material_probabilities([math.inf, 1.0], 0.5))
+
+
+def test_material_verdicts():
+    assert material_verdict(0.97, 0.03, 0.0, 1) == "better"
+    assert material_verdict(0.0, 0.02, 0.98, -1) == "worse"
+    assert material_verdict(0.97, 0.03, 0.0, 0) == "higher"
+    assert material_verdict(0.01, 0.96, 0.03, 1) == "no material difference"
+    assert material_verdict(0.6, 0.4, 0.0, 1) == "unclear"
+    assert material_verdict(math.nan, math.nan, math.nan, 1) == ""
+
+
+def test_paired_gap_is_taken_in_the_better_direction():
+    rng = np.random.default_rng(1)
+    base = rng.normal(50, 5, 30)
+    faster = base - 10 + rng.normal(0, 1, 30)         # a time metric: lower is better
+    p = paired_difference(faster, base, sign=-1, delta=4.0)
+    assert p.mean < 0 and p.p_above > 0.99 and p.material == "better"
+    same = paired_difference(base + rng.normal(0, 0.5, 30), base, sign=1, delta=4.0)
+    assert same.p_within > 0.99 and same.material == "no material difference"
+    noisy = paired_difference(base + 1 + rng.normal(0, 20, 30), base, sign=1, delta=4.0)
+    assert noisy.material == "unclear"
+    plain = paired_difference(faster, base, sign=-1)
+    assert math.isnan(plain.p_above) and plain.material == ""
 
 
 def test_mean_ci_and_notes():

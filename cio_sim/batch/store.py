@@ -60,8 +60,8 @@ OWN_NAMES = (*STORE_FILES, LOCK_NAME, "report.md", "report.html", "figures", "cs
 #: Names of the marker cio-sim writes into a folder that holds only an export or a report.
 OUTPUT_MARKER = ".cio-sim.json"
 #: The files of an export (an export folder of an earlier version holds only these).
-EXPORT_CSV = ("runs.csv", "timeseries.csv", "summary.csv")
-EXPORT_PARQUET = ("runs.parquet", "timeseries.parquet", "summary.parquet")
+EXPORT_CSV = ("runs.csv", "timeseries.csv", "summary.csv", "paired.csv")
+EXPORT_PARQUET = ("runs.parquet", "timeseries.parquet", "summary.parquet", "paired.parquet")
 KEY_COLUMNS = ("scenario_index", "point", "replication")
 HEADLINE_METRICS = catalogue.HEADLINE
 
@@ -866,9 +866,19 @@ class BatchResult:
             runs = runs[[c for c in runs.columns if c != "error"] + ["error"]]
         return runs
 
+    def _export_paired(self) -> pd.DataFrame | None:
+        """The paired table against the first scenario (material differences included), for
+        a comparison of two or more scenarios; None otherwise (one scenario, or a sweep)."""
+        if self.design_keys or self.manifest.get("kind") == "sweep":
+            return None
+        paired = self.paired_table()
+        return paired if len(paired) else None
+
     def to_csv(self, directory: str | Path) -> list[Path]:
-        """Write runs.csv, timeseries.csv (streamed) and summary.csv into ``directory``;
-        floats rounded to :data:`CSV_FLOAT_FORMAT` (Parquet keeps every digit)."""
+        """Write runs.csv, timeseries.csv (streamed), summary.csv and, for a comparison,
+        paired.csv (differences against the first scenario with the material-difference
+        probabilities) into ``directory``; floats rounded to :data:`CSV_FLOAT_FORMAT`
+        (Parquet keeps every digit)."""
         directory = Path(directory)
         check_output_folder(directory, names=EXPORT_CSV)
         runs_path = directory / "runs.csv"
@@ -883,10 +893,17 @@ class BatchResult:
         summary_path = directory / "summary.csv"
         with replacing(summary_path) as fh:
             self.summary_table().to_csv(fh, index=False, float_format=CSV_FLOAT_FORMAT)
-        return [runs_path, ts_path, summary_path]
+        paths = [runs_path, ts_path, summary_path]
+        paired = self._export_paired()
+        if paired is not None:
+            paths.append(directory / "paired.csv")
+            with replacing(paths[-1]) as fh:
+                paired.to_csv(fh, index=False, float_format=CSV_FLOAT_FORMAT)
+        return paths
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
-        """Write runs.parquet, timeseries.parquet and summary.parquet (needs pyarrow)."""
+        """Write runs.parquet, timeseries.parquet, summary.parquet and, for a comparison,
+        paired.parquet (needs pyarrow)."""
         try:
             import pyarrow  # noqa: F401
         except ImportError:
@@ -901,6 +918,11 @@ class BatchResult:
                                strict=True):
             with replacing(path, "wb") as fh:
                 table.to_parquet(fh, index=False)
+        paired = self._export_paired()
+        if paired is not None:
+            paths.append(directory / "paired.parquet")
+            with replacing(paths[-1], "wb") as fh:
+                paired.to_parquet(fh, index=False)
         return paths
 
 

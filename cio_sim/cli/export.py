@@ -1,5 +1,5 @@
-"""``cio-sim export``: a results directory's tables (runs, weekly timeseries, summary) as CSV
-or Parquet files."""
+"""``cio-sim export``: a results directory's tables (runs, weekly timeseries, summary and, for
+a comparison, the paired differences) as CSV or Parquet files."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from pathlib import Path
 NAME = "export"
 HELP = "write a results directory's tables as CSV or Parquet"
 DESCRIPTION = ("Write runs (one row per run, every metric a column, like-for-like compliance "
-               "included), the weekly timeseries and the summary table (mean and 95% CI per "
-               "metric and scenario) as CSV or Parquet files.")
+               "included), the weekly timeseries, the summary table (mean and 95% CI per "
+               "metric and scenario) and, for a comparison, the paired table (differences "
+               "against the first scenario with P(gap > delta), P(|gap| <= delta), "
+               "P(gap < -delta) and the verdict) as CSV or Parquet files.")
 EPILOG = ("examples:\n  cio-sim export results/consensus_2021 --csv\n"
           "  cio-sim export results/regimes --parquet --to results/regimes-export")
 LOADS_STACK = True

@@ -101,7 +101,10 @@ def paired_lines(result: BatchResult, baseline: str | None,
     for scenario, frame in paired.groupby("scenario", sort=False):
         lines += ["", *textwrap.wrap(f"{scenario} − {base}: paired over the same seeds; mean "
                                      "difference [95% CI]; share of replications better / "
-                                     "worse", WIDTH)]
+                                     "worse; δ the smallest difference that matters; "
+                                     "P(gap > δ) / P(|gap| ≤ δ) / P(gap < −δ) with the gap "
+                                     "in the better direction (positive: better), and what "
+                                     "that says at 95%", WIDTH)]
         rows = []
         for _, r in frame.iterrows():
             cell = format_paired_cell(r)
@@ -109,10 +112,34 @@ def paired_lines(result: BatchResult, baseline: str | None,
             rows.append({"metric": metric_name(r["metric"], keys),
                          "better": ARROWS[str(catalogue.better(r["metric"]))],
                          "difference": diff,
-                         "better / worse": share.replace(", worse in ", " / ")})
+                         "better / worse": share.replace(", worse in ", " / "),
+                         "δ": material_delta_text(r.get("delta")),
+                         "P(>δ / ≈ / <−δ)": material_probability_text(r),
+                         "material": str(r.get("material") or "")})
         flat = pd.DataFrame(rows)
         lines += left_table(flat, list(flat.columns))
     return lines
+
+
+def material_delta_text(delta: float | None) -> str:
+    """The material difference δ as a table shows it ('' where the catalogue sets none)."""
+    import math
+
+    if delta is None or not math.isfinite(float(delta)):
+        return ""
+    return f"{float(delta):g}"
+
+
+def material_probability_text(row: object) -> str:
+    """'97 / 3 / 0%': P(gap > δ), P(|gap| ≤ δ), P(gap < −δ) of one paired row, in percent
+    ('' without them)."""
+    import math
+
+    ps = [row.get(c) for c in ("p_gap_above_delta", "p_gap_within_delta",  # type: ignore[attr-defined]
+                               "p_gap_below_delta")]
+    if any(p is None or not math.isfinite(float(p)) for p in ps):
+        return ""
+    return " / ".join(f"{100 * float(p):.0f}" for p in ps) + "%"
 
 
 def caveat_lines(result: BatchResult) -> list[str]:

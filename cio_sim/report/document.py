@@ -31,6 +31,7 @@ from .. import catalogue, comparison
 from ..files import make_dir, write_text
 from . import figures, provenance
 from .html import write_html
+from .material import material_section
 from .tables import (
     REPORT_METRICS,
     BatchLike,
@@ -381,7 +382,8 @@ def provenance_section(ctx: ReportContext) -> str | None:
 
 
 for _name, _build in (("verdict", verdict), ("scenarios", scenarios), ("summary", summary),
-                      ("paired", paired), ("over_time", over_time), ("sweep", sweep),
+                      ("paired", paired), ("material", material_section),
+                      ("over_time", over_time), ("sweep", sweep),
                       ("provenance", provenance_section)):
     SECTIONS.append(_Entry(_name, _build))
 
