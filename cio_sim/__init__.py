@@ -29,6 +29,7 @@ _LAZY = {
     "load_scenario": ".scenario",
     "BatchResult": ".batch",
     "compare": ".batch",
+    "decompose": ".decompose",
     "load_results": ".batch",
     "run_batch": ".batch",
     "run_sweep": ".batch",

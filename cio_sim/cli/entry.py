@@ -13,14 +13,27 @@ import warnings
 from collections.abc import Sequence
 
 from .. import __version__
-from . import app, compare, explore, export, listing, params, repair, report, run, sweep, validate
+from . import (
+    app,
+    compare,
+    decompose,
+    explore,
+    export,
+    listing,
+    params,
+    repair,
+    report,
+    run,
+    sweep,
+    validate,
+)
 from .common import EXIT_USAGE, PROG, BatchFailed, CLIError, Parser
 
 #: The commands, in the order ``cio-sim --help`` lists them. A command is a module with
 #: NAME, HELP, DESCRIPTION, EPILOG, ``add_arguments(parser)`` and ``main(args, argv) -> int``
 #: (and LOADS_STACK = True if it runs the model); adding one is that module and a name here.
-COMMANDS = (run, compare, sweep, explore, validate, params, listing, report, export, repair,
-            app)
+COMMANDS = (run, compare, decompose, sweep, explore, validate, params, listing, report, export,
+            repair, app)
 
 EPILOG = """\
 examples:
@@ -30,6 +43,7 @@ examples:
   cio-sim run consensus_2021 -n 30 --workers 4
   cio-sim run consensus_2021 -n 30 --set horizon_weeks=104 --out results/short
   cio-sim compare consensus_2021 doorzettingsmacht_2026 keuzematrix -n 50 --out results/regimes
+  cio-sim decompose consensus_2021 doorzettingsmacht_2026 -n 30 --workers 2
   cio-sim sweep experiments/grid_override_rounds.toml --workers 4
   cio-sim report results/regimes
 
