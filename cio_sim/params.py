@@ -86,7 +86,8 @@ def _voorportaal(quality: float, provenance: str, interval: int | Param,
 
 
 SCHEMA: dict[str, Any] = {
-    "horizon_weeks": positive(260, A("5-year runs, as the model-core issue asks"),
+    "horizon_weeks": positive(260, A("five years: kaders adopted early reach their "
+                                                "compliance and the queues settle"),
                               "weeks to run (at most 20 years: with every other parameter at "
                               "its maximum a run then still fits a 2-core 24 GB machine)",
                               "weeks", high=1040, low=1),

@@ -187,6 +187,19 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, monke
         assert code == 2 and expected in _one_error_line(err)
 
 
+def _entry(out: str, key: str) -> tuple[str, str]:
+    """A parameter's first line of `cio-sim params` and its indented continuation lines
+    (however many: the allowed values and the provenance wrap)."""
+    lines = out.splitlines()
+    k = next(i for i, x in enumerate(lines) if x.startswith(key + " "))
+    rest = []
+    for line in lines[k + 1:]:
+        if not line.startswith(" "):
+            break
+        rest.append(line.strip())
+    return lines[k], " ".join(rest)
+
+
 def test_validate_params_list_help(tmp_path, capsys):
     good = tmp_path / "mine.toml"
     good.write_text("extends = 'keuzematrix'\nname = 'mine'\n[regime]\n"
@@ -196,12 +209,11 @@ def test_validate_params_list_help(tmp_path, capsys):
 
     code, out, _ = _cli(capsys, "params", str(good), "--set", "horizon_weeks=52")
     assert code == 0
-    lines = out.splitlines()
-    k = next(i for i, x in enumerate(lines) if x.startswith("horizon_weeks"))
-    assert "52" in lines[k] and "weeks" in lines[k]
-    assert "[1, 1040]" in lines[k] + lines[k + 1] and "--set: " in lines[k + 1]
-    k = next(i for i, x in enumerate(lines) if x.startswith("regime.decision_rule"))
-    assert "doorzettingsmacht" in lines[k] and "mine.toml:" in lines[k + 1]
+    head, rest = _entry(out, "horizon_weeks")
+    assert "52" in head and "weeks" in head
+    assert "[1, 1040]" in head + rest and "--set: " in rest
+    head, rest = _entry(out, "regime.decision_rule")
+    assert "doorzettingsmacht" in head and "mine.toml:" in rest
 
     code, out, _ = _cli(capsys, "params", "consensus_2021", "--format", "csv")
     table = pd.read_csv(__import__("io").StringIO(out))

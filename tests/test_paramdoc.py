@@ -33,3 +33,19 @@ def test_a_source_provenance_never_hides_an_assumption() -> None:
     mixed = [key for key, p in iter_params()
              if not p.provenance.startswith("assumption:") and "assumption" in p.provenance]
     assert mixed == []
+
+
+def test_prose_counts_are_generated_and_up_to_date() -> None:
+    """README.md and docs/exploration.md cite schema counts through markers that
+    `python -m cio_sim.prose_counts` fills; a count that went stale fails here."""
+    from cio_sim import prose_counts
+
+    root = DOC.parents[1]
+    values = prose_counts.counts()
+    for name in prose_counts.PROSE_FILES:
+        text = (root / name).read_text(encoding="utf-8")
+        assert "<!-- count:" in text, name
+        assert text == prose_counts.with_counts(text, values), (
+            f"{name}: counts are stale: run `python -m cio_sim.prose_counts`")
+    assert prose_counts.with_counts("<!-- count:parameters -->1<!-- /count -->", values) == \
+        f"<!-- count:parameters -->{values['parameters']}<!-- /count -->"

@@ -4,7 +4,7 @@ import functools
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cio_sim
@@ -41,6 +41,7 @@ def model():
     return cio_sim.CIOModel("doorzettingsmacht_2026", seed=0, overrides={"horizon_weeks": 10})
 
 
+@settings(deadline=None)  # builds a model per example
 @given(tally=tallies, rounds=st.integers(1, 10))
 def test_consensus_never_adopts_over_an_objection_or_reserve(tally, rounds) -> None:
     m = cio_sim.CIOModel("consensus_2021", seed=0, overrides={"horizon_weeks": 1})
@@ -58,6 +59,7 @@ def _doorzetting_rule() -> regimes.Doorzettingsmacht:
     return regimes.Doorzettingsmacht(m)
 
 
+@settings(deadline=None)  # the first example builds the model
 @given(tally=tallies, rounds=st.integers(1, 10))
 def test_doorzettingsmacht_overrides_only_a_real_objection(tally, rounds) -> None:
     rule = _doorzetting_rule()
@@ -202,10 +204,15 @@ def test_presets_select_the_documented_parts() -> None:
 
 
 def test_describe_parts_lists_every_registered_name() -> None:
+    """Every part registered (built in or added by a plugin) is listed with a description,
+    and every part the bundled scenarios name is among them."""
     parts = regimes.describe_parts()
-    assert set(parts["regime.decision_rule"]) == {"consensus", "doorzettingsmacht",
-                                                  "minister_bzk", "no_objection"}
-    assert set(parts["cio_beraad.reserve_settlement"]) == {"next_round", "written_procedure"}
-    assert set(parts["regime.routing"]) == {"uniform", "keuzematrix"}
-    assert set(parts["cio_beraad.prioritisation"]) == {"urgency", "fifo", "strategic_first"}
-    assert all(parts[p][n] for p in parts for n in parts[p])
+    assert set(parts) == set(regimes.PARTS)
+    for key, registry in regimes.PARTS.items():
+        assert set(parts[key]) == set(registry), key
+        assert all(parts[key][name] for name in registry), key
+    for name in cio_sim.bundled_names():
+        values = cio_sim.load_scenario(name).values
+        for key in regimes.PARTS:
+            section, _, leaf = key.partition(".")
+            assert values[section][leaf] in parts[key], (name, key)
