@@ -49,7 +49,10 @@ class Reading:
     name: short identifier (``override_scope``); title: one English line saying what is open;
     variants: variant name -> dotted-key overrides; default: the variant the presets use
     (its values are the schema defaults); source: where the sources speak (``ADR:L3507``);
-    quote: the source's own (Dutch) words; reason: one line, why the default.
+    quote: the source's own (Dutch) words; reason: one line, why the default;
+    applies_when: dotted key -> the values under which the reading matters (empty: in every
+    scenario); a scenario outside them runs the same under every variant (e.g. the override
+    scope under consensus, where nobody overrides), so a comparison runs it once.
     """
 
     name: str
@@ -59,9 +62,31 @@ class Reading:
     source: str
     quote: str
     reason: str
+    applies_when: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "variants", _frozen(self.variants))
+        object.__setattr__(self, "applies_when", MappingProxyType(
+            {k: tuple(v) for k, v in self.applies_when.items()}))
+
+    def applies(self, values: Mapping[str, Any]) -> str | None:
+        """None when the reading matters for a scenario's resolved values, else why not
+        (one phrase: ``regime.decision_rule = 'consensus'; matters only under ...``)."""
+        for key, allowed in self.applies_when.items():
+            node: Any = values
+            for part in key.split("."):
+                node = node.get(part) if isinstance(node, Mapping) else None
+            if node not in allowed:
+                return (f"{key} = {node!r}; matters only under "
+                        + " or ".join(repr(a) for a in allowed))
+        return None
+
+    def condition(self) -> str:
+        """Where the reading matters, in words: ``every scenario`` or ``regime.x in a, b``."""
+        if not self.applies_when:
+            return "every scenario"
+        return "; ".join(f"{k} = " + " or ".join(repr(a) for a in allowed)
+                         for k, allowed in self.applies_when.items())
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -120,6 +145,16 @@ class Reading:
                 if spec is not None and value != spec.default:
                     out.append(f"{where}: default variant sets {key} = {value!r}, the schema "
                                f"default is {spec.default!r} (the presets use the default)")
+        for key, allowed in self.applies_when.items():
+            spec = lookup_param(key)
+            if spec is None:
+                out.append(f"{where}: applies_when names {key}, which is not a parameter")
+                continue
+            for value in allowed:
+                try:
+                    spec.coerce(value)
+                except InvalidValue as exc:
+                    out.append(f"{where}: applies_when {key}: {exc}")
         seen: dict[tuple, str] = {}
         for variant, over in self.variants.items():
             values = tuple(sorted(over.items(), key=lambda kv: kv[0]))
@@ -143,6 +178,7 @@ READINGS: tuple[Reading, ...] = (
               "wanneer dat niet mogelijk is kan de Minister van BZK [...] een besluit nemen.\"",
         reason="the Besluit's rule (N26:L15) names no topics; the three themes are from a 2024 "
                "letter on decisive action, not a limit on the mandate",
+        applies_when={"regime.decision_rule": ("doorzettingsmacht", "minister_bzk")},
     ),
     Reading(
         name="escalation_advice",

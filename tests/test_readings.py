@@ -120,3 +120,13 @@ def test_each_quote_is_the_sources_own_words_at_the_cited_line(reading: Reading)
     near = _words(" ".join(lines[start:start + 5]))
     for part in reading.quote.split("[...]"):
         assert _words(part) in near, (reading.name, part)
+
+
+def test_a_reading_says_where_it_does_not_apply() -> None:
+    scope = readings.lookup("override_scope")
+    assert scope.applies({"regime": {"decision_rule": "doorzettingsmacht"}}) is None
+    why = scope.applies({"regime": {"decision_rule": "consensus"}})
+    assert why is not None and "regime.decision_rule = 'consensus'" in why
+    assert readings.lookup("agenda_order").applies({}) is None
+    bad = _bad(applies_when={"regime.decision_rule": ("no_such_rule",)})
+    assert any("applies_when regime.decision_rule" in p for p in bad.problems())

@@ -21,6 +21,7 @@ from . import (
     export,
     listing,
     params,
+    readings,
     repair,
     report,
     run,
@@ -32,8 +33,8 @@ from .common import EXIT_USAGE, PROG, BatchFailed, CLIError, Parser
 #: The commands, in the order ``cio-sim --help`` lists them. A command is a module with
 #: NAME, HELP, DESCRIPTION, EPILOG, ``add_arguments(parser)`` and ``main(args, argv) -> int``
 #: (and LOADS_STACK = True if it runs the model); adding one is that module and a name here.
-COMMANDS = (run, compare, decompose, sweep, explore, validate, params, listing, report, export,
-            repair, app)
+COMMANDS = (run, compare, decompose, sweep, explore, validate, params, readings, listing,
+            report, export, repair, app)
 
 EPILOG = """\
 examples:
