@@ -34,6 +34,9 @@ from .store import (
     decode_frame,
     derive_status,
     read_manifest,
+    row_checksum,
+    same_batch_problem,
+    weekly_checksum,
     write_manifest,
 )
 
@@ -141,16 +144,34 @@ def _rows(conn: sqlite3.Connection, table: str, columns: str, bound: int,
 
 
 def _run_ok(row: tuple) -> bool:
-    si, point, rep, scenario, seed, error, params, summary = row
+    """A run row a reader can use: its types, its JSON and (when stored) its checksum."""
+    si, point, rep, scenario, seed, error, params, summary, checksum = row
     json.loads(params)
     json.loads(summary)
     return (all(isinstance(v, int) for v in (si, point, rep)) and isinstance(scenario, str)
-            and isinstance(seed, str) and (error is None or isinstance(error, str)))
+            and isinstance(seed, str) and (error is None or isinstance(error, str))
+            and (checksum is None or row_checksum(row) == checksum))
 
 
 def _weekly_ok(row: tuple) -> bool:
+    """A weekly table a reader can decode, matching its checksum when one is stored."""
+    if not isinstance(row[3], bytes):
+        return False
     decode_frame(row[3])
-    return True
+    return row[4] is None or weekly_checksum(row[:3], row[3]) == row[4]
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> str:
+    """The columns :func:`_run_ok` / :func:`_weekly_ok` check (NULL for a missing checksum)."""
+    base = (RUN_COLUMNS if table == "runs" else WEEKLY_COLUMNS)
+    with contextlib.suppress(sqlite3.DatabaseError):
+        if any(r[1] == "checksum" for r in conn.execute(f"PRAGMA table_info({table})")):
+            return f"{base}, checksum"
+    return f"{base}, NULL"
+
+
+RUN_COLUMNS = "scenario_index, point, replication, scenario, seed, error, params, summary"
+WEEKLY_COLUMNS = "scenario_index, point, replication, data"
 
 
 def salvage(db: Path, expected: int = 0,
@@ -174,11 +195,10 @@ def salvage(db: Path, expected: int = 0,
                     "SELECT name FROM sqlite_master WHERE type='table'")}
             except sqlite3.DatabaseError:
                 return [], [], None
-            runs = (_rows(conn, "runs", "scenario_index, point, replication, scenario, seed, "
-                          "error, params, summary", expected, _run_ok)
+            runs = (_rows(conn, "runs", _columns(conn, "runs"), expected, _run_ok)
                     if "runs" in tables else {})
-            weekly = (_rows(conn, "weekly", "scenario_index, point, replication, data",
-                            expected, _weekly_ok) if "weekly" in tables else {})
+            weekly = (_rows(conn, "weekly", _columns(conn, "weekly"), expected, _weekly_ok)
+                      if "weekly" in tables else {})
             meta = None
             if "meta" in tables:
                 with contextlib.suppress(sqlite3.DatabaseError, ValueError, TypeError):
@@ -203,7 +223,7 @@ def _inspect(db: Path) -> tuple[str | None, dict[str, Any] | None, int]:
         return str(exc), None, 0
     try:
         store.check()
-        _decode_all(store.conn)
+        store.verify()
         return None, store.read_meta(), store.count()
     except StoreError as exc:
         return str(exc), None, 0
@@ -211,26 +231,6 @@ def _inspect(db: Path) -> tuple[str | None, dict[str, Any] | None, int]:
         return f"damaged ({' '.join(str(exc).split())})", None, 0
     finally:
         store.close()
-
-
-def _decode_all(conn: sqlite3.Connection) -> None:
-    """Read every stored row as a reader does (UTF-8 text, JSON, compressed weekly tables);
-    StoreError naming the first row that cannot be read (what ``quick_check`` misses)."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    checks = [("runs", "scenario_index, point, replication, scenario, seed, error, params, "
-               "summary", _run_ok)]
-    if "weekly" in tables:
-        checks.append(("weekly", "scenario_index, point, replication, data", _weekly_ok))
-    for table, columns, check in checks:
-        for row in conn.execute(f"SELECT rowid, {columns} FROM {table}"):
-            try:
-                ok = check(row[1:])
-            except Exception as exc:  # any decoding failure is damage a reader would hit
-                ok, why = False, " ".join(str(exc).split()) or type(exc).__name__
-            else:
-                why = "unexpected values"
-            if not ok:
-                raise StoreError(f"{DB_NAME}: damaged ({table} row {row[0]}: {why}); ")
 
 
 def _problem(message: str) -> str:
@@ -273,8 +273,12 @@ def _repair(directory: Path, db: Path, mpath: Path) -> Repair:
     rows: list[Row] = []
     weekly: list[Weekly] = []
     special = db.exists() and not stat.S_ISREG(db.lstat().st_mode)
+    other = (same_batch_problem(manifest, meta) if manifest is not None and db_problem is None
+             else None)
     if special:  # a FIFO or device: never read, moved aside
         db_problem = f"{DB_NAME}: damaged (not a regular file: a FIFO or device); "
+    elif other is not None:  # another batch's database: moved aside whole, none of it kept
+        db_problem = f"{DB_NAME}: damaged ({other}); "
     elif db_problem is not None:
         identity = manifest or {}
         expected = identity.get("runs_expected") if isinstance(

@@ -50,6 +50,7 @@ from .store import (
     lock_holder,
     read_manifest,
     run_row,
+    same_batch_problem,
     write_error,
     write_manifest,
 )
@@ -457,6 +458,10 @@ def _open_for_resume(out: Path, old: Mapping[str, Any], notes: list[str]) -> Non
     probe = ResultStore(db, readonly=True, idle=True)
     try:
         probe.check()
+        probe.verify()  # every row as a reader reads it: a resume never adds to damage
+        problem = same_batch_problem(old, probe.read_meta())
+        if problem is not None:  # never complete one batch with another's runs
+            raise probe.damaged(problem)
         stored = probe.count()
     finally:
         probe.close()

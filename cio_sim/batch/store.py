@@ -16,6 +16,7 @@ import contextlib
 import datetime as _dt
 import errno
 import functools
+import hashlib
 import json
 import os
 import shlex
@@ -141,6 +142,36 @@ def run_row(key: tuple[int, int, int], scenario: str, seed: str, params: Mapping
                               allow_nan=True)
     params_json = json.dumps({k: _plain(v) for k, v in params.items()})
     return (*key, scenario, seed, error, params_json, summary_json)
+
+
+def row_checksum(row: Sequence[Any]) -> str:
+    """The checksum of a stored run: its eight fields (key, scenario, seed, error, params and
+    summary JSON), so one changed byte of a stored value is found by every reader."""
+    text = json.dumps(list(row[:8]), separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def weekly_checksum(key: Sequence[int], blob: bytes) -> str:
+    """The checksum of a stored weekly table: its run's key and its bytes."""
+    digest = hashlib.blake2b(json.dumps(list(key[:3])).encode(), digest_size=16)
+    digest.update(bytes(blob))
+    return digest.hexdigest()
+
+
+#: The fields of a manifest that name its batch: the database's copy must agree on them.
+IDENTITY_KEYS = ("kind", "digest", "seed", "created")
+
+
+def same_batch_problem(manifest: Mapping[str, Any], meta: Mapping[str, Any] | None) -> str | None:
+    """Why the database's manifest copy ``meta`` is of another batch than ``manifest`` (None
+    when they agree, or when the database is of a version that kept no copy)."""
+    if meta is None:
+        return None
+    differ = [k for k in IDENTITY_KEYS if k in manifest and meta.get(k) != manifest.get(k)]
+    if not differ:
+        return None
+    shown = ", ".join(f"{k} {meta.get(k)!r} not {manifest.get(k)!r}" for k in differ[:2])
+    return f"holds another batch's runs ({shown})"
 
 
 def encode_frame(frame: pd.DataFrame) -> bytes:
@@ -420,6 +451,11 @@ def _probe(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
+def _has_checksum(conn: sqlite3.Connection, table: str) -> bool:
+    """True when ``table`` has the checksum column (stores of earlier versions have none)."""
+    return any(r[1] == "checksum" for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def _connect_readonly(db: Path, idle: bool = False) -> tuple[sqlite3.Connection, str | None]:
     """Open ``db`` without writing anything into or next to it. With no WAL file and no
     writer, the file is complete and is read as immutable (no -wal/-shm files are made);
@@ -433,8 +469,10 @@ def _connect_readonly(db: Path, idle: bool = False) -> tuple[sqlite3.Connection,
             idle or lock_holder(db.parent) is None):
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         return conn, None
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False,
+                           isolation_level=None)
     try:
+        conn.execute("BEGIN")  # one snapshot: every table read as of this moment
         _probe(conn)
         return conn, None
     except sqlite3.OperationalError:  # cannot make the -shm file: a read-only folder
@@ -472,6 +510,16 @@ def _check_plain(db: Path) -> None:
     if not stat.S_ISREG(mode):
         raise StoreError(f"{db}: not a regular file (a folder, FIFO or device); cio-sim reads "
                          "only the database it wrote")
+
+
+def _check_weekly(store: ResultStore, key: tuple[int, int, int], blob: Any,
+                  checksum: str | None) -> pd.DataFrame:
+    """The decoded weekly table of run ``key``, or the damage that makes it unreadable."""
+    if not isinstance(blob, bytes):
+        raise store.damaged(f"the weekly table of run {key} is not stored as bytes")
+    if checksum is not None and weekly_checksum(key, blob) != checksum:
+        raise store.damaged(f"the weekly table of run {key} does not match its checksum")
+    return decode_frame(blob)
 
 
 class ResultStore:
@@ -535,11 +583,14 @@ class ResultStore:
                 "CREATE TABLE IF NOT EXISTS runs (scenario_index INTEGER NOT NULL, "
                 "point INTEGER NOT NULL, replication INTEGER NOT NULL, scenario TEXT NOT NULL, "
                 "seed TEXT NOT NULL, error TEXT, params TEXT NOT NULL, summary TEXT NOT NULL, "
-                "PRIMARY KEY (scenario_index, point, replication))")
+                "checksum TEXT, PRIMARY KEY (scenario_index, point, replication))")
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS weekly (scenario_index INTEGER NOT NULL, "
                 "point INTEGER NOT NULL, replication INTEGER NOT NULL, data BLOB NOT NULL, "
-                "PRIMARY KEY (scenario_index, point, replication))")
+                "checksum TEXT, PRIMARY KEY (scenario_index, point, replication))")
+            for table in ("runs", "weekly"):  # a store of an earlier version: no checksums yet
+                if not _has_checksum(self.conn, table):
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT")
             self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
                               "value TEXT NOT NULL)")
         except sqlite3.OperationalError as exc:
@@ -568,8 +619,11 @@ class ResultStore:
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                conn.executemany("INSERT INTO weekly VALUES (?, ?, ?, ?)", weekly)
+                conn.executemany(
+                    "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((*r[:8], row_checksum(r)) for r in rows))
+                conn.executemany("INSERT INTO weekly VALUES (?, ?, ?, ?, ?)",
+                                 ((*w[:4], weekly_checksum(w, w[3])) for w in weekly))
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -619,6 +673,26 @@ class ResultStore:
             raise self.damaged("; ".join(problems))
 
     @_reading
+    def verify(self) -> None:
+        """Read every stored row as a reader does (UTF-8 text, JSON, checksums, weekly tables
+        that decode); StoreError naming the first run that fails (what ``quick_check``,
+        which looks at pages only, cannot see)."""
+        runs_sum = "checksum" if _has_checksum(self.conn, "runs") else "NULL"
+        for row in self.conn.execute(
+                "SELECT scenario_index, point, replication, scenario, seed, error, params, "
+                f"summary, {runs_sum} FROM runs"):
+            json.loads(row[6])
+            json.loads(row[7])
+            if row[8] is not None and row_checksum(row) != row[8]:
+                raise self.damaged(f"the run {tuple(row[:3])} does not match its checksum")
+        if "weekly" not in _probe(self.conn):
+            return
+        weekly_sum = "checksum" if _has_checksum(self.conn, "weekly") else "NULL"
+        for si, point, rep, blob, checksum in self.conn.execute(
+                f"SELECT scenario_index, point, replication, data, {weekly_sum} FROM weekly"):
+            _check_weekly(self, (si, point, rep), blob, checksum)
+
+    @_reading
     def done_keys(self) -> set[tuple[int, int, int]]:
         """Keys (scenario_index, point, replication) of the runs already stored."""
         return {tuple(r) for r in self.conn.execute(
@@ -631,11 +705,16 @@ class ResultStore:
     @_reading
     def read_runs(self, with_point: bool = False) -> pd.DataFrame:
         """One row per run in (scenario, point, replication) order; metrics as columns."""
+        checked = _has_checksum(self.conn, "runs")
         rows = self.conn.execute(
-            "SELECT scenario, point, replication, seed, error, params, summary FROM runs "
+            "SELECT scenario_index, point, replication, scenario, seed, error, params, summary, "
+            f"{'checksum' if checked else 'NULL'} FROM runs "
             "ORDER BY scenario_index, point, replication").fetchall()
         records = []
-        for scenario, point, rep, seed, error, params, summary in rows:
+        for row in rows:
+            if row[8] is not None and row_checksum(row) != row[8]:
+                raise self.damaged(f"the run {tuple(row[:3])} does not match its checksum")
+            _, point, rep, scenario, seed, error, params, summary, _ = row
             rec: dict[str, Any] = {"scenario": scenario}
             if with_point:
                 rec["point"] = point
@@ -699,13 +778,15 @@ class ResultStore:
         if self._legacy_weekly():
             yield from self._iter_legacy(names, with_point, chunksize)
             return
+        checked = _has_checksum(self.conn, "weekly")
         cursor = self.conn.execute(
-            "SELECT scenario_index, point, replication, data FROM weekly "
+            "SELECT scenario_index, point, replication, data, "
+            f"{'checksum' if checked else 'NULL'} FROM weekly "
             "ORDER BY scenario_index, point, replication")
         parts: list[pd.DataFrame] = []
         rows = 0
-        for si, point, rep, blob in cursor:
-            frame = decode_frame(blob)
+        for si, point, rep, blob, checksum in cursor:
+            frame = _check_weekly(self, (si, point, rep), blob, checksum)
             lead = {"scenario": names[si] if 0 <= si < len(names) else str(si)}
             if with_point:
                 lead["point"] = point
@@ -952,6 +1033,9 @@ def load_results(directory: str | Path) -> BatchResult:
     manifest = read_manifest(directory)
     store = ResultStore(directory / DB_NAME, readonly=True)
     try:
+        problem = same_batch_problem(manifest, store.read_meta())
+        if problem is not None:
+            raise store.damaged(problem)
         stored = store.count()
         recorded = manifest.get("runs_stored")
         if isinstance(recorded, int) and stored < recorded:

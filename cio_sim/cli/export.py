@@ -35,6 +35,12 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     result = load_results(directory)
     fmt = "parquet" if args.parquet else "csv"
     dest = Path(args.to) if args.to else directory / fmt
+    status = result.manifest.get("status")
+    if status != "complete":  # one snapshot of a batch still running or stopped midway
+        from .common import note
+
+        note(f"note: {directory} is {status}: {len(result.runs)} of "
+             f"{result.manifest.get('runs_expected')} runs stored; the export covers those")
     paths = result.to_parquet(dest) if fmt == "parquet" else result.to_csv(dest)
     print(f"exported {len(result.runs)} runs as {fmt}: "
           + ", ".join(str(p) for p in paths))

@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 from cio_sim.cli import main
 
+#: A progress line of a batch ("name: 3/6 runs (50%), 0 s"), not a message.
+PROGRESS = re.compile(r": \d+/\d+ runs \(\d+%\)")
 #: Seconds any attack may take before it counts as a hang.
 DEADLINE = 20
 
@@ -60,7 +63,7 @@ def cli(capsys, *args: str) -> tuple[int, str, list[str]]:
     captured = capsys.readouterr()
     err = [line for line in captured.err.splitlines()
            if line and not line.startswith("cio-sim: writing report")
-           and "runs (" not in line]
+           and not PROGRESS.search(line)]
     return code, captured.out, err
 
 
