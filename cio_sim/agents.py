@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 
-from .institutions import ADVISER_DOMAINS, PORTFOLIO_HOLDERS, THEMES
+from .institutions import ADVISER_ROLE, CXO_ROLES, PORTFOLIO_HOLDERS, THEMES, year_of_step
 from .judgement import Judgement, utility
 from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
@@ -24,12 +24,35 @@ class OverrideRow(NamedTuple):
     objections: int
     reserves: int
 
+
+class OverrideCase(NamedTuple):
+    """One round in which the fallback could decide (a real objection remained after
+    `regime.override_rounds`): whether CIO Rijk overrode and why (`reason`, one of
+    `OVERRIDE_REASONS`), with the value and the cost it weighed."""
+
+    step: int
+    proposal_id: int
+    domain: str
+    objections: int
+    overrode: bool
+    reason: str
+    value: float
+    cost: float
+
+
+#: Why CIO Rijk overrode ("worth_it") or declined: the topic is outside the override scope,
+#: the yearly cap is used up, the Rijksbreed value is too low, the overridden departments'
+#: lower compliance eats the value (ADR:L573 "geen garantie"), or the political capital of
+#: another override costs more than it is worth (BLOG:L52 "vangnet").
+OVERRIDE_REASONS = ("worth_it", "out_of_scope", "budget_cap", "low_value", "implementation",
+                    "political_capital")
+
 if TYPE_CHECKING:
     from .regimes import Prioritisation
     from .types import ModelView as CIOModel
 
-__all__ = ["ABSTAIN", "OBJECT", "RESERVE", "SUPPORT", "AdvisoryCIO", "CIORijk",
-           "DepartmentalCIO", "Member"]
+__all__ = ["ABSTAIN", "OBJECT", "OVERRIDE_REASONS", "RESERVE", "SUPPORT", "AdvisoryCIO",
+           "CIORijk", "DepartmentalCIO", "Member", "OverrideCase"]
 
 
 class Member(mesa.Agent):
@@ -102,7 +125,11 @@ class DepartmentalCIO(Member):
         att = model.p["attention"]
         self.weekly_hours = att["hours_per_week"] * self.time_share * att["rijksbreed_share"]
         self._review_hours = att["review_hours"] / (1.0 + self.office_fte / att["office_fte_ref"])
-        self._adviser_relief = att["adviser_relief"] if model.p["regime"]["advisers"] else 0.0
+        self._adviser_relief = att["adviser_relief"]
+        self.cxo_roles = CXO_ROLES.get(code, {})
+        self._all_roles_advise: bool = model.p["regime"]["advisers"]
+        self._cxo_dates = model.p["cxo"]
+        self._start_year = model.p["start_year"]
         self._delegate_commit = att["delegate_commit_prob"]
         self._min_prepared = att["min_prepared_share"]
         self._max_bank = model.p["cio_beraad"]["interval_weeks"]
@@ -115,8 +142,24 @@ class DepartmentalCIO(Member):
         self.hours_used = 0.0
         self.delegated = False
 
+    def roles_at(self, step: int) -> frozenset[str]:
+        """The CxO roles the department has at `step` (ADR Table 3; CDOs from autumn 2022,
+        RK:L541-546), whether or not they advise the CIO."""
+        year = year_of_step(self._start_year, step)
+        return frozenset(role for role, (key, _) in self.cxo_roles.items()
+                         if year >= self._cxo_dates[key])
+
+    def advised_domains(self, step: int) -> frozenset[str]:
+        """Domains in which a CxO adviser takes over part of the review at `step`: roles that
+        exist then and are placed under the CIO (every existing role under `regime.advisers`,
+        the Besluit 2025, N26:L11)."""
+        roles = self.roles_at(step)
+        return frozenset(domain for domain, role in ADVISER_ROLE.items() if role in roles
+                         and (self._all_roles_advise or self.cxo_roles[role][1]))
+
     def review_hours(self, proposal: Proposal) -> float:
-        relief = self._adviser_relief if proposal.domain in ADVISER_DOMAINS else 0.0
+        advised = proposal.domain in self.advised_domains(self.model.steps)
+        relief = self._adviser_relief if advised else 0.0
         return self._review_hours * (1.0 - relief)
 
     def spend(self, hours: float) -> None:
@@ -124,13 +167,13 @@ class DepartmentalCIO(Member):
         self.spent_elsewhere += hours
 
     def prepare(self, agenda: list[Proposal], meeting_hours: float,
-                adviser_items: list[bool] | None = None) -> list[bool]:
+                domains: list[str] | None = None) -> list[bool]:
         """Spend the attention budget on the coming meeting.
 
         Hours accrue weekly from the CIO-role time share; a CIO without the hours to attend
         sends a delegate (ADR:L966). Returns per item whether the paper was reviewed.
-        `adviser_items` (per item: is its domain one the advisers cover) may be passed in
-        when it is known for the whole meeting.
+        `domains` (the items' domains) may be passed in when it is known for the whole
+        meeting.
 
         Called for every CIO at every meeting, so written tight: papers are read in agenda
         order while the budget lasts (the same sums, in the same order, as one addition
@@ -148,11 +191,12 @@ class DepartmentalCIO(Member):
         self.hours_available += accrued
         full = self._review_hours
         n = len(agenda)
-        if adviser_items is None:
+        advised = self.advised_domains(step) if self._adviser_relief else frozenset()
+        if domains is None:
             needs = [self.review_hours(item) for item in agenda]
-        elif self._adviser_relief and any(adviser_items):
+        elif advised and not advised.isdisjoint(domains):
             relieved = full * (1.0 - self._adviser_relief)
-            needs = [relieved if a else full for a in adviser_items]
+            needs = [relieved if d in advised else full for d in domains]
         else:
             needs = None                           # every paper needs `full` hours
         if needs is None:
@@ -234,10 +278,15 @@ class CIORijk(mesa.Agent):
         self._fit_regard = cr["fit_regard"]
         self.judgement = Judgement(model.p["positions"])
         self._budget = model.p["regime"]["override_budget_per_year"]
+        self._discretion = model.p["regime"]["override_policy"] == "discretion"
+        self._capital = cr["override_capital"]
+        self._recovery = cr["capital_recovery_weeks"]
+        self._resentment = model.p["compliance"]["override_resentment"]
         self.disrupted_until = -1
         self.turnovers = 0
         self.overrides_by_year: dict[int, int] = {}
         self.override_log: list[OverrideRow] = []
+        self.case_log: list[OverrideCase] = []
 
     @property
     def has_jaaragenda(self) -> bool:
@@ -286,6 +335,54 @@ class CIORijk(mesa.Agent):
         """Doorzettingsmacht: worth overriding when CIO Rijk's view of the Rijksbreed value
         exceeds its threshold (`cio_rijk.override_threshold`)."""
         return self.rijksbreed_value(proposal) > self._threshold
+
+    def consider_override(self, proposal: Proposal, tally: Tally, in_scope: bool) -> bool:
+        """A case for the fallback: decide whether to override and log the case with its
+        reason. Under `regime.override_policy = "quota"` CIO Rijk overrides whenever the
+        Rijksbreed value clears the threshold and the yearly budget has room; under
+        `"discretion"` it also weighs what overriding costs: the value lost to the
+        overridden departments' lower compliance (ADR:L573 "geen garantie") and the
+        political capital of one more use of a vangnet (BLOG:L52), dearer for each use in
+        the last `cio_rijk.capital_recovery_weeks`. The yearly budget is a cap on top: a case
+        logged "budget_cap" is one CIO Rijk would have taken had the cap left room."""
+        value = cost = 0.0
+        if not in_scope:
+            reason = "out_of_scope"
+        else:
+            value = self.rijksbreed_value(proposal)
+            if not value > self._threshold:
+                reason = "low_value"
+            elif not self._discretion:
+                reason = "worth_it"
+            else:
+                loss = value * self.overridden_share(proposal, tally) * (1.0 - self._resentment)
+                capital = self._capital * (1 + self.recent_overrides())
+                cost = loss + capital
+                if value - cost > self._threshold:
+                    reason = "worth_it"
+                elif value - capital > self._threshold:
+                    reason = "implementation"
+                else:
+                    reason = "political_capital"
+            if reason == "worth_it" and not self.may_override():
+                reason = "budget_cap"          # it would have overridden: the cap binds
+        overrode = reason == "worth_it"
+        self.case_log.append(OverrideCase(self.model.steps, proposal.id, proposal.domain,
+                                          tally.object, overrode, reason, value, cost))
+        return overrode
+
+    def overridden_share(self, proposal: Proposal, tally: Tally) -> float:
+        """Share of the affected departments (all, when none is) an override would overrule."""
+        overruled = {*tally.objectors, *tally.reservers}
+        affected = proposal.affected
+        if not affected:
+            return len(overruled) / len(self.model.departments)
+        return sum(1 for i in affected if i in overruled) / len(affected)
+
+    def recent_overrides(self) -> int:
+        """Overrides in the last `cio_rijk.capital_recovery_weeks` weeks."""
+        since = self.model.steps - self._recovery
+        return sum(1 for row in self.override_log if row.step > since)
 
     def _year(self) -> int:
         return max(0, self.model.steps - 1) // WEEKS_PER_YEAR

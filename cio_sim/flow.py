@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .institutions import DOMAINS
+from .institutions import DOMAINS, year_of_step
 from .proposals import Proposal, quadrant_of
 from .types import STATES, ForumName, ItemKind, State
 
@@ -42,7 +42,9 @@ class Flow:
         self._impact_threshold = p["proposals"]["impact_threshold"]
         self._bypass_prob = p["icbr"]["bypass_prob"]
         self._rework_weeks = p["cio_beraad"]["rework_weeks"]
-        self._routes = {d: voorportaal_set.route(d) for d in DOMAINS}
+        self._voorportaal_set = voorportaal_set
+        self._start_year = p["start_year"]
+        self._routes_by_year: dict[int, dict[str, tuple[str, ...]]] = {}
         self.proposals_by_id: dict[int, Proposal] = {}
         self.contexts: dict[int, tuple[float, ...]] = {}
         self.state_counts: dict[State, int] = dict.fromkeys(STATES, 0)
@@ -101,11 +103,20 @@ class Flow:
                 prop.bypassed_icbr = True      # ADR:L2965: the CIO-beraad is skipped
                 self.escalate(prop)
             else:
-                prop.route = [*self._routes[prop.domain], VOOROVERLEG]
+                prop.route = [*self.routes(now)[prop.domain], VOOROVERLEG]
                 self.forward(prop)
         else:
             self.forums[forum].admit(prop)
         return prop
+
+    def routes(self, step: int) -> dict[str, tuple[str, ...]]:
+        """Domain -> voorportalen that prepare an item submitted at `step` (per year)."""
+        year = int(year_of_step(self._start_year, step))
+        routes = self._routes_by_year.get(year)
+        if routes is None:
+            vs = self._voorportaal_set
+            routes = self._routes_by_year[year] = {d: vs.route_at(d, year) for d in DOMAINS}
+        return routes
 
     def forward(self, prop: Proposal) -> None:
         """Send an item to its next voorportaal, or to the CIO-beraad waiting list."""

@@ -24,7 +24,13 @@ VOORPORTAAL_SETS: dict[str, tuple[str, ...]] = {
     "2021": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg"),  # B21 art. 15; ADR:L984
     "2026": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg", "CPO-raad", "CDO-raad",
              "architectuurraad"),  # ADR:L3421
+    # The 2021 set, joined by each 2024 council from its `voorportaal.<name>.from_year`.
+    "dated": ("CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg", "CPO-raad", "CDO-raad",
+              "architectuurraad"),
 }
+
+#: The councils of the 'dated' set that prepare items only from their `from_year`.
+DATED_COUNCILS: tuple[str, ...] = ("CPO-raad", "CDO-raad", "architectuurraad")
 
 #: Which voorportalen prepare an item of each domain, in order, for each set.
 #: TORV/TORN items are agendized "met advies via de CTO-raad" (ADR:L976).
@@ -41,6 +47,7 @@ DOMAIN_ROUTES: dict[str, dict[str, tuple[str, ...]]] = {
         "general": (),
     },
 }
+DOMAIN_ROUTES["dated"] = DOMAIN_ROUTES["2026"]
 
 #: Domain of a stochastic item per theme (themes from RK; mapping is an assumption).
 THEME_DOMAINS: dict[int, tuple[str, ...]] = {
@@ -56,3 +63,39 @@ PORTFOLIO_HOLDERS: dict[str, tuple[int, ...]] = {
 
 #: Domain of the 2026 advisers under the departmental CIO (N26:L11).
 ADVISER_DOMAINS: frozenset[str] = frozenset({"privacy", "data", "technology"})
+
+#: The CxO role that advises on items of a domain.
+ADVISER_ROLE: dict[str, str] = {"privacy": "CPO", "data": "CDO", "technology": "CTO"}
+
+#: The departments' CxO roles by ADR Table 3 (ADR:L690-700, 2024): role -> (date key, placed
+#: under the CIO). The date key names the `cxo` parameter from which the role exists: CDOs
+#: from autumn 2022 (RK:L541-546), the rest from Table 3's date. A role "onderdeel van het
+#: CIO-office" counts as under the CIO; one at the IT provider, in a DG or not yet formally
+#: in the stelsel does not; "Ja" without a place is taken as under the CIO (assumption).
+#: BZ's CPO and CDO lead clusters of the CIO's own directie (ADR:L1844). A role Table 3
+#: answers "Nee" (or "wordt uitgewerkt") is absent.
+CXO_ROLES: dict[str, dict[str, tuple[str, bool]]] = {
+    "AZ": {"CPO": ("table3_year", True), "CTO": ("table3_year", False)},
+    "BZ": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", True)},
+    "BZK": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", True),
+            "CTO": ("table3_year", False)},
+    "DEF": {"CPO": ("table3_year", False), "CDO": ("cdo_from_year", True),
+            "CTO": ("table3_year", False)},
+    "EZK": {"CPO": ("table3_year", False), "CTO": ("table3_year", False)},
+    "FIN": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", True),
+            "CTO": ("table3_year", False)},
+    "IenW": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", False),
+             "CTO": ("table3_year", False)},
+    "JenV": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", True),
+             "CTO": ("table3_year", True)},
+    "LNV": {"CPO": ("table3_year", False), "CTO": ("table3_year", False)},
+    "OCW": {"CPO": ("table3_year", True), "CDO": ("table3_year", True)},
+    "SZW": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", True)},
+    "VWS": {"CPO": ("table3_year", True), "CDO": ("cdo_from_year", True),
+            "CTO": ("table3_year", True)},
+}
+
+
+def year_of_step(start_year: int, step: int) -> float:
+    """The calendar year (with its fraction) of Mesa step `step` (week `step - 1`)."""
+    return start_year + max(0, step - 1) / 52.0

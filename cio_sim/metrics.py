@@ -202,6 +202,29 @@ def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None,
     return out
 
 
+#: Reasons CIO Rijk declines a case by its own weighing (`agents.OVERRIDE_REASONS`).
+DECLINE_REASONS = ("low_value", "implementation", "political_capital")
+
+
+def _override_cases(model: CIOModel) -> dict[str, float]:
+    """The cases in which the fallback could decide, what CIO Rijk did and why."""
+    cases = model.cio_rijk.case_log
+    reasons = Counter(c.reason for c in cases)
+    declined = sum(reasons[r] for r in DECLINE_REASONS)
+    capped_years = {(c.step - 1) // WEEKS_PER_YEAR for c in cases if c.reason == "budget_cap"}
+    return {
+        "override_cases": len(cases),
+        "override_declined": declined,
+        "override_decline_share": _share(declined, declined + reasons["worth_it"]),
+        **{f"override_declined_{r}": reasons[r] for r in DECLINE_REASONS},
+        "override_capped": reasons["budget_cap"],
+        "override_taken": reasons["worth_it"],
+        "override_cap_binding_years": len(capped_years),
+        "override_cap_binding_share": _share(len(capped_years),
+                                             math.ceil(model.steps / WEEKS_PER_YEAR)),
+    }
+
+
 def summary(model: CIOModel) -> dict[str, float]:
     """Every summary metric of :mod:`cio_sim.catalogue`, in catalogue order. Rates are NaN
     when their denominator is empty."""
@@ -303,6 +326,12 @@ def summary(model: CIOModel) -> dict[str, float]:
         "override_share_of_adoptions": _share(sum(1 for p in adopted if p.overridden),
                                               len(adopted)),
         "overrides_without_objection_share": _share(unopposed_overrides, override_rows),
+        **_override_cases(model),
+        "group_agreements_changed": len(model.cio_beraad.group_agreements_changed),
+        "group_agreements_changed_share": _share(len(model.cio_beraad.group_agreements_changed),
+                                                 model.working_group.agreed),
+        "report_slot_share": _share(model.cio_beraad.report_slots,
+                                    model.cio_beraad.report_slots + len(agenda)),
         "ambition_retained": float(np.mean([p.ambition for p in adopted])) if adopted else NAN,
         "delegate_attendance_share": _share(n_delegated, len(att)),
         "delegate_share_fulltime": _share(ft_delegated, n_ft),

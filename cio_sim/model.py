@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .agents import AdvisoryCIO, CIORijk, DepartmentalCIO
+from .agents import AdvisoryCIO, CIORijk, DepartmentalCIO, OverrideCase
 from .arrivals import ArrivalGenerator
 from .compliance import ComplianceLedger
 from .flow import Flow
@@ -244,6 +244,11 @@ class CIOModel(mesa.Model):
     def agenda(self) -> pd.DataFrame:
         """Every CIO-beraad agenda slot used."""
         return pd.DataFrame(self.agenda_log, columns=list(AgendaRow._fields))
+
+    def override_cases(self) -> pd.DataFrame:
+        """Every round in which the fallback could decide: whether CIO Rijk overrode, why
+        (`agents.OVERRIDE_REASONS`), and the value and cost it weighed."""
+        return pd.DataFrame(self.cio_rijk.case_log, columns=list(OverrideCase._fields))
 
     def voorportaal_stats(self) -> pd.DataFrame:
         """Treatments and rework rate per voorportaal."""

@@ -85,6 +85,11 @@ def _voorportaal(quality: float, provenance: str, interval: int | Param,
     }
 
 
+#: The councils the ADR finds being added to the voorportalen in 2024 ("momenteel aangevuld
+#: met de CDO-raad, de CPO-raad en een Architectuurraad", ADR:L976; L3421).
+_COUNCIL_FROM = positive(2024, "ADR:L976, L3421", "calendar year from which the council "
+                         "prepares items (voorportaal set 'dated')", "year", high=2100, low=2000)
+
 SCHEMA: dict[str, Any] = {
     "horizon_weeks": positive(260, A("five years: kaders adopted early reach their "
                                                 "compliance and the queues settle"),
@@ -118,12 +123,16 @@ SCHEMA: dict[str, Any] = {
         "escalation": choice("financial_org", registry.ESCALATIONS,
                              "ADR:L3423, L994; ADR:L579",
                              "which items go to the ICBR (in every quadrant)"),
-        "voorportalen": choice("2021", registry.VOORPORTAAL_SET_PARTS,
-                               "B21:L389-410; ADR:L976, L3421", "the voorportaal set"),
-        "advisers": Param(False, A("without the CPO, CDO and CTO advisers that the 2025 "
-                                   "Besluit adds (N26:L11); the sources do not say which "
-                                   "2021 CIOs already had them"),
-                          "CPO, CDO and CTO advisers under each departmental CIO"),
+        "voorportalen": choice("dated", registry.VOORPORTAAL_SET_PARTS,
+                               "B21:L389-410; ADR:L976, L3421",
+                               "the voorportaal set ('dated': the 2021 councils, joined by the "
+                               "CPO-raad, CDO-raad and architectuurraad from their from_year)"),
+        "advisers": Param(False, A("before the Besluit 2025 a CxO role advises the CIO only "
+                                   "where ADR Table 3 (L690-700) places it in the CIO-office "
+                                   "or under the CIO; the Besluit places every CPO, CDO and "
+                                   "CTO under the departmental CIO (N26:L11)"),
+                          "every existing CPO, CDO and CTO role is an adviser under the "
+                          "departmental CIO (false: only where ADR Table 3 places it so)"),
         "override_rounds": positive(2, A("sources give no number of rounds before CIO Rijk "
                                          "may decide; consensus must have been tried "
                                          "(BLOG:L52)"),
@@ -136,14 +145,41 @@ SCHEMA: dict[str, Any] = {
         "override_budget_per_year": positive(6, A("sources give no number; a 'vangnet' "
                                                   "(BLOG:L52) costs political capital, so a "
                                                   "few uses a year"),
-                                             "most overrides per calendar year", "overrides",
-                                             high=52),
+                                             "most overrides per calendar year (a cap; "
+                                             "52: none)", "overrides", high=52),
+        "override_policy": choice("discretion", ("discretion", "quota"),
+                                  A("the sources make the mandate a 'vangnet' (BLOG:L52) "
+                                    "that is 'geen garantie' for implementation (ADR:L573): "
+                                    "CIO Rijk weighs the Rijksbreed value against what "
+                                    "overriding costs; 'quota': it overrides whenever the "
+                                    "value clears the threshold and the budget has room"),
+                                  "how CIO Rijk decides whether to use the fallback"),
         "minister_weeks": positive(13, A("the ministerial route (ADR:L3507) takes about a "
                                          "quarter"),
                                    "weeks the Minister of BZK's decision takes", "weeks",
                                    high=104, low=1),
         "advisory_members": Param(True, "ADR:L966-970",
                                   "the 5 uitvoeringsorganisatie CIOs, whose assent is sought"),
+    },
+    "cxo": {
+        "cdo_from_year": positive(2022.75, "RK:L541-546",
+                                  "when the departmental CDOs start (autumn 2022: 'in het "
+                                  "najaar van 2022' the CIOs name them)", "year", high=2100,
+                                  low=2000),
+        "table3_year": positive(2024.0, A("the sources date the other CxO roles only by ADR "
+                                          "Table 3 (2024, ADR:L690-700); from then on"),
+                                "when the CPO and CTO roles of ADR Table 3 (and a CDO 'in "
+                                "oprichting') count", "year", high=2100, low=2000),
+    },
+    "keuzematrix": {
+        "q3_outcome": choice("inform", ("inform", "confirm"),
+                             A("ADR:L607 asks for working groups that 'regelmatig de "
+                               "inhoudelijke voortgang terug[koppelen]' (report back), not for "
+                               "a second decision; ADR:L509: smaller cooperations give 'meer "
+                               "eigenaarschap en resultaat'"),
+                             "q3: a working group's agreement is the decision and is reported "
+                             "to the CIO-beraad ('inform'), or the CIO-beraad confirms it by "
+                             "its own rule ('confirm')"),
     },
     "arrivals": {
         "planned": Param(True, A("replay the dated roadmap milestones (RK, "
@@ -275,6 +311,17 @@ SCHEMA: dict[str, Any] = {
         "fit_regard": share(0.5, A("CIO Rijk weighs departmental fit, but less than "
                                    "the departments do"),
                             "weight CIO Rijk gives the departments' cost of fit"),
+        "override_capital": positive(0.05, A("the sources give no size; each use of a "
+                                             "vangnet spends goodwill (BLOG:L52), here a "
+                                             "quarter of a typical Rijksbreed value"),
+                                     "political capital one override costs CIO Rijk, times "
+                                     "one plus the overrides of the recovery window "
+                                     "(regime.override_policy 'discretion')", "utility",
+                                     high=1.0),
+        "capital_recovery_weeks": positive(52, A("goodwill spent on an override is regained "
+                                                 "in about a year"),
+                                           "weeks an override keeps making the next one "
+                                           "dearer", "weeks", high=520, low=1),
         "override_threshold": positive(0.0, A("CIO Rijk adopts when its view of Rijksbreed "
                                               "benefit is positive"),
                                        "net Rijksbreed benefit above which CIO Rijk adopts",
@@ -370,12 +417,13 @@ SCHEMA: dict[str, Any] = {
             positive(1, A("one treatment, then on to the CIO-beraad; mechanism ADR:L984 "
                            "('vervolgens doorgeleid')"),
                      "treatments before forwarding anyway", "treatments", high=20, low=1)),
-        "CPO-raad": _voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
-                                         "L3421)"), 6, 3),
-        "CDO-raad": _voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
-                                         "L3421)"), 6, 3),
-        "architectuurraad": _voorportaal(0.4, A("no assessment; being set up in 2024 "
-                                                "(ADR:L976, L3421)"), 6, 3),
+        "CPO-raad": {**_voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
+                                            "L3421)"), 6, 3), "from_year": _COUNCIL_FROM},
+        "CDO-raad": {**_voorportaal(0.45, A("no assessment; being set up in 2024 (ADR:L976, "
+                                            "L3421)"), 6, 3), "from_year": _COUNCIL_FROM},
+        "architectuurraad": {**_voorportaal(0.4, A("no assessment; being set up in 2024 "
+                                                   "(ADR:L976, L3421)"), 6, 3),
+                             "from_year": _COUNCIL_FROM},
         "pass_maturity": share(0.6, A("a voorportaal forwards a paper it judges ripe"),
                                "maturity at which a voorportaal forwards an item"),
     },
@@ -403,6 +451,13 @@ SCHEMA: dict[str, Any] = {
         "max_rounds": positive(3, A("a small group gives up sooner"),
                                "rounds before a working group drops an item", "rounds",
                                high=50, low=1),
+        "report_slot_share": share(0.25, A("the sources give no length; a progress report "
+                                           "is a short item, four to one agenda slot; "
+                                           "mechanism ADR:L607 ('koppel regelmatig ... "
+                                           "terug')"),
+                                   "share of a CIO-beraad agenda slot one working group's "
+                                   "progress report takes (keuzematrix.q3_outcome 'inform')",
+                                   "slots"),
     },
     "department_forum": {
         "decision_weeks": positive(8, A("a departmental decision takes two months"),

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from ..institutions import ADVISER_DOMAINS
 from ..proposals import Proposal
 from ..types import (
     Action,
@@ -60,6 +59,11 @@ class CIOBeraad(Forum):
         self._queue_keys: list[Any] = []
         self.agenda_log: list[AgendaRow] = []
         self.attendance: list[AttendanceRow] = []
+        self.report_load = 0.0        # slots' worth of working-group reports not yet heard
+        self.report_slots = 0         # slots given to working-group reports so far
+        #: Items a q3 working group agreed that the CIO-beraad then diluted, rejected,
+        #: stalled or withdrew (possible only under keuzematrix.q3_outcome "confirm").
+        self.group_agreements_changed: set[int] = set()
 
     def admit(self, proposal: Proposal) -> None:
         """Prepared: wait for an agenda slot."""
@@ -78,13 +82,24 @@ class CIOBeraad(Forum):
             self._queue_keys.insert(at, k)
             self.queue.insert(at, proposal)
 
+    def add_report(self, share: float) -> None:
+        """A working group's progress report waits for the next meeting, taking `share` of
+        an agenda slot (ADR:L607 'koppel regelmatig de inhoudelijke voortgang terug')."""
+        self.report_load += share
+
     def step(self) -> None:
-        """A meeting: agenda, preparation, re-discussion or decision per item."""
+        """A meeting: reports, agenda, preparation, re-discussion or decision per item."""
         cb = self.p
         if not self.queue or self.model.steps % cb["interval_weeks"]:
             return
+        slots = cb["slots"]
+        if self.report_load >= 1.0:            # whole slots of reports are heard first
+            used = min(slots - 1, int(self.report_load))
+            self.report_load -= used
+            self.report_slots += used
+            slots -= used
         ordered = self.prioritisation.key is not None
-        agenda = self.cio_rijk.fill_agenda(self.queue, cb["slots"], cb["strategic_slots"],
+        agenda = self.cio_rijk.fill_agenda(self.queue, slots, cb["strategic_slots"],
                                            None if ordered else self.prioritisation)
         on_agenda = set(map(id, agenda))
         if ordered and all(id(p) in on_agenda for p in self.queue[:len(agenda)]):
@@ -133,11 +148,11 @@ class CIOBeraad(Forum):
         """Each departmental CIO prepares (or sends a delegate); per seat (`members` are in
         seat order), per item, was the paper reviewed (advisers: every paper)."""
         step, hours = self.model.steps, self.p["meeting_hours"]
-        adviser_items = [item.domain in ADVISER_DOMAINS for item in agenda]
+        domains = [item.domain for item in agenda]
         reviewed_by_seat = []
         attendance = self.attendance
         for cio in self.departments:
-            reviewed_by_seat.append(cio.prepare(agenda, hours, adviser_items))
+            reviewed_by_seat.append(cio.prepare(agenda, hours, domains))
             attendance.append(_row(AttendanceRow, (step, cio.code, cio.fulltime, cio.delegated)))
         everything = [True] * len(agenda)       # members who do not prepare: reviewed
         reviewed_by_seat.extend(everything for _ in self.advisory)
@@ -153,6 +168,8 @@ class CIOBeraad(Forum):
     def apply(self, prop: Proposal, tally: Tally, verdict: Verdict) -> None:
         """Carry out a verdict: close, escalate, keep waiting or compromise."""
         flow, action = self.flow, verdict.action
+        if prop.from_working_group and action not in (Action.ADOPT, Action.DEFER):
+            self.group_agreements_changed.add(prop.id)
         if action == Action.ADOPT:
             if verdict.by_cio_rijk:
                 self.cio_rijk.record_override(prop, tally)

@@ -21,8 +21,10 @@ class WorkingGroup(Forum):
     """q3: "Relevant voor CIO-beraad. Maak werkgroepen en koppel regelmatig de inhoudelijke
     voortgang terug in het CIO Beraad" (ADR:L607). The affected departments meet every
     `working_group.interval_weeks`; each meeting costs their CIOs attention. An unripe paper
-    is worked on first; a ripe one is decided by `regime.working_group_rule`, and what the
-    group agrees goes back to the CIO-beraad, which confirms it by its own rule."""
+    is worked on first; a ripe one is decided by `regime.working_group_rule`. What the group
+    agrees is the decision, reported to the CIO-beraad at the cost of a share of an agenda
+    slot (`keuzematrix.q3_outcome = "inform"`), or goes back to the CIO-beraad, which
+    confirms it by its own rule (`"confirm"`). F/O items go on to the ICBR (ADR:L994)."""
 
     name = ForumName.WORKING_GROUP
 
@@ -38,6 +40,9 @@ class WorkingGroup(Forum):
         self.gain = wg["maturity_gain"]
         self.ripe = model.p["cio_beraad"]["maturity_required"]
         self.dilution = model.p["cio_beraad"]["dilution"]
+        self.confirm = model.p["keuzematrix"]["q3_outcome"] == "confirm"
+        self.report_share = wg["report_slot_share"]
+        self.agreed = 0
         self.queue: list[Proposal] = []
 
     def admit(self, proposal: Proposal) -> None:
@@ -63,10 +68,14 @@ class WorkingGroup(Forum):
         for prop, tally in zip(ripe, self.tally(ripe), strict=True):
             prop.rounds += 1
             action = self.rule.decide(prop, tally).action
-            if action == Action.ADOPT:         # report back: the CIO-beraad confirms
+            if action == Action.ADOPT:
+                self.agreed += 1
                 prop.from_working_group = True
-                prop.rounds = 0
-                flow.forums[ForumName.CIO_BERAAD].admit(prop)
+                if self.confirm:               # back to the CIO-beraad, which confirms
+                    prop.rounds = 0
+                    flow.forums[ForumName.CIO_BERAAD].admit(prop)
+                else:
+                    self.inform(prop)
             elif action == Action.REJECT:
                 flow.close(prop, State.REJECTED, self.name)
             elif action == Action.STALL:
@@ -75,6 +84,17 @@ class WorkingGroup(Forum):
                 if action == Action.REWORK:
                     dilute(prop, self.dilution)
                 self.queue.append(prop)
+
+    def inform(self, prop: Proposal) -> None:
+        """The group's agreement is the decision; its progress is reported to the
+        CIO-beraad (a share of an agenda slot); F/O items still go to the ICBR."""
+        flow = self.flow
+        flow.forums[ForumName.CIO_BERAAD].add_report(self.report_share)
+        if flow.escalation.needs_icbr(prop):
+            prop.forum = self.name
+            flow.escalate(prop)
+        else:
+            flow.close(prop, State.ADOPTED, self.name)
 
     def tally(self, batch: list[Proposal]) -> list[Tally]:
         """The affected departments' positions on every item of the meeting (one block of

@@ -63,7 +63,7 @@ from .instruments import (
 )
 from .reserves import NextRound, ReserveSettlement, WrittenProcedure
 from .routing import KeuzematrixRouting, Routing, UniformRouting
-from .voorportalen import Set2021, Set2026, VoorportaalSet
+from .voorportalen import DatedSet, Set2021, Set2026, VoorportaalSet
 
 #: Scenario key → registry of every part chosen in a scenario.
 PARTS: dict[str, Registry] = {
@@ -87,7 +87,7 @@ __all__ = [
     "INSTRUMENTS", "KADER_FORCES", "NORMATIVE_BINDING", "NORMATIVE_PC", "NORMATIVE_VOLUNTARY",
     "PARTS", "PRIORITISATIONS", "REJECT", "RESERVE_SETTLEMENTS", "REWORK", "ROUTINGS", "STALL",
     "VOORPORTAAL_SET_PARTS", "WORKING_AGREEMENT", "Binding", "ByComplexity", "CisoSecurity",
-    "Consensus", "DecisionRule", "Doorzettingsmacht", "Escalation", "Fallback", "Fifo",
+    "Consensus", "DatedSet", "DecisionRule", "Doorzettingsmacht", "Escalation", "Fallback", "Fifo",
     "FinancialOrg", "Instrument", "Instruments", "KaderForce", "KeuzematrixRouting", "MinisterBZK",
     "NextRound", "NoObjection", "OutsideDigitalisation", "Prioritisation", "RegimePart",
     "Registry", "ReserveSettlement", "Routing", "Set2021", "Set2026", "StrategicFirst", "Tally",

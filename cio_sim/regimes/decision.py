@@ -72,11 +72,11 @@ OVERRIDE_SCOPES: dict[str, frozenset[str] | None] = {"all": None,
 
 
 class Fallback(DecisionRule):
-    """Consensus first; when a real objection remains after `regime.override_rounds` rounds,
-    on a topic within `regime.override_scope`, and the yearly budget of overrides is not used
-    up, a fallback authority may decide. It adopts only when CIO Rijk's view of the Rijksbreed
-    value exceeds `cio_rijk.override_threshold`; otherwise it leaves the item to the consensus
-    practice. A delegate's reserve never triggers it."""
+    """Consensus first; when a real objection remains after `regime.override_rounds` rounds
+    a fallback authority may decide: CIO Rijk weighs the case (`CIORijk.consider_override`:
+    scope, the yearly cap, and by `regime.override_policy` the Rijksbreed value alone or
+    against what overriding costs); otherwise it leaves the item to the consensus practice.
+    A delegate's reserve never triggers it."""
 
     delay_weeks: ClassVar[int] = 0
 
@@ -92,10 +92,9 @@ class Fallback(DecisionRule):
     def decide(self, proposal: Proposal, tally: Tally) -> Verdict:
         if tally.consensus:
             return Verdict(ADOPT)
-        cio_rijk = self.model.cio_rijk
         if (tally.object and proposal.rounds >= self.override_rounds
-                and self.in_scope(proposal) and cio_rijk.may_override()
-                and cio_rijk.judge(proposal)):
+                and self.model.cio_rijk.consider_override(proposal, tally,
+                                                          self.in_scope(proposal))):
             return Verdict(ADOPT, by_cio_rijk=True, over_objections=True,
                            delay_weeks=self.delay_weeks)
         return self._without_consensus(proposal, tally)

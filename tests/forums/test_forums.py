@@ -66,13 +66,14 @@ def test_the_icbr_records_its_meeting_hours_in_the_flow() -> None:
 
 def test_the_working_group_decides_by_its_named_rule() -> None:
     model = fresh("keuzematrix", **{"working_group.interval_weeks": 1,
-                                    "positions.noise_sd": 0.0})
+                                    "positions.noise_sd": 0.0,
+                                    "keuzematrix.q3_outcome": "confirm"})
     assert model.working_group.rule.name == "no_objection"
     assert model.working_group.rule.max_rounds == model.p["working_group"]["max_rounds"]
     easy = admitted(model, prescriptiveness=0.0, affected=(0, 1))
     model.working_group.admit(easy)
     model.working_group.step()
-    # Agreed: reported back to the CIO-beraad, which confirms it (ADR:L607).
+    # Agreed, under the "confirm" reading: back to the CIO-beraad, which confirms it.
     assert easy.state == State.READY and easy.from_working_group
     assert easy in model.cio_beraad.queue
 
