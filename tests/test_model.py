@@ -179,6 +179,8 @@ def test_mesa_agents_are_registered(run_preset) -> None:
     assert len(model.agents_by_type[DepartmentalCIO]) == 12
     assert len(model.agents_by_type[CIORijk]) == 1
     names = {vp.name for vp in model.agents_by_type[Voorportaal]}
-    assert names == {"CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg"}
+    # The 'dated' set: the 2024 councils exist from the start and prepare items from 2024.
+    assert names == {"CISO-raad", "CTO-raad", "TORN", "TORV", "vooroverleg", "CPO-raad",
+                     "CDO-raad", "architectuurraad"}
     for forum in (ICBR, CIOBeraad, WorkingGroup):
         assert len(model.agents_by_type[forum]) == 1
