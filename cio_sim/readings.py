@@ -231,6 +231,34 @@ READINGS: tuple[Reading, ...] = (
         reason="the sources give no agenda policy; urgent first reproduces the agenda the "
                "ADR describes",
     ),
+    Reading(
+        name="q3_working_group",
+        title="Keuzematrix q3: whether a working group's agreement is the decision, reported "
+              "to the CIO-beraad, or goes back to the full CIO-beraad to be confirmed",
+        variants={"inform": {"keuzematrix.q3_outcome": "inform"},
+                  "confirm": {"keuzematrix.q3_outcome": "confirm"}},
+        default="inform",
+        source="ADR:L607",
+        quote="Maak wergroepen en koppel regelmatig de inhoudelijke voortgang terug in het "
+              "CIO Beraad en/of I-netwerk",
+        reason="the advice asks for progress reports (possibly to the I-netwerk), not a "
+               "second decision; smaller cooperations give 'meer eigenaarschap en resultaat' "
+               "(ADR:L509)",
+    ),
+    Reading(
+        name="override_policy",
+        title="Doorzettingsmacht as CIO Rijk's discretion (the Rijksbreed value weighed "
+              "against what overriding costs) or as a quota used whenever the value is "
+              "positive and the yearly budget has room",
+        variants={"discretion": {"regime.override_policy": "discretion"},
+                  "quota": {"regime.override_policy": "quota"}},
+        default="discretion",
+        source="ADR:L573",
+        quote="het uitoefenen van het mandaat en stevige sturing door CIO Rijk zijn geen "
+              "garantie dat zaken ook gestaag en goed worden uitgevoerd",
+        reason="a mandate that does not guarantee implementation, used as a 'vangnet' "
+               "(BLOG:L52), is weighed case by case; the sources give no yearly number",
+    ),
 )
 
 
