@@ -77,21 +77,39 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def offline_env() -> dict[str, str]:
+    """The environment with Solara's CDN unreachable (a closed local port): the page must
+    come from what the [app] extra installed."""
+    return {**os.environ, "SOLARA_ASSETS_CDN": f"http://127.0.0.1:{_free_port()}/npm/"}
+
+
+def is_local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+
+
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """`cio-sim app` serving on a free localhost port, stopped after the session."""
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the app server printed on its terminal (stdout and stderr)."""
+    return tmp_path_factory.mktemp("app-server") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(server_log: Path) -> Iterator[str]:
+    """`cio-sim app` serving on a free localhost port with the CDN unreachable, stopped after
+    the session."""
     _need_browser()
     port = _free_port()
     cmd = [sys.executable, "-m", "cio_sim.cli", "app", "--host", "127.0.0.1",
            "--port", str(port)]
-    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    log = server_log.open("wb")
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True, env=offline_env())
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + START_TIMEOUT
     try:
         while True:
             if server.poll() is not None:
-                out = server.stdout.read().decode(errors="replace") if server.stdout else ""
+                out = server_log.read_text(errors="replace")
                 pytest.fail(f"the app server exited with {server.returncode}:\n{out[-3000:]}")
             try:
                 with urllib.request.urlopen(url, timeout=2) as resp:
@@ -111,8 +129,7 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-        if server.stdout:
-            server.stdout.close()
+        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -146,8 +163,11 @@ class PageProbe:
 
 @pytest.fixture(scope="session")
 def browser_context(browser) -> Iterator:
-    """One context for all pages, so the front-end files are fetched and parsed once."""
+    """One context for all pages, so the front-end files are fetched and parsed once. Every
+    request off this machine is refused (and recorded as a failed request)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
+                  else route.abort())
     yield context
     context.close()
 

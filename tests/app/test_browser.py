@@ -30,7 +30,7 @@ def _step(probe, clicks: int = 1) -> None:
     slider = page.locator(".weeks-per-step [role=slider]")
     slider.focus()
     slider.press("End")
-    page.locator(".weeks-per-step [aria-valuenow='26']").wait_for()
+    page.get_by_text("weeks per Step (and per frame when playing): 26").wait_for()
     weeks = 26
     start = _week(probe)
     for k in range(clicks):
@@ -90,13 +90,24 @@ def test_page_loads_without_console_errors(app_page, screenshot_dir):
     assert app_page.errors == []
 
 
+def test_page_works_without_cdn(app_page):
+    """The server's CDN is a closed port and the browser may reach nothing off this machine
+    (conftest): the front end comes from the installed [app] extra."""
+    page = app_page.page
+    page.locator(".headline-table").wait_for()
+    assert page.evaluate("typeof solara !== 'undefined' && typeof requirejs === 'function'")
+    loaded = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("/_solara/cdn/" in url and "solara-vuetify" in url for url in loaded)
+    assert app_page.errors == []
+
+
 def test_stepping_advances_the_charts(app_page, screenshot_dir):
     before = (_image(app_page, "view-flow"), _image(app_page, "view-forums"))
     _step(app_page)
     app_page.page.get_by_text("Headline figures at week 26").wait_for()
     after = (_image(app_page, "view-flow"), _image(app_page, "view-forums"))
     assert after[0] != before[0] and after[1] != before[1]
-    _wait_until(lambda: int(_cell(app_page, "Proposals submitted so far") or 0) > 0)
+    _wait_until(lambda: int(_cell(app_page, "Proposals arrived so far") or 0) > 0)
     app_page.page.screenshot(path=screenshot_dir / "02-stepped.png")
     assert app_page.errors == []
 
@@ -161,3 +172,13 @@ def test_clicking_a_proposal_shows_its_path(app_page, screenshot_dir):
     expect(card).to_contain_text("submitted")
     page.screenshot(path=screenshot_dir / "05-proposal.png")
     assert app_page.errors == []
+
+
+def test_no_banner_and_no_developer_warnings(app_page, server_log):
+    """Nothing over the content, and the server's terminal shows no developer warnings
+    (this runs last: the other tests' pages and steps have been served by then)."""
+    page = app_page.page
+    page.locator(".headline-table").wait_for()
+    assert page.get_by_text("runs on Solara").count() == 0
+    log = server_log.read_text(errors="replace")
+    assert "Warning" not in log and "Traceback" not in log, log[-2000:]
