@@ -11,6 +11,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import warnings
+
+# Solara's rules-of-hooks check flags a component inside Mesa's visualisation module when the
+# page imports it: not ours, and no news to a user. The page's own components stay checked.
+warnings.filterwarnings("ignore", category=UserWarning,
+                        message=r".*[/\\]mesa[/\\]visualization[/\\]solara_viz\.py:\d+: ")
 
 PAGE = "cio_sim.app.page"
 REQUIRED = ("solara", "mesa.visualization")
@@ -35,9 +41,18 @@ def server_command(host: str, port: int) -> list[str]:
             "--production", "--no-open", "--log-level", "warning"]
 
 
+#: Solara's warning for a plain-http page not on 'localhost' (it then uses samesite=lax
+#: cookies, which is right for a page served to this machine): no news to a user.
+SAMESITE_WARNING = "ignore:Cookies with samesite=none require https:UserWarning"
+
+
 def server_env(scenario: str, compare: str | None, seed: int) -> dict[str, str]:
-    """Environment for the server: the initial settings, and Solara's telemetry off."""
+    """Environment for the server: the initial settings, Solara's telemetry and its "runs on
+    Solara" banner off, and no developer warnings on the user's terminal."""
     env = dict(os.environ)
+    warn = [w for w in env.get("PYTHONWARNINGS", "").split(",") if w]
     env.update({"CIO_SIM_APP_SCENARIO": scenario, "CIO_SIM_APP_COMPARE": compare or "",
-                "CIO_SIM_APP_SEED": str(seed), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+                "CIO_SIM_APP_SEED": str(seed), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+                "SOLARA_THEME_SHOW_BANNER": "False",
+                "PYTHONWARNINGS": ",".join([*warn, SAMESITE_WARNING])})
     return env

@@ -193,32 +193,60 @@ def history(model: CIOModel, proposal_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["week", "event", "where", "detail"])
 
 
+#: Origins of proposals a run makes itself (a scaled-up experiment), not arrivals: runs on
+#: the same seed share every arrival, but each regime scales up its own experiments.
+ENDOGENOUS_ORIGINS = frozenset({"scale_up"})
+
+
+def arrivals(model: CIOModel) -> dict[str, int]:
+    """Proposals so far by where they came from: 'arrived' (from outside the run: the same
+    in every run on this seed) and 'scale_ups' (experiments the run itself scaled up)."""
+    made = sum(p.origin in ENDOGENOUS_ORIGINS for p in model.proposals_by_id.values())
+    return {"arrived": len(model.proposals_by_id) - made, "scale_ups": made}
+
+
 def summary(model: CIOModel) -> dict[str, float]:
-    """Headline metrics of the run so far."""
-    return model.summary()
+    """Headline metrics of the run so far, with the arrivals split from the run's own
+    scale-ups."""
+    return {**model.summary(), **arrivals(model)}
 
 
 #: Figures of the headline table, in order; labels, units and directions come from the
 #: metric catalogue. 'over_reporting' (self-reported minus actual compliance) is the app's own.
 HEADLINE_KEYS: tuple[str, ...] = (
-    "submitted", "decisions_per_year", "adopted_per_year", "time_to_decision_median_weeks",
+    "arrived", "scale_ups", "decisions_per_year", "adopted_per_year",
+    "time_to_decision_median_weeks",
     "decided_within_52_weeks", "backlog_end", "compliance_actual", "compliance_reported",
     "over_reporting", "strategic_agenda_share", "rediscussion_share",
     "delegate_attendance_share", "ambition_retained", "icbr_escalations", "overrides",
 )
 #: Labels that read better while a run is under way ("at end" is "now" on the page).
-LABELS_NOW = {"submitted": "Proposals submitted so far [items]",
+LABELS_NOW = {"arrived": "Proposals arrived so far (the same in every run) [items]",
+              "scale_ups": "Experiments scaled up into new proposals so far [items]",
               "backlog_end": "Backlog now [open items]"}
+#: Keys with no better direction, and rows shown only when some run has a non-zero value.
+NEUTRAL = frozenset({"arrived", "scale_ups"})
+ONLY_IF_ANY = frozenset({"scale_ups"})
 OVER_REPORTING = ("Over-reporting: self-reported − actual compliance", "share of due pairs",
                   catalogue.Better.LOWER)
 
 
-def _fmt(value: float) -> str:
+def _fmt(value: float, share: bool = False) -> str:
+    """A figure as shown: shares with two decimals, other numbers to three significant
+    figures (at most 0 decimals from 100 up), whole numbers as they are."""
     if value is None or math.isnan(value):
         return "n/a"
     if math.isinf(value):
         return "never (< half decided)" if value > 0 else "-inf"
-    return f"{round(value, 3):g}"
+    if share:
+        text = f"{value:.2f}"
+    elif value == 0 or float(value).is_integer():
+        text = f"{value:.0f}"
+    else:
+        decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+        text = f"{value:.{decimals}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text.lstrip("-").strip("0.") == "" else text
 
 
 def headline_table(models: Sequence[CIOModel]) -> pd.DataFrame:
@@ -235,18 +263,24 @@ def headline_table(models: Sequence[CIOModel]) -> pd.DataFrame:
     for key in HEADLINE_KEYS:
         if not all(key in s for s in summaries):
             continue
-        if key == "over_reporting":
+        if key in ONLY_IF_ANY and not any(s[key] for s in summaries):
+            continue
+        if key in NEUTRAL:
+            text, better = LABELS_NOW[key], catalogue.Better.NEITHER
+        elif key == "over_reporting":
             label, unit, better = OVER_REPORTING
             text = f"{label} [{unit}]"
         else:
             text = LABELS_NOW.get(key) or catalogue.label(key)
             better = catalogue.better(key)
         values = [float(s[key]) for s in summaries]
+        share = "share" in text
         row = {"metric": text}
-        row.update({"AB"[i]: _fmt(v) for i, v in enumerate(values)})
+        row.update({"AB"[i]: _fmt(v, share) for i, v in enumerate(values)})
         if len(values) == 2:
             a, b = values
-            row["B − A"] = _fmt(b - a) if math.isfinite(a) and math.isfinite(b) else "n/a"
+            row["B − A"] = (_fmt(b - a, share) if math.isfinite(a) and math.isfinite(b)
+                            else "n/a")
             row["better"] = _which(a, b, better)
         else:
             row["better"] = "—" if better is catalogue.Better.NEITHER else f"{better}"

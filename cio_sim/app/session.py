@@ -4,7 +4,8 @@
 visualisation controller (step, play, reset) drives it like any model. Run B takes run A's
 scenario and assumptions and swaps in another preset's regime parts, with the same seed:
 arrivals come from their own random stream, so both runs see the same proposals and their
-difference is a paired difference.
+difference is a paired difference. The page's runs at seed ``S`` are replication 1 of a batch
+at seed ``S`` (``cio-sim run ... --seed S``, ``cio-sim compare ... --seed S``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import mesa
 
+from ..batch.seeds import run_seed
 from ..model import CIOModel
 from ..params import SCHEMA
 from ..scenario import Scenario, load_scenario
@@ -88,12 +90,12 @@ class Exploration(mesa.Model):
         self.settings = settings = settings or Settings()
         sc_a = scenario_a(settings)
         self.runs: list[Run] = [Run(_label(sc_a, settings.changed, "A"),
-                                    CIOModel(sc_a, seed=settings.seed), sc_a,
+                                    CIOModel(sc_a, seed=run_seed(settings.seed, 0)), sc_a,
                                     {k: sc_a.get(k) for k in REGIME_KEYS})]
         sc_b = scenario_b(settings)
         if sc_b is not None:
             self.runs.append(Run(f"B: regime of {settings.compare}",
-                                 CIOModel(sc_b, seed=settings.seed), sc_b,
+                                 CIOModel(sc_b, seed=run_seed(settings.seed, 0)), sc_b,
                                  {k: sc_b.get(k) for k in REGIME_KEYS}))
         self.week = 0
         self.horizon = max(r.model.horizon for r in self.runs)

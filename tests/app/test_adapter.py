@@ -69,3 +69,11 @@ def test_headline_table_says_which_run_is_better(model):
     assert a == adapter.counts(other)["backlog"] and b == adapter.counts(model)["backlog"]
     assert backlog["better"] == ("B" if b < a else "A" if a < b else "same")
     assert set(pair["better"]) <= {"A", "B", "same", "—"}
+
+
+def test_figures_are_rounded():
+    from cio_sim.app.adapter import _fmt
+
+    assert _fmt(34.666666) == "34.7" and _fmt(228.0) == "228" and _fmt(1234.5) == "1234"
+    assert _fmt(0.80333, share=True) == "0.80" and _fmt(4.80000001) == "4.8"
+    assert _fmt(-0.0001, share=True) == "0" and _fmt(float("nan")) == "n/a"
