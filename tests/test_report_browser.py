@@ -4,9 +4,6 @@ the verdict paragraph comes first (a few seconds)."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -15,41 +12,11 @@ from cio_sim.cli import main
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
-def _chromium() -> str | None:
-    path = os.environ.get("CIO_SIM_CHROMIUM")
-    if path:
-        return path
-    return next((found for name in ("chromium", "chromium-browser", "google-chrome")
-                 if (found := shutil.which(name))), None)
-
-
-def _need_browser() -> None:
-    """Skip with the reason where Playwright or Chromium is missing; under CI fail instead."""
-    reason = ("Playwright for Python is not installed; pip install -e '.[dev]'"
-              if importlib.util.find_spec("playwright") is None else
-              "no Chromium found (apt-get install chromium, or set CIO_SIM_CHROMIUM)"
-              if _chromium() is None else None)
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def page() -> Iterator:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        yield context.new_page()
-        browser.close()
+def page(chromium) -> Iterator:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
 
 
 def _open(page, path) -> list[str]:

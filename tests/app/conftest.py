@@ -21,9 +21,6 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 START_TIMEOUT = 90.0
 WAIT_MS = 60_000   # how long a page action or assertion waits: CI's shared cores are slow
 
@@ -133,14 +130,10 @@ def app_url(server_log: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
+def browser(chromium):
+    """The session's Chromium (tests/conftest.py), once the app's extra is known present."""
     _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return chromium
 
 
 class PageProbe:
