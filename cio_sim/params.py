@@ -87,8 +87,11 @@ def _voorportaal(quality: float, provenance: str, interval: int | Param,
 
 #: The councils the ADR finds being added to the voorportalen in 2024 ("momenteel aangevuld
 #: met de CDO-raad, de CPO-raad en een Architectuurraad", ADR:L976; L3421).
-_COUNCIL_FROM = positive(2024, "ADR:L976, L3421", "calendar year from which the council "
-                         "prepares items (voorportaal set 'dated')", "year", high=2100, low=2000)
+_COUNCIL_FROM = positive(2024, A("the audit office finds these councils being added in 2024 "
+                                 "('momenteel aangevuld', ADR:L976, L3421) and gives no "
+                                 "earlier date"),
+                         "calendar year from which the council prepares items (voorportaal "
+                         "set 'dated')", "year", high=2100, low=2000)
 
 SCHEMA: dict[str, Any] = {
     "horizon_weeks": positive(260, A("five years: kaders adopted early reach their "
@@ -124,7 +127,9 @@ SCHEMA: dict[str, Any] = {
                              "ADR:L3423, L994; ADR:L579",
                              "which items go to the ICBR (in every quadrant)"),
         "voorportalen": choice("dated", registry.VOORPORTAAL_SET_PARTS,
-                               "B21:L389-410; ADR:L976, L3421",
+                               A("one baseline world: the 2021 councils (B21:L389-410) "
+                                 "joined by the newer ones when the sources date them "
+                                 "(ADR:L976, L3421)"),
                                "the voorportaal set ('dated': the 2021 councils, joined by the "
                                "CPO-raad, CDO-raad and architectuurraad from their from_year)"),
         "advisers": Param(False, A("before the Besluit 2025 a CxO role advises the CIO only "
@@ -162,7 +167,8 @@ SCHEMA: dict[str, Any] = {
                                   "the 5 uitvoeringsorganisatie CIOs, whose assent is sought"),
     },
     "cxo": {
-        "cdo_from_year": positive(2022.75, "RK:L541-546",
+        "cdo_from_year": positive(2022.75, A("'in het najaar van 2022' (RK:L541-546) "
+                                            "read as the start of the last quarter"),
                                   "when the departmental CDOs start (autumn 2022: 'in het "
                                   "najaar van 2022' the CIOs name them)", "year", high=2100,
                                   low=2000),
