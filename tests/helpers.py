@@ -4,6 +4,7 @@ path, as for ``reference``)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +45,16 @@ def errors(nb: Any) -> list[dict]:
 def images(nb: Any) -> int:
     """How many outputs show a PNG image."""
     return sum("image/png" in o.get("data", {}) for o in outputs(nb))
+
+
+def dump_store(folder: Path) -> tuple[list[tuple], list[tuple]]:
+    """Every stored run and weekly table of the batch in ``folder``, byte for byte, in key
+    order (read-only, so reading changes nothing)."""
+    from cio_sim.batch.store import DB_NAME
+
+    conn = sqlite3.connect(f"{(folder / DB_NAME).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return (conn.execute("SELECT * FROM runs ORDER BY 1, 2, 3").fetchall(),
+                conn.execute("SELECT * FROM weekly ORDER BY 1, 2, 3").fetchall())
+    finally:
+        conn.close()

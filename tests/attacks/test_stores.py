@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import dump_store
 
 import cio_sim
 from cio_sim.batch.store import DB_NAME, MANIFEST_NAME, WriterLock, load_results
@@ -18,15 +19,6 @@ from .helpers import cli, refused
 N = 6
 RUN = ["run", "consensus_2021", "-n", str(N), "--set", "horizon_weeks=12", "--no-report",
        "--weekly"]
-
-
-def _dump(folder: Path) -> tuple[list, list]:
-    conn = sqlite3.connect(f"{(folder / DB_NAME).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return (conn.execute("SELECT * FROM runs ORDER BY 1, 2, 3").fetchall(),
-                conn.execute("SELECT * FROM weekly ORDER BY 1, 2, 3").fetchall())
-    finally:
-        conn.close()
 
 
 def _checkpoint(folder: Path) -> None:
@@ -74,12 +66,12 @@ def _repair_then_resume(capsys, folder: Path, reference: Path, kept: int) -> Non
     assert code == 0, err
     assert f"repaired {folder}" in out and f"{kept} of {N} runs stored" in out, out
     assert f"--out {folder}" in out, out  # continues in the folder repaired
-    runs, _ = _dump(folder)
-    ref_runs, ref_weekly = _dump(reference)
+    runs, _ = dump_store(folder)
+    ref_runs, ref_weekly = dump_store(reference)
     assert len(runs) == kept and set(runs) <= set(ref_runs)  # intact rows, byte for byte
     code, _, err = cli(capsys, *RUN, "--out", folder, "--resume")
     assert code == 0, err
-    assert _dump(folder) == (ref_runs, ref_weekly)
+    assert dump_store(folder) == (ref_runs, ref_weekly)
 
 
 def test_one_changed_byte_in_a_summary_is_found_and_its_run_recomputed(copy, reference,
@@ -116,7 +108,7 @@ def test_flipped_bytes_deep_in_the_file(copy, reference, capsys):
     assert code == 0 and "repaired" in out, (out, err)
     code, _, err = cli(capsys, *RUN, "--out", copy, "--resume")
     assert code == 0, err
-    assert _dump(copy) == _dump(reference)
+    assert dump_store(copy) == dump_store(reference)
 
 
 def test_a_database_of_another_batch_is_refused(copy, reference, tmp_path, capsys):

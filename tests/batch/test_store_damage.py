@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import dump_store
 
 import cio_sim
 from cio_sim.batch import BatchError, StoreError, load_results, runner
@@ -23,17 +24,6 @@ N = 6
 def run_args(out: Path, *extra: str, n: int = N) -> list[str]:
     return ["run", "consensus_2021", "-n", str(n), "--set", "horizon_weeks=6", "-q",
             "--no-report", "--weekly", "--out", str(out), *extra]
-
-
-def dump(directory: Path) -> tuple[list[tuple], list[tuple]]:
-    """Every stored run and weekly table, byte for byte, in key order."""
-    uri = (directory / DB_NAME).resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
-    try:
-        return (conn.execute("SELECT * FROM runs ORDER BY 1, 2, 3").fetchall(),
-                conn.execute("SELECT * FROM weekly ORDER BY 1, 2, 3").fetchall())
-    finally:
-        conn.close()
 
 
 def cli(capsys, args: list[str]) -> tuple[int, list[str]]:
@@ -136,7 +126,7 @@ def test_damaged_database_one_line_then_repair_and_exact_resume(
     assert load_results(out).manifest["status"] == "incomplete"
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0, err
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
     assert load_results(out).manifest["status"] == "complete"
 
 
@@ -156,14 +146,14 @@ def test_salvage_keeps_the_intact_runs_byte_for_byte(reference, copy_of, capsys)
         fh.truncate(db.stat().st_size - 4096)
     code, _ = cli(capsys, ["repair", str(out)])
     assert code == 0
-    kept = dump(out)
+    kept = dump_store(out)
     assert 0 < len(kept[0]) < N
-    ref_runs, ref_weekly = dump(reference)
+    ref_runs, ref_weekly = dump_store(reference)
     assert set(kept[0]) <= set(ref_runs) and set(kept[1]) <= set(ref_weekly)
     assert {r[:3] for r in kept[0]} == {w[:3] for w in kept[1]}  # whole runs only
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0, err
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "missing", "not an object"])
@@ -186,7 +176,7 @@ def test_damaged_manifest_one_line_then_rebuilt_from_the_database(damage, refere
         (reference / MANIFEST_NAME).read_text())["digest"]
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0 and any("nothing to do" in line for line in err)
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
 
 
 def test_manifest_without_a_copy_in_the_database_is_left_alone(copy_of, capsys):
@@ -215,7 +205,7 @@ def test_database_with_fewer_runs_than_the_manifest_recorded(copy_of, reference,
     assert code == 0
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0, err
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
 
 
 # ---------------------------------------------------------------------------- interruptions
@@ -234,7 +224,7 @@ def test_interrupted_batch_status_stays_true_and_resumes_exactly(reference, tmp_
                                  "the report covers those"]
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0, err
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
     assert json.loads((out / MANIFEST_NAME).read_text())["status"] == "complete"
 
 
@@ -253,7 +243,7 @@ def test_resume_with_fewer_replications_says_what_it_does_with_the_difference(
     assert main(run_args(out, "--resume", n=5)) == 0
     assert "ran the 1 missing among them; all 5 stored runs" in capsys.readouterr().err
     assert main(run_args(out, "--resume")) == 0
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
 
 
 def test_disk_full_midway_one_line_exit_1_and_exact_resume(reference, tmp_path, monkeypatch,
@@ -281,7 +271,7 @@ def test_disk_full_midway_one_line_exit_1_and_exact_resume(reference, tmp_path, 
     assert json.loads((out / MANIFEST_NAME).read_text())["status"] == "incomplete"
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0, err
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
 
 
 # ---------------------------------------------------------------------------- one writer
@@ -388,7 +378,7 @@ def test_file_size_limit_midway_one_line_and_exact_resume(reference, tmp_path, c
     assert len(load_results(out).runs) < N
     code, err = cli(capsys, run_args(out, "--resume"))
     assert code == 0, err
-    assert dump(out) == dump(reference)
+    assert dump_store(out) == dump_store(reference)
 
 
 KILLABLE = """
@@ -452,4 +442,4 @@ def test_killed_batch_status_true_read_only_report_and_exact_resume(reference, t
     assert _snapshot(out) == before
     code, err = cli(capsys, run_args(copy, "--resume"))
     assert code == 0, err
-    assert dump(copy) == dump(reference)
+    assert dump_store(copy) == dump_store(reference)
