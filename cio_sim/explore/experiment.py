@@ -147,8 +147,9 @@ class ExploreExperiment:
 
     def identity(self) -> dict[str, Any]:
         """Everything that determines the stored points (not the output folder or the source,
-        and not ``filter.samples`` or ``filter.scales``: a larger filter sample, or another
-        scale, extends a finished study)."""
+        and not ``filter.samples``, ``filter.scales`` or ``calibration.ensemble``: a larger
+        filter sample, another scale or a larger calibrated ensemble extends a finished
+        study)."""
         return {"name": self.name, "regimes": list(self.regimes), "metrics": list(self.metrics),
                 "seed": self.seed, "space": {"keys": list(self.space.keys),
                                              "bounds": [list(b) for b in self.space.bounds]},
@@ -168,8 +169,14 @@ class ExploreExperiment:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+#: Calibration keys that do not determine the stored points: the ensemble is a prefix of one
+#: random order of the final region (history_matching.draw), so a larger ensemble extends a
+#: stored study; the result threshold only changes what the report says.
+EXTENDABLE = ("targets", "held_out", "ensemble", "result_ensemble")
+
+
 def _calibration_identity(c: Calibration) -> dict[str, Any]:
-    d = {k: v for k, v in asdict(c).items() if k not in ("targets", "held_out")}
+    d = {k: v for k, v in asdict(c).items() if k not in EXTENDABLE}
     d["targets"] = [asdict(t) for t in c.targets]
     d["held_out"] = [asdict(t) for t in c.held_out]
     return json.loads(json.dumps(d, default=str))

@@ -199,11 +199,11 @@ def non_implausible(x: np.ndarray, emulators: Sequence[Emulator], targets: Seque
 
 
 def draw(region: np.ndarray, n: int, seed: int, wave: int) -> np.ndarray:
-    """``n`` of the region's points, uniformly without replacement (all when fewer)."""
-    if len(region) <= n:
-        return region
+    """``n`` of the region's points, uniformly without replacement (all when fewer), as a
+    prefix of one random order of the region: a larger ``n`` keeps the first ``n`` points
+    and their order, so a larger ensemble extends a stored one."""
     rng = np.random.default_rng([seed, 104729, wave])
-    return region[np.sort(rng.choice(len(region), n, replace=False))]
+    return region[rng.permutation(len(region))[:n]]
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cio_sim.explore import history_matching as hm
 from cio_sim.explore.space import Space
@@ -50,30 +51,53 @@ def test_implausibility_widens_with_noise_and_is_zero_inside() -> None:
     assert np.isinf(t.implausibility(np.array([np.nan]))[0])
 
 
-def test_history_matching_recovers_the_toy_region_and_verdicts_hold_across_blocks() -> None:
-    res = hm.history_match(toy(3), SPACE.dim, TARGETS, CFG, seed=3, snap=SPACE.snap)
-    assert res.final is not None and res.plausible.sum() >= 60
-    u = res.final.unit
-    # Sets judged plausible lie in the true region, or just outside it (noise).
-    truth_ok = truly_plausible(u)
-    assert np.mean(truth_ok[res.plausible]) >= 0.95
-    # Recall: the sampled points of the true region are judged plausible.
-    assert np.mean(res.plausible[truth_ok]) >= 0.9
-    # The refocused sample lies mostly in the region (not spread over the whole cube, where
-    # the region covers about a fifth).
+#: Toy seeds: every seed is checked, none chosen. Measured over toy seeds 0..7: precision
+#: 0.975-1.0, recall 0.93-0.98, test-retest 0.867-0.95 (mean 0.93).
+SEEDS = (0, 1, 2, 3)
+
+
+@pytest.fixture(scope="module")
+def matched() -> list[hm.Result]:
+    return [hm.history_match(toy(s), SPACE.dim, TARGETS, CFG, seed=s, snap=SPACE.snap)
+            for s in SEEDS]
+
+
+def test_history_matching_recovers_the_toy_region(matched: list[hm.Result]) -> None:
+    for res in matched:
+        assert res.final is not None and res.plausible.sum() >= 60
+        u = res.final.unit
+        truth_ok = truly_plausible(u)
+        # Sets judged plausible lie in the true region (noise allows a few just outside).
+        assert np.mean(truth_ok[res.plausible]) >= 0.95
+        # Recall: the sampled points of the true region are judged plausible.
+        assert np.mean(res.plausible[truth_ok]) >= 0.9
+        # The refocused sample lies mostly in the region (about a fifth of the cube).
+        assert truth_ok.mean() >= 0.6
+        # ... and spans it: both ends of the region in a and b are reached.
+        acc = u[res.plausible]
+        assert acc[:, 0].min() < 0.5 < acc[:, 0].max() and acc[:, 1].min() < 0.3
+        # The integer takes every whole value its region allows (0..4).
+        assert {SPACE.values(row)["k"] for row in acc} == {0, 1, 2, 3, 4}
+        # The region shrank from wave to wave.
+        assert res.region_share[0] == 1.0 and res.region_share[-1] < 0.5
     grid = SPACE.snap(hm.candidates(SPACE.dim, 4096, 99, 0))
     assert truly_plausible(grid).mean() < 0.25
-    assert truth_ok.mean() >= 0.7
-    # ... and spans it: both ends of the region in a and b are reached.
-    acc = u[res.plausible]
-    assert acc[:, 0].min() < 0.5 < acc[:, 0].max() and acc[:, 1].min() < 0.3
-    # The integer takes every whole value its region allows (0..4, sum shifted by 0.05 k).
-    ks = {SPACE.values(row)["k"] for row in acc}
-    assert ks == {0, 1, 2, 3, 4}
-    # Test-retest: verdicts of two disjoint seed blocks agree.
-    assert res.test_retest >= 0.9
-    # The region shrank from wave to wave.
-    assert res.region_share[0] == 1.0 and res.region_share[-1] < 0.5
+    assert np.mean([truly_plausible(r.final.unit).mean() for r in matched]) >= 0.8
+
+
+def test_verdicts_do_not_flip_between_seed_blocks(matched: list[hm.Result]) -> None:
+    """Test-retest: the verdicts of two disjoint seed blocks agree for >= 90% of the sets
+    on average over the toy seeds, and for >= 85% at each (sets near the region's edge are
+    a coin toss at any number of seeds)."""
+    agree = [r.test_retest for r in matched]
+    assert min(agree) >= 0.85 and np.mean(agree) >= 0.9
+
+
+def test_a_larger_ensemble_extends_a_stored_one() -> None:
+    region = np.arange(50.0)[:, None]
+    small, large = hm.draw(region, 10, 1, 3), hm.draw(region, 30, 1, 3)
+    assert np.array_equal(large[:10], small)
+    assert len(np.unique(large)) == 30
 
 
 def test_snap_keeps_values_and_centres_integer_cells() -> None:
