@@ -45,12 +45,21 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
                                  progress=not args.quiet)
     except (ExploreError, ImportError) as exc:
         raise CLIError(str(exc)) from None
+    from ..explore.calibration_report import not_a_result
+
     info = result.info
+    kept = (f"history matching: {info['accepted']} plausible of {info['samples']} parameter "
+            "sets drawn" if exp.calibration is not None else
+            f"filter accepted {info['accepted']} of {info['samples']} parameter sets")
     print(f"{exp.name}: {exp.space.dim} assumptions; screening {info['screening_points']} "
           f"points, Sobol {info['sobol_points']} points on {len(info['selected'])} "
-          f"parameters; filter accepted {info['accepted']} of {info['samples']} parameter "
-          f"sets; {info['n_errors']} run error(s)")
+          f"parameters; {kept}; {info['n_errors']} run error(s)")
+    reasons = not_a_result(result)
+    if reasons:
+        print(f"TOO SMALL TO BE A RESULT: {'; '.join(reasons)}; read no conclusion from it.")
     print("\n".join(line.lstrip("> ").replace("**", "") for line in depends_on(result)
                      if line.strip(">")))
     print(f"results: {result.out} (report.md, *.csv, figures/, runs/)")
+    if reasons:
+        print("(too small to be a result: see the first lines of report.md)")
     return 0

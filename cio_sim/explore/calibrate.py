@@ -139,8 +139,12 @@ def _tables(exp: ExploreExperiment, res: hm.Result, got: dict[int, dict[str, Any
             columns=["scale", "point"]).drop_duplicates().shape[0]) if n else 0,
         "test_retest": res.test_retest, "cutoff": cal.cutoff,
         "cutoff_reason": cal.cutoff_reason, "result_ensemble": cal.result_ensemble,
-        "too_small": int(res.plausible.sum()) < cal.result_ensemble,
         "region_share": res.region_share}}
+    from .calibration_report import MIN_TEST_RETEST
+
+    c = info["calibration"]
+    c["too_small"] = (c["distinct_plausible_sets"] < cal.result_ensemble
+                      or not c["test_retest"] >= MIN_TEST_RETEST)
     return Calibrated(sample, stored, {"calibration_targets": target_table,
                                        "calibration_waves": waves,
                                        "calibration_sets": per_set,
@@ -166,3 +170,38 @@ def _reach(exp: ExploreExperiment, sample: pd.DataFrame, plausible: np.ndarray
                         "distinct_values": int(np.unique(v).size)})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def after_calibration(exp: ExploreExperiment, cal: Calibrated,
+                      run_stage: Callable[[str, list[dict[str, Any]]], dict[int, Any]],
+                      task_base: dict[str, Any], ranked: list[str],
+                      outcomes: Callable[[dict[int, dict[str, Any]], int], pd.DataFrame]
+                      ) -> None:
+    """The stages that start from the plausible sets: Sobol indices on the calibrated
+    region and the break-even sweeps (their tables and points added to ``cal``)."""
+    from .experiment import DIRECTIONS
+
+    if not len(cal.sample):
+        return
+    plausible = cal.tables["calibration_sets"]["plausible"].to_numpy(dtype=bool)
+    sets = cal.sample[plausible].drop(columns=["scale", "point"]).reset_index(drop=True)
+    if len(sets) < 2:
+        return
+    base = {**task_base, "metrics": list(exp.metrics)}
+    if exp.sobol_calibrated is not None:
+        from .region_sobol import run_region_sobol
+
+        sob, region, stages = run_region_sobol(exp.sobol_calibrated, exp.space, sets, ranked,
+                                               run_stage, base, outcomes, exp.seed)
+        cal.tables["sobol_calibrated"] = sob
+        cal.tables["sobol_calibrated_region"] = region
+        cal.stages.update(stages)
+    if exp.breakeven is not None:
+        from .breakeven import run_breakeven
+
+        sweep, table, stages = run_breakeven(exp.breakeven, exp.space, sets, exp.regimes,
+                                             exp.metrics, DIRECTIONS, run_stage, base,
+                                             exp.seed)
+        cal.tables["breakeven_sweep"] = sweep
+        cal.tables["breakeven"] = table
+        cal.stages.update(stages)

@@ -42,9 +42,8 @@ def calibration_section(result: Any) -> list[str]:
               f"{_pct(c['test_retest'])} of the drawn sets (target >= 90%). Median stochastic "
               "standard error per set: " + (", ".join(f"{k} {v:.3g}" for k, v in se.items())
                                              or "none") + " (per set: `calibration_sets.csv`)."]
-    if c["too_small"]:
-        lines += ["", f"Too small to be a result: fewer than {c['result_ensemble']} "
-                  "plausible sets."]
+    if not_a_result(result):
+        lines += ["", "Too small to be a result: " + "; ".join(not_a_result(result)) + "."]
     lines += ["", "Held-out facts over the plausible ensemble (same targets-with-tolerances "
               "rule, not used to calibrate):", ""]
     lines += _md(t["held_out"])
@@ -58,3 +57,107 @@ def calibration_section(result: Any) -> list[str]:
 
 def _pct(x: float) -> str:
     return "n/a" if x != x else f"{100 * x:.0f}%"
+
+
+#: Test-retest agreement a result needs (the share of sets whose verdicts on two disjoint
+#: seed blocks agree).
+MIN_TEST_RETEST = 0.9
+
+
+def not_a_result(result: Any) -> list[str]:
+    """Why a calibrated exploration is too small (or too unsure) to be a result: one reason
+    per failed requirement, empty when it is a result (or when it is not calibrated)."""
+    c = result.info.get("calibration")
+    if not c:
+        return []
+    reasons = []
+    if c["plausible_sets"] < c["result_ensemble"]:
+        reasons.append(f"{c['plausible_sets']} plausible parameter sets, fewer than the "
+                       f"{c['result_ensemble']} a result needs")
+    elif c["distinct_plausible_sets"] < c["result_ensemble"]:
+        reasons.append(f"{c['distinct_plausible_sets']} distinct plausible sets, fewer than "
+                       f"the {c['result_ensemble']} a result needs")
+    tr = c["test_retest"]
+    if not tr >= MIN_TEST_RETEST:
+        reasons.append(f"test-retest agreement {_pct(tr)}, below the {MIN_TEST_RETEST:.0%} a "
+                       "result needs")
+    return reasons
+
+
+def not_a_result_lines(result: Any) -> list[str]:
+    reasons = not_a_result(result)
+    if not reasons:
+        return []
+    return [f"**Too small to be a result:** {'; '.join(reasons)}. This run exercises the "
+            "pipeline; read no conclusion from it.", ""]
+
+
+def fact_audit_section(result: Any) -> list[str]:
+    """The fact audit (targets.AUDIT, the checked facts; docs/validation.md has all 32):
+    verdict, reason and the fact's role in this calibration."""
+    import pandas as pd
+
+    from .targets import AUDIT
+
+    cal = result.experiment.calibration
+    role = {t.fact: f"target ({t.name})" for t in cal.targets}
+    role.update({t.fact: f"held out ({t.name})" for t in cal.held_out})
+    rows = [{"fact": fact, "verdict": verdict, "why": why, "in this calibration":
+             role.get(fact, "not used")} for fact, (verdict, why) in AUDIT.items()]
+    lines = ["## Fact audit", "",
+             "Which checked stylized facts emerge from the mechanisms and which follow from an "
+             "input or nearly restate a rule (TRACE-style audit; the evidence per fact and the "
+             "facts that are not modelled are in docs/validation.md, \"Fact audit\"). Only "
+             "emergent facts may be calibration targets, and at least three emergent facts "
+             "are held out as validation (the experiment loader refuses anything else).", ""]
+    lines += _md(pd.DataFrame(rows))
+    return [*lines, ""]
+
+
+def region_sobol_section(result: Any) -> list[str]:
+    t = result.tables
+    if "sobol_calibrated" not in t:
+        return []
+    cfg, sob, region = result.experiment.sobol_calibrated, t["sobol_calibrated"], \
+        t["sobol_calibrated_region"]
+    lines = ["## Sobol indices on the calibrated region", "",
+             "Which assumptions the gaps between regimes depend on where the model reproduces "
+             "the emergent facts: each varied parameter over the 5-95% range of the plausible "
+             "ensemble, every other parameter at the ensemble's median; the regime levers and "
+             "decisive unsourced assumptions of the experiment forced in (`forced`), the rest "
+             f"the screening's most influential. Saltelli, N = {cfg.base_samples}, "
+             f"{cfg.replications} replications per point; 95% bootstrap intervals "
+             f"({cfg.resamples} resamples; full table `sobol_calibrated.csv`).", ""]
+    lines += _md(region)
+    if len(sob):
+        gaps = sob[sob["output"].str.contains(" - ")].copy()
+        gaps = gaps.sort_values(["output", "ST"], ascending=[True, False])
+        top = gaps.groupby("output", sort=False).head(3)
+        lines += ["", "The three largest total indices (ST) of each paired difference "
+                  "(output `a - b:metric`):", ""]
+        lines += _md(top[["output", "parameter", "ST", "ST_conf", "S1", "S1_conf"]])
+    return [*lines, ""]
+
+
+def breakeven_section(result: Any) -> list[str]:
+    t = result.tables
+    if "breakeven" not in t:
+        return []
+    be, table = result.experiment.breakeven, t["breakeven"]
+    lines = ["## Break-even values of the decisive assumptions", "",
+             f"Each assumption swept alone over its range ({be.grid} values; integers every "
+             f"whole value) at the first {be.sets} plausible sets, the other assumptions as in "
+             f"each set (their calibrated spread), every regime on the same {be.replications} "
+             "seeds at every value. The lead is a regime's mean advantage over the sets in the "
+             "metric's better direction; the break-even value is where it reaches zero walking "
+             "from the default (linear interpolation), with a 95% interval from resampling "
+             f"the sets ({be.resamples} bootstrap resamples; 'beyond' an end: in more than "
+             "2.5% of the resamples the lead does not vanish within the swept range). Sweeps: "
+             "`breakeven_sweep.csv`.", ""]
+    for key in be.parameters:
+        rows = table[table["parameter"] == key]
+        lines += [f"**{key}** (default {rows['default'].iloc[0]:g}, swept "
+                  f"[{rows['swept_low'].iloc[0]:g}, {rows['swept_high'].iloc[0]:g}]):", ""]
+        lines += [f"- {s}." for s in rows["statement"]]
+        lines += [""]
+    return lines

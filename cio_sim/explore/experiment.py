@@ -47,7 +47,7 @@ SECTIONS: dict[str, dict[str, type]] = {
     "space": {"include": list, "exclude": list, "ranges": dict},
 }
 TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", "stages", *SECTIONS,
-            "calibration")
+            "calibration", "breakeven", "sobol_calibrated")
 #: The stages an experiment runs: all of them, or the Morris screening alone (a preset).
 STAGES = ("screening", "sobol", "filter")
 SCREENING_ONLY = ("screening",)
@@ -139,6 +139,11 @@ class ExploreExperiment:
     discovery: Discovery = field(default_factory=Discovery)
     #: History matching instead of the rejection filter (None: the filter).
     calibration: Calibration | None = None
+    #: After the calibration: break-even sweeps and Sobol indices on the calibrated region
+    #: (explore/breakeven.py, region_sobol.py). Not part of the identity: their stages are
+    #: named by a hash of their own settings and of the calibrated sets they start from.
+    breakeven: Any = None
+    sobol_calibrated: Any = None
     stages: tuple[str, ...] = STAGES
 
     @property
@@ -218,6 +223,21 @@ def _calibration(source: str, data: Any) -> Calibration:
         raise _err(source, "calibration.replications", "at least 2 (a standard error needs "
                                                        "two)")
     return Calibration(targets=targets, held_out=held_out, **kw)
+
+
+def _after_calibration(source: str, key: str, parse: str, data: Any, space: Space,
+                       calibrated: bool) -> Any:
+    """Validate ``[breakeven]`` or ``[sobol_calibrated]`` (both need a calibration)."""
+    from . import breakeven, region_sobol
+
+    if not calibrated:
+        raise _err(source, key, "needs a [calibration] table (it starts from the plausible "
+                                "sets)")
+    module = breakeven if key == "breakeven" else region_sobol
+    try:
+        return getattr(module, parse)(data, space, key)
+    except ValueError as exc:
+        raise ExploreError(f"{source}: {exc}") from None
 
 
 def _err(source: str, key: str, message: str) -> ExploreError:
@@ -379,6 +399,11 @@ def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Exp
         sections["sobol"].parameters = space.dim
     if "calibration" in data:
         kwargs["calibration"] = _calibration(source, data["calibration"])
+    for key, parse in (("breakeven", "parse_breakeven"), ("sobol_calibrated",
+                                                          "parse_region_sobol")):
+        if key in data:
+            kwargs[key] = _after_calibration(source, key, parse, data[key], space,
+                                             "calibration" in kwargs)
     return ExploreExperiment(name=name, space=space, source=source, **kwargs, **sections)
 
 

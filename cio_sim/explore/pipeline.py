@@ -277,6 +277,10 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
                     "seed": exp.seed, "horizon_weeks": HORIZON_WEEKS}
             calibrated = run_calibration(exp, run_stage, base)
             parts, stored = [calibrated.sample], calibrated.stored
+            from .calibrate import after_calibration
+
+            after_calibration(exp, calibrated, run_stage, base, indices.select_parameters(
+                morris, space.dim), lambda got, n: _outcomes(exp, got, n))
         for stage, scale in filter_stages(exp) if calibrated is None else ():
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]

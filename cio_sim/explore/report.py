@@ -39,12 +39,18 @@ def depends_on(result) -> list[str]:
     sobol, boxes = t["sobol_indices"], t["boxes"]
     acc, n = info["accepted"], info["samples"]
     unfiltered, where = _unfiltered(result)
-    lines = [f"> **What the ranking depends on.** First over the {acc} parameter sets (of {n} "
-             "sampled) that reproduce every stylized fact, then, in parentheses, unfiltered over "
+    which = ("plausible parameter sets (history matching on the emergent facts, of "
+             f"{n} drawn)" if exp.calibration is not None else
+             f"parameter sets (of {n} sampled) that reproduce every stylized fact")
+    on = ""
+    if "sobol_calibrated" in t and len(t["sobol_calibrated"]):
+        sobol, on = t["sobol_calibrated"], " on the calibrated region"  # where facts hold
+    lines = [f"> **What the ranking depends on.** First over the {acc} {which}, then, in "
+             "parentheses, unfiltered over "
              f"{where}, every assumption over its whole range. A percentage is the share of "
              "points where "
              "the first regime is better, with its 95% Wilson interval; the drivers of a "
-             "close pair are the Sobol total indices of the paired difference, and the PRIM "
+             f"close pair are the Sobol total indices of the paired difference{on}, and the PRIM "
              f"box is over the {_prim_over(info)}.", ">"]
     if not acc:
         lines += ["> No parameter set passed the filter: only the unfiltered ranking is "
@@ -167,11 +173,9 @@ def write_report(result) -> Path:
                         fig_dir / "differences.png", title)
     man = info["manifest"]
     lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
-    if info.get("calibration", {}).get("too_small"):
-        c = info["calibration"]
-        lines += [f"**Too small to be a result:** {c['plausible_sets']} plausible parameter "
-                  f"sets, fewer than the {c['result_ensemble']} a result needs. This run "
-                  "exercises the pipeline; read no conclusion from it.", ""]
+    from . import calibration_report as cr
+
+    lines += cr.not_a_result_lines(result)
     lines += depends_on(result)
     lines += ["", "Each cell: the share of parameter sets where the first-named regime of the "
               "pair beats the second, its 95% Wilson interval, and the median paired "
@@ -218,7 +222,10 @@ def write_report(result) -> Path:
     if exp.calibration is not None:
         from .calibration_report import calibration_section
 
+        lines += cr.fact_audit_section(result)
         lines += calibration_section(result)
+        lines += cr.region_sobol_section(result)
+        lines += cr.breakeven_section(result)
     else:
         lines += _filter_section(result)
     lines += _comparison_section(result)
@@ -273,7 +280,7 @@ def _comparison_section(result) -> list[str]:
     exp, t, info = result.experiment, result.tables, result.info
     lines: list[str] = []
     over = "plausible" if exp.calibration is not None else "accepted"
-    lines += [f"## 4. Regime comparison over the {over} ensemble over the accepted ensemble", "",
+    lines += [f"## 4. Regime comparison over the {over} ensemble", "",
               "Per metric and pair: P(a better) with its 95% Wilson interval, and quantiles "
               "of the paired difference a - b (same seeds). `better` gives the direction.", ""]
     cols = ["metric", "better", "a", "b", "n", "p_a_better", "p_low", "p_high", "diff_q05",

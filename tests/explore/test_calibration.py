@@ -20,7 +20,8 @@ from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
 ROOT = Path(cio_sim.__file__).resolve().parents[1]
 CI = tomllib.loads((ROOT / "experiments" / "explore_ci.toml").read_text())
 TABLES = ("calibration_targets", "calibration_waves", "calibration_sets", "held_out", "reach",
-          "p_material", "pairwise", "regret", "morris_indices", "sobol_indices")
+          "p_material", "pairwise", "regret", "morris_indices", "sobol_indices",
+          "sobol_calibrated", "sobol_calibrated_region", "breakeven", "breakeven_sweep")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,18 @@ def test_ci_experiment_runs_every_stage_and_says_it_is_too_small(ci_run: Path) -
     report = (ci_run / "report.md").read_text()
     assert "Too small to be a result" in report
     assert "Test-retest" in report and "Held-out facts" in report
+    for heading in ("## Fact audit", "## Sobol indices on the calibrated region",
+                    "## Break-even values of the decisive assumptions"):
+        assert heading in report
+    region = pd.read_csv(ci_run / "sobol_calibrated_region.csv")
+    assert region["forced"].sum() == 2 and len(region) == 3
+    be = pd.read_csv(ci_run / "breakeven.csv")
+    assert set(be["parameter"]) == {"compliance.enforcement", "regime.override_rounds"}
+    assert be["statement"].str.len().min() > 20
+    sweep = pd.read_csv(ci_run / "breakeven_sweep.csv")
+    # The integer is swept over every whole value of its range (1..3 in the CI space).
+    assert sorted(sweep.loc[sweep["parameter"] == "regime.override_rounds", "value"].unique()
+                  ) == [1, 2, 3]
     sets = pd.read_csv(ci_run / "calibration_sets.csv")
     assert {"se:consensus_gap_q4", "I:consensus_gap_q4", "verdict_block_a"} <= set(sets)
     assert (sets["se:consensus_gap_q4"] > 0).all()
@@ -97,3 +110,42 @@ def test_targets_from_inputs_are_refused() -> None:
     assert AUDIT["p29"][0] == "tautology" and AUDIT["p24"][0] == "input"
     for stat in STATISTICS.values():
         assert stat.fact in AUDIT
+
+
+def test_cli_says_the_ci_experiment_is_too_small(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    from cio_sim.cli import main
+
+    # The stored runs of the module's run are reused (same experiment), so this is cheap.
+    out = tmp_path / "c"
+    assert main(["explore", str(ROOT / "experiments" / "explore_ci.toml"), "--out", str(out),
+                 "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "TOO SMALL TO BE A RESULT: 4 plausible parameter sets, fewer than the 300" in text
+    assert "history matching: 4 plausible of 4 parameter sets drawn" in text
+
+
+def test_loader_checks_the_after_calibration_tables() -> None:
+    data = copy.deepcopy(CI)
+    data["breakeven"]["parameters"] = ["cio_rijk.fit_regard"]
+    with pytest.raises(ExploreError, match=r"breakeven\.parameters: cio_rijk\.fit_regard: "
+                                           "not among the explored parameters"):
+        experiment_from_dict(data, "x.toml")
+    data = copy.deepcopy(CI)
+    data["breakeven"]["ranges"] = {"compliance.enforcement": [0.0, 1.5]}
+    with pytest.raises(ExploreError, match="leaves the allowed range"):
+        experiment_from_dict(data, "x.toml")
+    data = copy.deepcopy(CI)
+    del data["calibration"]
+    data["filter"] = {"samples": 1}
+    with pytest.raises(ExploreError, match=r"breakeven: needs a \[calibration\]"):
+        experiment_from_dict(data, "x.toml")
+    data = copy.deepcopy(CI)
+    data["sobol_calibrated"]["parameters"] = 1
+    with pytest.raises(ExploreError, match="fewer than the 2 parameters of include"):
+        experiment_from_dict(data, "x.toml")
+    # Neither table is part of the identity: adding them extends a stored study.
+    bare = copy.deepcopy(CI)
+    del bare["breakeven"], bare["sobol_calibrated"]
+    assert experiment_from_dict(bare, "x.toml").digest() == \
+        experiment_from_dict(CI, "x.toml").digest()
