@@ -24,14 +24,6 @@ TABLES = ("calibration_targets", "calibration_waves", "calibration_sets", "held_
           "sobol_calibrated", "sobol_calibrated_region", "breakeven", "breakeven_sweep")
 
 
-@pytest.fixture(scope="module")
-def ci_run(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("cal") / "a"
-    run_exploration(experiment_from_dict(CI, "explore_ci.toml"), out=out, backend="serial",
-                    progress=False)
-    return out
-
-
 def test_ci_experiment_runs_every_stage_and_says_it_is_too_small(ci_run: Path) -> None:
     for name in TABLES:
         assert (ci_run / f"{name}.csv").exists(), name
