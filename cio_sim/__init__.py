@@ -28,7 +28,7 @@ _LAZY = {
     "from_dict": ".scenario",
     "load_scenario": ".scenario",
     "BatchResult": ".batch",
-    "compare": ".batch",
+    "compare": ".robustness",
     "decompose": ".decompose",
     "load_results": ".batch",
     "run_batch": ".batch",

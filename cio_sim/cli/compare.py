@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .after_batch import finish, report_and_where
 from .common import (
     CLIError,
+    note,
     batch_options,
     command_line,
     keeps_weekly,
@@ -35,8 +37,15 @@ DESCRIPTION = ("Run several scenarios with the same seeds and print metrics (row
                "directory.")
 EPILOG = ("examples:\n  cio-sim compare consensus_2021 doorzettingsmacht_2026 -n 50\n"
           "  cio-sim compare consensus_2021 keuzematrix keuzematrix_doorzettingsmacht "
-          "--workers 4 --out results/regimes")
+          "--workers 4 --out results/regimes\n"
+          "  cio-sim compare consensus_2021 doorzettingsmacht_2026 keuzematrix -n 30 "
+          "--readings all\n"
+          "  cio-sim compare consensus_2021 keuzematrix --readings q3_working_group,"
+          "override_policy --readings-combined")
 LOADS_STACK = True
+
+if TYPE_CHECKING:  # the heavy modules load only when a command needs them (fast --help)
+    from ..scenario import Scenario
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -50,6 +59,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", metavar="SCENARIO",
                    help="scenario the others are compared with, replication by replication "
                         "(default: the first)")
+    p.add_argument("--readings", metavar="NAME[,NAME...]|all",
+                   help="run the comparison under each variant of these readings ('cio-sim "
+                        "readings' lists them), one varied at a time from the defaults, on "
+                        "the same seeds, and print per headline metric the ranking under "
+                        "each variant and where it flips")
+    p.add_argument("--readings-combined", action="store_true",
+                   help="with --readings: every combination of their variants instead of "
+                        "one at a time (warns with the count of combinations and runs)")
 
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -57,6 +74,10 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from ..scenario import folder_name
 
     scenarios = [scenario_with_sets(ref, args.set) for ref in args.scenarios]
+    if args.readings is not None:
+        return readings_main(args, argv, scenarios)
+    if args.readings_combined:
+        raise CLIError("--readings-combined needs --readings NAME[,NAME...]|all")
     plan = plan_compare(scenarios, args.replications, args.seed, args.workers, args.backend,
                         None, args.resume, args.force, command=command_line(argv))
     if args.baseline is not None and args.baseline not in plan.labels:
@@ -79,6 +100,50 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if caveat:
         print()
         print("\n".join(caveat))
+    for line in errors_line(result):
+        print(line)
+    report_and_where(result, out, args.no_report)
+    return 0
+
+
+def readings_main(args: argparse.Namespace, argv: Sequence[str],
+                  scenarios: Sequence[Scenario]) -> int:
+    """``compare --readings``: the comparison under each reading variant, one batch."""
+    from ..batch import execute
+    from ..readings import ReadingError, names, select
+    from ..robustness import Design, ReadingsComparison, combinations, plan_readings
+    from ..scenario import folder_name
+    from .format_readings import ranking_lines
+
+    try:
+        chosen = select(args.readings)
+    except ReadingError:
+        raise CLIError(f"--readings: got {args.readings!r}; allowed: 'all' or reading names "
+                       f"separated by commas: {', '.join(names())}") from None
+    if args.baseline is not None:
+        raise CLIError("--baseline: not used with --readings (rankings compare every "
+                       "scenario with every other)")
+    plan = plan_readings(scenarios, chosen, args.readings_combined, args.replications,
+                         args.seed, args.workers, args.backend, None, command=command_line(argv))
+    out = Path(args.out) if args.out else Path("results") / folder_name(plan.name)
+    plan = plan_readings(scenarios, chosen, args.readings_combined, args.replications,
+                         args.seed, args.workers, args.backend, out, args.resume, args.force,
+                         command_line(argv), keeps_weekly(args))
+    sets = combinations(chosen, args.readings_combined)
+    if args.readings_combined:
+        note(f"warning: --readings-combined: {sets} combinations of {len(chosen)} readings, "
+             f"{len(plan.cells)} scenario cells x {plan.replications} replications = "
+             f"{plan.total} runs")
+    result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
+    finish(result)
+    rc = ReadingsComparison(result, Design.from_manifest(plan.extra["readings"]),
+                            None if not args.all else result.metrics())
+    print(f"{' vs '.join(plan.extra['readings']['scenarios'])} under {sets - 1} reading "
+          f"variant sets: {plan.replications} replications each, seed {args.seed} (common "
+          f"random numbers); {plan.total} runs in {len(plan.cells)} cells")
+    for line in settings_lines(list(rc.design.scenarios), args.set):
+        print(line)
+    print("\n".join(ranking_lines(rc, args.keys)))
     for line in errors_line(result):
         print(line)
     report_and_where(result, out, args.no_report)

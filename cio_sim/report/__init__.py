@@ -11,6 +11,7 @@ Sections are added with :func:`add_section` (see :mod:`cio_sim.report.document`)
 
 from .document import SECTIONS, ReportContext, Section, add_section, write_report
 from .html import markdown_to_html, write_html
+from .readings import readings_section
 from .tables import (
     REPORT_METRICS,
     compliance_caveat,
@@ -23,6 +24,8 @@ from .tables import (
     format_summary_table,
     headline_markdown,
 )
+
+add_section("readings", readings_section, after="material")
 
 __all__ = [
     "REPORT_METRICS", "SECTIONS", "ReportContext", "Section", "add_section",

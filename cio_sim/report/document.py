@@ -71,6 +71,9 @@ class ReportContext:
     out: Path
     baseline: str | None = None
     written: list[str] = field(default_factory=list)
+    #: Every run, also those the tables above leave out (a comparison under readings: the
+    #: variant sets' runs; see cio_sim.report.readings).
+    all_runs: pd.DataFrame | None = None
 
     @cached_property
     def design_keys(self) -> list[str]:
@@ -403,10 +406,14 @@ def write_report(result: BatchLike, out_dir: str | Path, baseline: str | None = 
     ``result`` needs ``runs`` (a row per replication), ``timeseries`` (a row per replication
     and week) and ``manifest`` (a dict; every key optional). A section that does not apply is
     left out (a one-scenario run has no comparison)."""
+    from .readings import at_defaults
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    ctx = ReportContext(_frame(result, "runs"), _frame(result, "timeseries"),
-                        getattr(result, "manifest", None) or {}, out, baseline)
+    runs = _frame(result, "runs")
+    manifest, shown, timeseries = at_defaults(getattr(result, "manifest", None) or {}, runs,
+                                              _frame(result, "timeseries"))
+    ctx = ReportContext(shown, timeseries, manifest, out, baseline, all_runs=runs)
     parts = [text for entry in SECTIONS if (text := entry.build(ctx))]
     folder = out / "figures"
     if folder.is_dir():          # figures of an earlier report that this one does not draw

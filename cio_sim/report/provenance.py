@@ -162,6 +162,11 @@ def _python_call(manifest: Mapping[str, Any], rows: list[dict[str, str]]) -> str
         args.append(f"replications={manifest['replications']}")
     if manifest.get("seed") is not None:
         args.append(f"seed={manifest['seed']}")
+    readings = manifest.get("readings")
+    if isinstance(readings, Mapping) and isinstance(readings.get("readings"), list):
+        args.append(f"readings={readings['readings']!r}")
+        if readings.get("combined"):
+            args.append("combined=True")
     tail = "".join(f", {a}" for a in args)
     if len(names) == 1 and kind in (None, "run"):
         return f"cio_sim.run_batch({names[0]!r}{tail})"
