@@ -311,7 +311,8 @@ def select(spec: str | Reading | Iterable[str | Reading]) -> list[Reading]:
             if not parts:
                 raise ReadingError("readings: empty; allowed: 'all' or reading names: "
                                    + ", ".join(names()))
-            found = list(READINGS) if "all" in parts else [lookup(p) for p in parts]
+            named = [lookup(p) for p in parts if p != "all"]    # every name checked
+            found = list(READINGS) if "all" in parts else named
         out += [r for r in found if r.name not in {o.name for o in out}]
     if not out:
         raise ReadingError("readings: none given; allowed: 'all' or reading names: "

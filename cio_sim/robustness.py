@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import catalogue, comparison
-from .readings import Assignment, Reading, ReadingError, assignments, lookup, overrides, select
+from .readings import Assignment, Reading, ReadingError, assignments, select
 from .readings import tag as reading_tag
 from .stats import paired_difference
 
@@ -109,12 +109,13 @@ def combinations(readings: Sequence[Reading], combined: bool) -> int:
     return count
 
 
-def _effective(scenario: Scenario, assignment: Assignment) -> Assignment:
+def _effective(scenario: Scenario, assignment: Assignment,
+               known: Mapping[str, Reading]) -> Assignment:
     """The parts of a variant set that change the scenario: the reading matters for it and
     the variant sets a value the scenario does not already have."""
     out = []
     for name, variant in assignment:
-        reading = lookup(name)
+        reading = known[name]
         if reading.applies(scenario.values) is not None:
             continue
         if any(scenario.get(k) != v for k, v in reading.variant(variant).items()):
@@ -134,19 +135,22 @@ def design_of(scenarios: Sequence[Scenario], readings: str | Sequence[str | Read
               combined: bool = False) -> tuple[Design, list[Scenario]]:
     """The design and the scenarios to run (one per label, the scenarios as given first)."""
     chosen = select(readings)
+    known = {r.name: r for r in chosen}
     sets = assignments(chosen, combined)
     cells: dict[str, Scenario] = {s.name: s for s in scenarios}
     grid = []
     for assignment in sets:
         row = []
         for sc in scenarios:
-            effective = _effective(sc, assignment)
+            effective = _effective(sc, assignment, known)
             if not effective:
                 row.append(sc.name)
                 continue
             label = _label(sc.name, effective)
             if label not in cells:
-                varied = sc.with_overrides(overrides(effective),
+                settings = {k: v for r, var in effective
+                            for k, v in known[r].variant(var).items()}
+                varied = sc.with_overrides(settings,
                                            source=f"reading {reading_tag(effective)}")
                 cells[label] = dataclasses.replace(
                     varied, name=label, _checked=True,
@@ -282,8 +286,9 @@ class ReadingsComparison:
         self.metrics = list(metrics) if metrics is not None else None
 
     def __repr__(self) -> str:
-        return (f"<ReadingsComparison {' vs '.join(self.design.scenarios)}: "
-                f"{len(self.design.assignments)} variant sets of {', '.join(self.design.readings)}>")
+        d = self.design
+        return (f"<ReadingsComparison {' vs '.join(d.scenarios)}: {len(d.assignments)} "
+                f"variant sets of {', '.join(d.readings)}>")
 
     @cached_property
     def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from .after_batch import finish, report_and_where
 from .common import (
     CLIError,
-    note,
     batch_options,
     command_line,
     keeps_weekly,
     keys_option,
+    note,
     scenario_with_sets,
     set_option,
     weekly_option,
