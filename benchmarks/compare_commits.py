@@ -1,5 +1,5 @@
-"""CPU per run of the working tree against an earlier commit, paired by seed in one process.
-Each run is timed as a batch worker runs it (the collector paused, see `one`).
+"""CPU (and wall) time per run of the working tree against an earlier commit, paired by seed
+in one process. Each run is timed as a batch worker runs it (the collector paused, see `one`).
 
 The package at ``--base`` (a git ref) is copied under another name (``cio_base``) and imported
 beside ``cio_sim``; each seed runs on both, alternating which goes first, so both see the same
@@ -43,17 +43,18 @@ def copy_base(ref: str, into: Path) -> None:
         path.write_text(re.sub(r"""(["'])cio_sim\.""", rf"\1{BASE}.", text))
 
 
-def one(pkg, scenario, seed: int) -> tuple[float, str]:
-    """CPU of one run as a batch worker runs it: inside `collected_once` (the collector off,
-    one young-generation collection after), so both codes see the same collector whatever
-    their own `run()` does with it, and the comparison is of the model code."""
-    start = time.process_time()
+def one(pkg, scenario, seed: int) -> tuple[float, float, str]:
+    """CPU and wall time of one run as a batch worker runs it: inside `collected_once` (the
+    collector off, one young-generation collection after), so both codes see the same
+    collector whatever their own `run()` does with it, and the comparison is of the model
+    code."""
+    start, wall = time.process_time(), time.perf_counter()
     with collected_once():
         model = pkg.CIOModel(scenario, seed=seed)
         out = model.run().summary()
         release(model)
         del model
-    return time.process_time() - start, repr(out)
+    return time.process_time() - start, time.perf_counter() - wall, repr(out)
 
 
 def main() -> None:
@@ -67,8 +68,10 @@ def main() -> None:
         copy_base(args.base, Path(tmp))
         sys.path.insert(0, tmp)
         base = importlib.import_module(BASE)
-        print(f"CPU per 5-year run (construct + run + summary, as in a batch worker), median "
-              f"of {args.seeds} seeds; base = {args.base}")
+        print(f"Per 5-year run (construct + run + summary, as in a batch worker), median of "
+              f"{args.seeds} seeds, CPU and wall; ratio = new / base, paired by seed (below 1: "
+              f"the new code is faster); base = {args.base}")
+        all_cpu, all_wall = [], []
         for name in args.scenarios:
             try:
                 pair = ((base, base.load_scenario(name)),
@@ -78,17 +81,29 @@ def main() -> None:
                 continue
             for pkg, sc in pair:
                 one(pkg, sc, 0)                       # warm-up
-            old, new, same = [], [], True
+            old, new, old_wall, new_wall, same = [], [], [], [], True
             for seed in range(args.seeds):
                 order = pair if seed % 2 == 0 else pair[::-1]
                 got = {pkg.__name__: one(pkg, sc, seed) for pkg, sc in order}
                 old.append(got[BASE][0])
                 new.append(got["cio_sim"][0])
-                same &= got[BASE][1] == got["cio_sim"][1]
-            paired = statistics.median(n / o for o, n in zip(old, new, strict=True))
-            print(f"  {name:30s} base {statistics.median(old) * 1e3:6.1f} ms  "
-                  f"new {statistics.median(new) * 1e3:6.1f} ms  paired median ratio "
-                  f"{paired:.2f}  same summaries: {'yes' if same else 'NO'}", flush=True)
+                old_wall.append(got[BASE][1])
+                new_wall.append(got["cio_sim"][1])
+                same &= got[BASE][2] == got["cio_sim"][2]
+            cpu = [n / o for o, n in zip(old, new, strict=True)]
+            wall = [n / o for o, n in zip(old_wall, new_wall, strict=True)]
+            all_cpu += cpu
+            all_wall += wall
+            print(f"  {name:30s} CPU base {statistics.median(old) * 1e3:6.1f} ms new "
+                  f"{statistics.median(new) * 1e3:6.1f} ms ratio {statistics.median(cpu):.3f} | "
+                  f"wall base {statistics.median(old_wall) * 1e3:6.1f} ms new "
+                  f"{statistics.median(new_wall) * 1e3:6.1f} ms ratio "
+                  f"{statistics.median(wall):.3f} | same summaries: {'yes' if same else 'NO'}",
+                  flush=True)
+        if all_cpu:
+            print(f"  {'all scenarios':30s} paired median ratio CPU "
+                  f"{statistics.median(all_cpu):.3f}, wall {statistics.median(all_wall):.3f} "
+                  f"({len(all_cpu)} pairs)")
 
 
 if __name__ == "__main__":
