@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 
 REDISCUSSED = "rediscussed"    # agenda outcome of an unripe item
 
-# Builds a NamedTuple row without its Python-level __new__ (rows are made every meeting
-# and for every agenda item).
-_row = tuple.__new__
-
 
 class CIOBeraad(Forum):
     """Meets every `cio_beraad.interval_weeks`; decides ripe items by the regime's decision
@@ -124,9 +120,9 @@ class CIOBeraad(Forum):
             prop.rounds += 1
             tally = next(tallies)
             verdict = rule.decide(prop, tally)
-            log.append(_row(AgendaRow, (step, prop.id, prop.strategic, prop.origin, True,
-                                        verdict.action, tally.object, tally.reserve,
-                                        verdict.by_cio_rijk)))
+            log.append(AgendaRow(step, prop.id, prop.strategic, prop.origin, True,
+                                 verdict.action, tally.object, tally.reserve,
+                                 verdict.by_cio_rijk))
             self.apply(prop, tally, verdict)
 
     def tally(self, agenda: list[Proposal], reviewed_by_seat: list[list[bool]]) -> list[Tally]:
@@ -153,7 +149,7 @@ class CIOBeraad(Forum):
         attendance = self.attendance
         for cio in self.departments:
             reviewed_by_seat.append(cio.prepare(agenda, hours, domains))
-            attendance.append(_row(AttendanceRow, (step, cio.code, cio.fulltime, cio.delegated)))
+            attendance.append(AttendanceRow(step, cio.code, cio.fulltime, cio.delegated))
         everything = [True] * len(agenda)       # members who do not prepare: reviewed
         reviewed_by_seat.extend(everything for _ in self.advisory)
         return reviewed_by_seat
@@ -161,8 +157,8 @@ class CIOBeraad(Forum):
     def rediscuss(self, prop: Proposal) -> None:
         """Unripe: re-discussed at operational-tactical level, back for rework (ADR:L986)."""
         prop.maturity += self.p["rediscussion_gain"] * (1.0 - prop.maturity)
-        self.agenda_log.append(_row(AgendaRow, (self.model.steps, prop.id, prop.strategic,
-                                                prop.origin, False, REDISCUSSED, 0, 0, False)))
+        self.agenda_log.append(AgendaRow(self.model.steps, prop.id, prop.strategic,
+                                         prop.origin, False, REDISCUSSED, 0, 0, False))
         self.flow.send_to_rework(prop, None)
 
     def apply(self, prop: Proposal, tally: Tally, verdict: Verdict) -> None:
