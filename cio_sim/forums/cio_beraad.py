@@ -50,9 +50,6 @@ class CIOBeraad(Forum):
         self.settlement = settlement
         self.p: dict[str, Any] = model.p["cio_beraad"]
         self.queue: list[Proposal] = []
-        # The prioritisation's key of each waiting item, in queue order (when it has a key):
-        # inserting bisects these instead of calling the key on the items it passes.
-        self._queue_keys: list[Any] = []
         self.agenda_log: list[AgendaRow] = []
         self.attendance: list[AttendanceRow] = []
         self.report_load = 0.0        # slots' worth of working-group reports not yet heard
@@ -73,10 +70,7 @@ class CIOBeraad(Forum):
         if key is None:
             self.queue.append(proposal)
         else:                                  # after the items with an equal key
-            k = key(proposal)
-            at = bisect.bisect_right(self._queue_keys, k)
-            self._queue_keys.insert(at, k)
-            self.queue.insert(at, proposal)
+            bisect.insort_right(self.queue, proposal, key=key)
 
     def add_report(self, share: float) -> None:
         """A working group's progress report waits for the next meeting, taking `share` of
@@ -100,11 +94,7 @@ class CIOBeraad(Forum):
         on_agenda = set(map(id, agenda))
         if ordered and all(id(p) in on_agenda for p in self.queue[:len(agenda)]):
             del self.queue[:len(agenda)]           # the usual case: the head of the list
-            del self._queue_keys[:len(agenda)]
         else:
-            if ordered:
-                self._queue_keys = [k for p, k in zip(self.queue, self._queue_keys, strict=True)
-                                    if id(p) not in on_agenda]
             self.queue = [p for p in self.queue if id(p) not in on_agenda]
         reviewed_by_seat = self.prepare(agenda)
         self.flow.record_meeting(cb["meeting_hours"] * (len(self.members) + 1))
