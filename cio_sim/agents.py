@@ -133,7 +133,6 @@ class DepartmentalCIO(Member):
         self._delegate_commit = att["delegate_commit_prob"]
         self._min_prepared = att["min_prepared_share"]
         self._max_bank = model.p["cio_beraad"]["interval_weeks"]
-        self._equal_needs: dict[int, float] = {}   # agenda length -> sum of equal needs
         for theme in PORTFOLIO_HOLDERS.get(code, ()):
             self.priority[theme] += model.p["positions"]["portfolio_bonus"]
         self.last_meeting = 0
@@ -175,59 +174,35 @@ class DepartmentalCIO(Member):
         `domains` (the items' domains) may be passed in when it is known for the whole
         meeting.
 
-        Called for every CIO at every meeting, so written tight: papers are read in agenda
-        order while the budget lasts (the same sums, in the same order, as one addition
-        per paper); the sum of equal needs is kept per agenda length."""
+        Papers are read in agenda order while the budget lasts."""
         step = self.model.steps
-        weeks = step - self.last_meeting
-        if weeks > self._max_bank:                 # min(weeks, bank)
-            weeks = self._max_bank
+        weeks = min(step - self.last_meeting, self._max_bank)   # hours bank one interval
         self.last_meeting = step
         accrued = weeks * self.weekly_hours
-        budget = accrued - self.spent_elsewhere
-        if not budget > 0.0:                       # max(0.0, budget)
-            budget = 0.0
+        budget = max(0.0, accrued - self.spent_elsewhere)
         self.spent_elsewhere = 0.0
         self.hours_available += accrued
         full = self._review_hours
-        n = len(agenda)
         advised = self.advised_domains(step) if self._adviser_relief else frozenset()
         if domains is None:
             needs = [self.review_hours(item) for item in agenda]
-        elif advised and not advised.isdisjoint(domains):
+        else:
             relieved = full * (1.0 - self._adviser_relief)
             needs = [relieved if d in advised else full for d in domains]
-        else:
-            needs = None                           # every paper needs `full` hours
-        if needs is None:
-            total = self._equal_needs.get(n)
-            if total is None:
-                total = self._equal_needs[n] = sum([full] * n)
-        else:
-            total = sum(needs)
         # A CIO who cannot attend and read the minimum share of the papers sends a delegate.
-        self.delegated = budget < meeting_hours + self._min_prepared * total
+        self.delegated = budget < meeting_hours + self._min_prepared * sum(needs)
         if self.delegated:
-            return [False] * n
+            return [False] * len(agenda)
         budget -= meeting_hours
         used = meeting_hours
-        if needs is None:                          # equal needs: read until the budget ends
-            read = 0
-            while read < n and budget >= full:
-                budget -= full
-                used += full
-                read += 1
-            reviewed = [True] * read + [False] * (n - read)
-        else:
-            reviewed = []
-            append = reviewed.append
-            for need in needs:
-                if budget >= need:
-                    budget -= need
-                    used += need
-                    append(True)
-                else:
-                    append(False)
+        reviewed = []
+        for need in needs:
+            if budget >= need:
+                budget -= need
+                used += need
+                reviewed.append(True)
+            else:
+                reviewed.append(False)
         self.hours_used += used
         return reviewed
 
