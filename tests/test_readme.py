@@ -56,14 +56,14 @@ def test_readme_bash_blocks_hold_only_known_commands():
 def short_runs(monkeypatch):
     """Every scenario the commands load runs for SHORT_WEEKS weeks."""
     from cio_sim import scenario as scenario_module
-    from cio_sim.batch import experiments, runner
+    from cio_sim.batch import experiments, plan
 
     original = scenario_module.load_scenario
 
     def short(ref, *args, **kwargs):
         return original(ref, *args, **kwargs).with_overrides({"horizon_weeks": SHORT_WEEKS})
 
-    for module in (scenario_module, experiments, runner):
+    for module in (scenario_module, experiments, plan):
         monkeypatch.setattr(module, "load_scenario", short)
 
 
