@@ -13,8 +13,6 @@ LIMIT = 500
 ALLOWED = {
     "params.py": "the schema's data table (SCHEMA, RULES); its machinery is schema.py",
     "batch/store.py": "store, manifest, lock and export together, to be split by job",
-    "batch/runner.py": "plan, resume and execute together, to be split by job",
-    "plots.py": "the notebook figures, to be split by figure family",
 }
 
 
