@@ -20,7 +20,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import itertools
 import threading
+import weakref
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -83,8 +86,35 @@ def release(model: Any) -> None:
     import mesa  # loaded already wherever a model ran
 
     ids = getattr(mesa.Agent, "_ids", None)
-    if model is not None and isinstance(ids, dict):
+    if model is not None and isinstance(ids, dict | weakref.WeakKeyDictionary):
         ids.pop(model, None)
 
 
-__all__ = ["collected_once", "quiet_import", "release"]
+class _WeakIdCounters(weakref.WeakKeyDictionary):
+    """Mesa 3.3's per-model ``unique_id`` counters (``Agent._ids``) held weakly: a model that
+    is dropped takes its counter with it, and a model that goes on keeps counting."""
+
+    def __getitem__(self, model: Any) -> Any:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
+
+
+def weak_agent_ids() -> None:
+    """Make Mesa's class-level ``Agent._ids`` hold its models weakly (once per process), so a
+    notebook's loop of ``CIOModel(...).run()`` frees each model with its last reference,
+    whether it ran to the end or not. Newer Mesa keeps no such registry: nothing to do."""
+    import mesa
+
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, defaultdict):
+        weak = _WeakIdCounters()
+        for model, counter in list(ids.items()):
+            with contextlib.suppress(TypeError):  # a key that cannot be weakly referenced
+                weak[model] = counter
+        mesa.Agent._ids = weak
+
+
+__all__ = ["collected_once", "quiet_import", "release", "weak_agent_ids"]

@@ -5,6 +5,7 @@ The model builds the actors (`agents`), the regime's parts (`regimes`), the foru
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from .forums import (
     WorkingGroup,
 )
 from .forums.tally import Seats
-from .heap import collected_once
+from .heap import collected_once, weak_agent_ids
 from .institutions import DEPARTMENTS
 from .proposals import Proposal
 from .registry import (
@@ -61,6 +62,11 @@ class CIOModel(mesa.Model):
 
     def __init__(self, scenario: str | Path | Scenario = "consensus_2021", seed: SeedLike = None,
                  overrides: dict[str, Any] | None = None, **kwargs: Any):
+        _check_seed(seed)
+        if not isinstance(scenario, Scenario | str | os.PathLike):
+            raise ValueError(f"scenario: got {type(scenario).__name__} {scenario!r:.60}; "
+                             "allowed: a Scenario, a preset name or a .toml path")
+        weak_agent_ids()  # Mesa 3.3 would keep every model alive (heap.weak_agent_ids)
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
         if overrides:
@@ -209,7 +215,11 @@ class CIOModel(mesa.Model):
         The cyclic garbage collector is paused while the weeks run and collects the youngest
         generation once after them (`heap.collected_once`): a run allocates many objects and
         frees almost none, so collections meanwhile only traverse live ones. Same results."""
-        end = self.horizon if steps is None else min(self.horizon, self.steps + steps)
+        if steps is not None and (isinstance(steps, bool)
+                                  or not isinstance(steps, int | np.integer) or steps < 0):
+            raise ValueError(f"steps: got {steps!r}; allowed: a whole number of weeks >= 0, "
+                             "or None (to the horizon)")
+        end = self.horizon if steps is None else min(self.horizon, self.steps + int(steps))
         with collected_once():
             while self.steps < end:
                 self.step()
@@ -253,6 +263,15 @@ class CIOModel(mesa.Model):
     def voorportaal_stats(self) -> pd.DataFrame:
         """Treatments and rework rate per voorportaal."""
         return metrics.voorportaal_frame(self)
+
+
+def _check_seed(seed: Any) -> None:
+    """One line for a seed numpy would reject with its own error (or silently misuse)."""
+    if seed is None or isinstance(seed, np.random.SeedSequence):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed: got {seed!r:.60}; allowed: an integer >= 0, a "
+                         "numpy.random.SeedSequence or None")
 
 
 __all__ = ["CIOModel"]

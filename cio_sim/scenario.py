@@ -240,6 +240,9 @@ class Scenario:
         if isinstance(overrides, str):
             overrides = [overrides]
         if not isinstance(overrides, Mapping):
+            if not isinstance(overrides, Iterable):
+                raise ScenarioError(source, None, f"overrides: got {type(overrides).__name__}; "
+                                    "allowed: a dict of dotted keys or a list of 'KEY=VALUE'")
             overrides = dict(parse_assignment(t) for t in overrides)
         values = copy.deepcopy(self.values)
         tree = nest(overrides, source)
@@ -412,6 +415,9 @@ def _load_file(path: Path) -> Scenario:
 def from_dict(name: str, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """A scenario from the defaults plus nested or dotted overrides (no file involved)."""
     _check_name("<from_dict>", name)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ScenarioError("<from_dict>", "overrides", f"got {type(overrides).__name__}; "
+                            "allowed: a dict of nested or dotted keys, or None")
     scenario = Scenario(name, defaults(), _checked=True)
     return scenario.with_overrides(flatten(overrides or {}), source=name) if overrides \
         else scenario

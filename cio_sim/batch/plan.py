@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,9 @@ class Plan:
 
 
 def _as_scenario(ref: str | Path | Scenario, overrides: Any = None) -> Scenario:
+    if not isinstance(ref, Scenario | str | os.PathLike):
+        raise BatchError(f"scenario: got {ref!r:.60}; allowed: a Scenario, a preset name or a "
+                         ".toml path")
     scenario = ref if isinstance(ref, Scenario) else load_scenario(ref)
     return scenario.with_overrides(overrides) if overrides else scenario
 
@@ -228,6 +231,10 @@ def plan_compare(scenarios: Sequence[str | Path | Scenario], replications: int =
                  out: str | Path | None = None, resume: bool = False, force: bool = False,
                  command: str | None = None, weekly: bool = True) -> Plan:
     """Validate a comparison of several scenarios (see :func:`compare`)."""
+    if isinstance(scenarios, str | os.PathLike | Scenario) or not isinstance(scenarios,
+                                                                             Iterable):
+        raise BatchError(f"scenarios: got {scenarios!r:.60}; allowed: a list of two or more "
+                         "scenarios (names, .toml paths or Scenario objects)")
     loaded = [_as_scenario(s) for s in scenarios]
     if len(loaded) < 2:
         raise BatchError("compare needs at least two scenarios")
@@ -246,6 +253,9 @@ def plan_sweep(experiment: str | Path | Experiment, out: str | Path | None = Non
                replications: int | None = None, seed: int | None = None, force: bool = False,
                command: str | None = None, weekly: bool = False) -> Plan:
     """Validate a sweep (see :func:`run_sweep`)."""
+    if not isinstance(experiment, Experiment | str | os.PathLike):
+        raise BatchError(f"experiment: got {experiment!r:.60}; allowed: the path of an "
+                         "experiment .toml file or an Experiment")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     cells = [Cell(0, i, exp.scenario.with_overrides(pt, source=exp.source), dict(pt))
              for i, pt in enumerate(exp.points)]

@@ -1029,6 +1029,9 @@ def load_results(directory: str | Path) -> BatchResult:
     fewer runs than the manifest recorded, raises a one-line :class:`StoreError` that says
     how to recover.
     """
+    if not isinstance(directory, str | os.PathLike):
+        raise StoreError(f"directory: got {directory!r:.60}; allowed: the path of a results "
+                         "folder")
     directory = Path(directory)
     manifest = read_manifest(directory)
     store = ResultStore(directory / DB_NAME, readonly=True)

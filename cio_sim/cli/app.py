@@ -27,8 +27,34 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=seed, default=1, help="seed of both runs (default 1)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
                    "127.0.0.1)")
-    p.add_argument("--port", type=int_at_least(0), default=8765,
-                   help="port to listen on (default 8765)")
+    p.add_argument("--port", type=_port, default=8765,
+                   help="port to listen on, 1 to 65535 (default 8765)")
+
+
+def _port(text: str) -> int:
+    """A TCP port: a whole number from 1 to 65535 (argparse turns the error into one line)."""
+    value = int_at_least(1)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"got {value}; allowed: a port from 1 to 65535")
+    return value
+
+
+def _check_free(host: str, port: int) -> None:
+    """Bind the address before printing it: a busy port or an unknown host is one line."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise CLIError(f"--host {host}: not an address of this machine ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CLIError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); choose "
+                           "another --port") from None
 
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -42,6 +68,7 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     load_scenario(args.scenario)
     if args.compare:
         load_scenario(args.compare)
+    _check_free(args.host, args.port)
     print(f"cio-sim app: open http://{args.host}:{args.port} in a browser (Ctrl-C stops)",
           flush=True)
     env = app.server_env(args.scenario, args.compare, args.seed)

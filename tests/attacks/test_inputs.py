@@ -93,3 +93,24 @@ def test_a_huge_grid_is_refused_before_planning(tmp_path, capsys):
     code, _, err = cli(capsys, "sweep", exp, "--out", tmp_path / "out")
     refused(code, err, "design points")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "http"])
+def test_app_port_out_of_range_is_one_line(capsys, port):
+    code, _, err = cli(capsys, "app", "--port", port)
+    refused(code, err, "--port")
+
+
+def test_app_on_a_busy_port_fails_before_printing_the_address(capsys):
+    import socket
+
+    from cio_sim import app
+
+    if app.missing():
+        pytest.skip("needs the [app] extra")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, out, err = cli(capsys, "app", "--port", busy.getsockname()[1])
+    refused(code, err, "already in use")
+    assert "http://" not in out
