@@ -28,10 +28,13 @@ from .scenario_files import (  # noqa: F401  (re-exported: part of the scenario 
     _resolve_path,
     bundled_dir,
     bundled_names,
+    read_provenance,
     read_toml_file,
 )
 
-META_KEYS = ("name", "description", "extends")
+#: Keys of a scenario file that are not parameters; ``provenance`` maps a dotted key the file
+#: sets to where its value comes from (shown by ``cio-sim params``).
+META_KEYS = ("name", "description", "extends", "provenance")
 
 #: Longest chain of files linked by ``extends``.
 MAX_EXTENDS = 32
@@ -220,6 +223,9 @@ class Scenario:
     source: str = "<defaults>"
     chain: tuple[str, ...] = ()
     provenance_overrides: dict[str, str] = field(default_factory=dict)
+    #: Where the scenario's own values come from, per dotted key (a scenario file's
+    #: ``[provenance]`` table); keys without a note show the schema default's provenance.
+    key_provenance: dict[str, str] = field(default_factory=dict)
     _checked: InitVar[bool] = False
 
     def __post_init__(self, _checked: bool) -> None:
@@ -251,8 +257,9 @@ class Scenario:
         _cross_check(source, values, {k: (0, source, ()) for k in changed})
         prov = dict(self.provenance_overrides)
         prov.update({k: f"scenario override ({source})" for k in changed})
+        notes = {k: v for k, v in self.key_provenance.items() if k not in changed}
         return Scenario(self.name, values, self.description, self.source, self.chain, prov,
-                        _checked=True)
+                        notes, _checked=True)
 
     def get(self, dotted: str) -> Any:
         node: Any = self.values
@@ -306,16 +313,25 @@ class Scenario:
             warnings.warn(message, CostWarning, stacklevel=stacklevel + 1)
 
     def parameter_table(self):
-        """DataFrame of every resolved parameter with default, unit, range and provenance."""
+        """DataFrame of every resolved parameter with default, unit, range and provenance:
+        the scenario file's note for a value it sets (``key_provenance``), the schema's for
+        a default, and for a value set without a note, that it is not stated (with the
+        default's); ``default_provenance`` is always the schema's."""
         import pandas as pd
 
         rows = []
         for key, spec in iter_params():
             value = self.get(key)
+            set_by = self.provenance_overrides.get(key, "default")
+            provenance = self.key_provenance.get(key, spec.provenance)
+            if set_by != "default" and key not in self.key_provenance:
+                provenance = (f"not stated for this value (the default {spec.default!r}: "
+                              f"{spec.provenance})")
             rows.append({
                 "key": key, "value": value, "default": spec.default, "unit": spec.unit,
-                "allowed": spec.allowed(), "provenance": spec.provenance,
-                "set_by": self.provenance_overrides.get(key, "default"), "doc": spec.doc,
+                "allowed": spec.allowed(),
+                "provenance": provenance, "set_by": set_by,
+                "default_provenance": spec.provenance, "doc": spec.doc,
             })
         return pd.DataFrame(rows)
 
@@ -393,6 +409,7 @@ def _load_file(path: Path) -> Scenario:
     values = defaults()
     blame: dict[str, tuple[int, str, Sequence[str]]] = {}
     overridden: dict[str, str] = {}
+    notes: dict[str, str] = {}
     for i, (p, data) in enumerate(chain):
         via = [str(q) for q, _ in reversed(chain[i + 1:])]
         for key in ("name", "description"):
@@ -403,13 +420,19 @@ def _load_file(path: Path) -> Scenario:
             _check_name(str(p), data["name"], via)
         body = {k: v for k, v in data.items() if k not in META_KEYS}
         _merge(str(p), values, SCHEMA, body, via=via)
-        for key in flatten(body):
+        sets = list(flatten(body))
+        given = read_provenance(str(p), data.get("provenance"), sets, via)
+        for key in sets:
             blame[key] = (i, str(p), via)
             overridden[key] = f"scenario {p.name}"
+            if key in given:
+                notes[key] = given[key]
+            else:                 # set again without a note: the earlier note no longer holds
+                notes.pop(key, None)
     _cross_check(str(path), values, blame)
     top = chain[-1][1]
     return Scenario(top.get("name") or path.stem, values, top.get("description", ""), str(path),
-                    tuple(str(p) for p, _ in chain), overridden, _checked=True)
+                    tuple(str(p) for p, _ in chain), overridden, notes, _checked=True)
 
 
 def from_dict(name: str, overrides: Mapping[str, Any] | None = None) -> Scenario:

@@ -180,3 +180,40 @@ def _real(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError) as exc:
         raise ScenarioError(str(path), None, f"cannot be resolved ({_why(exc)})") from None
+
+
+#: How a scenario file states where a value comes from: a source line (``ADR:L968``,
+#: ``N26:L15``, ...) or ``assumption: <reason>``, as the parameter schema does.
+PROVENANCE = re.compile(r"^((ADR|B21|RK|N26|BLOG):L\d+|assumption: \S)")
+
+
+def _flat_keys(tree: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(tree, dict):
+        return {prefix: tree}
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        out.update(_flat_keys(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def read_provenance(source: str, table: Any, sets: Sequence[str],
+                    via: Sequence[str] = ()) -> dict[str, str]:
+    """A scenario file's ``[provenance]`` table: dotted key -> where the file's value for it
+    comes from. Each key must be one the file sets, each note a source line or
+    ``assumption: ...``; anything else is a one-line :class:`ScenarioError`."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise ScenarioError(source, "provenance", f"got {compact(table)}; allowed: a table of "
+                            "dotted keys to source notes", via)
+    notes = _flat_keys(table)
+    for key, note in notes.items():
+        where = f"provenance.{key}"
+        if key not in sets:
+            shown = ", ".join(sets) if len(sets) <= 8 else f"{len(sets)} keys"
+            raise ScenarioError(source, where, "names a value this file does not set; "
+                                f"allowed: the keys it sets ({shown})", via)
+        if not isinstance(note, str) or not PROVENANCE.match(note.strip()):
+            raise ScenarioError(source, where, f"got {compact(note)}; allowed: a source line "
+                                "like 'ADR:L968' or 'assumption: <reason>'", via)
+    return {k: " ".join(str(v).split()) for k, v in notes.items()}

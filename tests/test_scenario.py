@@ -55,7 +55,10 @@ def test_dotted_overrides_from_strings_and_mappings() -> None:
     assert sc.get("regime.decision_rule") == "doorzettingsmacht"
     table = sc.parameter_table().set_index("key")
     assert table.loc["departments.FIN.time_share", "set_by"].startswith("scenario override")
-    assert table.loc["departments.FIN.time_share", "provenance"] == "ADR:L2525"
+    # the source gives the default, not this value: the table says so
+    assert table.loc["departments.FIN.time_share", "default_provenance"] == "ADR:L2525"
+    assert table.loc["departments.FIN.time_share", "provenance"] == \
+        "not stated for this value (the default 0.2: ADR:L2525)"
 
 
 def test_digest_changes_with_values_only() -> None:
