@@ -169,16 +169,10 @@ def plan_readings(scenarios: Sequence[str | Path | Scenario],
                   force: bool = False, command: str | None = None,
                   weekly: bool = True) -> Plan:
     """Validate a comparison under readings without writing anything (see :func:`compare`)."""
-    from .batch.runner import BatchError, Cell, plan_batch
-    from .scenario import Scenario, load_scenario
+    from .batch.plan import Cell, compared_scenarios, plan_batch
 
-    loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
-    if len(loaded) < 2:
-        raise BatchError("compare needs at least two scenarios")
+    loaded = compared_scenarios(scenarios)
     names = [s.name for s in loaded]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise BatchError(f"compare: scenario names must differ (twice: {', '.join(dupes)})")
     design, cells = design_of(loaded, readings, combined)
     labels = [c.name for c in cells]
     return plan_batch("compare", "readings_" + "_vs_".join(names),

@@ -116,3 +116,13 @@ def test_the_plain_comparison_is_unchanged_without_readings():
 def test_unknown_readings_are_one_line_errors():
     with pytest.raises(readings.ReadingError, match=r"known: .*override_scope"):
         cio_sim.compare(scenarios(), 1, readings="nonsense", weekly=False)
+
+
+@pytest.mark.parametrize("bad", ["consensus_2021", ["consensus_2021"], 3,
+                                 ["consensus_2021", "consensus_2021"]])
+def test_the_scenarios_are_checked_as_in_a_plain_comparison(bad):
+    from cio_sim.batch import BatchError
+
+    with pytest.raises(BatchError) as err:
+        cio_sim.compare(bad, 1, readings="all", weekly=False)
+    assert "\n" not in str(err.value) and ("scenario" in str(err.value))

@@ -226,11 +226,8 @@ def _check_folder(out: Path, kind: str, cells: Sequence[Cell], labels: Sequence[
     return weekly
 
 
-def plan_compare(scenarios: Sequence[str | Path | Scenario], replications: int = 30,
-                 seed: int = 1, workers: int = 1, backend: str = "local",
-                 out: str | Path | None = None, resume: bool = False, force: bool = False,
-                 command: str | None = None, weekly: bool = True) -> Plan:
-    """Validate a comparison of several scenarios (see :func:`compare`)."""
+def compared_scenarios(scenarios: Sequence[str | Path | Scenario]) -> list[Scenario]:
+    """The scenarios of a comparison, loaded: two or more, their names distinct."""
     if isinstance(scenarios, str | os.PathLike | Scenario) or not isinstance(scenarios,
                                                                              Iterable):
         raise BatchError(f"scenarios: got {scenarios!r:.60}; allowed: a list of two or more "
@@ -242,6 +239,16 @@ def plan_compare(scenarios: Sequence[str | Path | Scenario], replications: int =
     dupes = sorted({n for n in labels if labels.count(n) > 1})
     if dupes:
         raise BatchError(f"compare: scenario names must differ (twice: {', '.join(dupes)})")
+    return loaded
+
+
+def plan_compare(scenarios: Sequence[str | Path | Scenario], replications: int = 30,
+                 seed: int = 1, workers: int = 1, backend: str = "local",
+                 out: str | Path | None = None, resume: bool = False, force: bool = False,
+                 command: str | None = None, weekly: bool = True) -> Plan:
+    """Validate a comparison of several scenarios (see :func:`compare`)."""
+    loaded = compared_scenarios(scenarios)
+    labels = [s.name for s in loaded]
     cells = [Cell(i, 0, s) for i, s in enumerate(loaded)]
     name = "compare_" + "_vs_".join(labels)
     return plan_batch("compare", name, cells, labels, replications, seed, workers, backend,
@@ -317,5 +324,5 @@ def _manifest(plan: Plan, workers: int, backend: str) -> dict[str, Any]:
     return manifest
 
 
-__all__ = ["SEED_LIST_LIMIT", "BatchError", "Cell", "Plan", "plan_batch", "plan_compare",
-           "plan_sweep"]
+__all__ = ["SEED_LIST_LIMIT", "BatchError", "Cell", "Plan", "compared_scenarios", "plan_batch",
+           "plan_compare", "plan_sweep"]
