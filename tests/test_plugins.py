@@ -1,5 +1,6 @@
 """Parts from a user's module: ``--plugin`` loads it for a command, and worker processes
-started by spawn (which do not inherit the parent's registrations) load it too."""
+started by spawn or forkserver (which do not inherit the parent's registrations) load it
+too."""
 
 from __future__ import annotations
 
@@ -45,13 +46,14 @@ def test_a_missing_plugin_is_one_line(capsys: pytest.CaptureFixture, tmp_path: P
     assert main(["--plugin", str(tmp_path / "absent.py"), "list"]) == 2
 
 
-def test_spawned_workers_load_the_plugin(scenario_file: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_spawned_workers_load_the_plugin(scenario_file: Path, monkeypatch, method: str) -> None:
     import cio_sim
     from cio_sim.batch import executors
 
     plugins.load_plugin(str(PLUGIN))
     assert str(PLUGIN.resolve()) in plugins.active()
-    monkeypatch.setattr(executors, "START_METHOD", "spawn")
+    monkeypatch.setattr(executors, "START_METHOD", method)
     spawned = cio_sim.run_batch(scenario_file, replications=4, workers=2, backend="local")
     runs = spawned.runs
     assert runs["error"].isna().all(), runs["error"].dropna().iloc[0]

@@ -123,14 +123,19 @@ PARENT_CHECK_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def worker_start(parent: int) -> None:
+def worker_start(parent: int | None) -> None:
     """The start of every local worker process: it ends when its parent ends, however the
     parent ends (SIGKILL included), and leaves Ctrl-C and SIGTERM handling to the parent.
+
+    ``parent`` is the client's pid, or None where the worker's parent is a forkserver (which
+    ends when the client does): then the worker watches the process that started it.
 
     On Linux the kernel sends the worker SIGKILL when the parent dies (``PR_SET_PDEATHSIG``,
     through ctypes); everywhere a daemon thread also checks the parent's pid every
     :data:`PARENT_CHECK_SECONDS` and ends the worker when it is gone (the fallback).
     """
+    if parent is None:
+        parent = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent stops the pool on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker inherits the CLI's handler
     if sys.platform == "linux":
@@ -171,9 +176,11 @@ class LocalExecutor(Executor):
     two tasks per worker in flight. One worker runs serially in this process."""
 
     def __enter__(self) -> LocalExecutor:
-        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=mp_context(),
-                                          initializer=worker_start,
-                                          initargs=(os.getpid(),))
+        ctx = mp_context()
+        # A forkserver's workers are its children, not this process's.
+        parent = None if ctx.get_start_method() == "forkserver" else os.getpid()
+        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                          initializer=worker_start, initargs=(parent,))
                       if self.workers > 1 else None)
         return self
 
