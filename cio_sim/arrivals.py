@@ -66,9 +66,10 @@ def _milestones() -> tuple[dict[str, str], ...]:
 class ArrivalGenerator:
     """Draws the arrival specs for a run.
 
-    Construction is a large part of a short run, so `stochastic` is written tight: the beta
-    parameters are worked out once per generator and the traits are drawn inline, one scalar
-    at a time in a fixed order (that order is the arrival stream; keep it). Bounded integers
+    Construction is a large part of a short run (the arrivals about 11% of a 5-year run,
+    benchmarks/README.md), so `stochastic` is written tight: the beta parameters are worked
+    out once per generator and the traits are drawn inline, one scalar at a time in a fixed
+    order (that order is the arrival stream; keep it). Bounded integers
     and samples come from `draws.BoundedIntegers` (numpy's numbers without numpy's per-call
     cost), so every integer draw from `rng` must go through `self.ints`."""
 

@@ -109,9 +109,10 @@ class Seats:
         `contexts`, `reviewed`, `z`, `u` belongs to `props[r]` and, like `delegated`, is
         indexed by seat. The same positions, from the same arithmetic, as `tally`.
 
-        The hot path of a meeting, so written tight: the item's loop invariants (stake times
-        change and the noise scale for each kind of seat) are computed once per item, the
-        seat's fixed traits are read as one row."""
+        The hot path of a meeting (about 12% of a run, benchmarks/README.md), so written
+        tight: the item's loop invariants (stake times change and the noise scale for each
+        kind of seat) are computed once per item, the seat's fixed traits are read as one
+        row."""
         noise, commit, unaffected = self.noise, self.delegate_commit, self.unaffected
         blind_noise = noise * self.blind
         low = -self.threshold
