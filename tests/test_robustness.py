@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cio_sim
 from cio_sim import readings, robustness
@@ -126,3 +128,37 @@ def test_the_scenarios_are_checked_as_in_a_plain_comparison(bad):
     with pytest.raises(BatchError) as err:
         cio_sim.compare(bad, 1, readings="all", weekly=False)
     assert "\n" not in str(err.value) and ("scenario" in str(err.value))
+
+
+def _synthetic(means: list[list[float]]) -> tuple[pd.DataFrame, robustness.Design]:
+    """Runs of scenarios s0, s1, ... under the defaults (row 0) and one variant set (row 1):
+    two replications each, at the given mean +- 0.5."""
+    names = [f"s{i}" for i in range(len(means[0]))]
+    grid = (tuple(names), tuple(f"{n} [x=v]" for n in names))
+    rows = [{"scenario": label, "replication": r, "seed": f"1:{r}", "error": None,
+             "backlog_end": m + (0.5 if r else -0.5)}
+            for row, labels in zip(means, grid, strict=True)
+            for label, m in zip(labels, row, strict=True) for r in (0, 1)]
+    design = robustness.Design(tuple(names), ("x",), False, ((), (("x", "v"),)), grid)
+    return pd.DataFrame(rows), design
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(0, 5), min_size=2, max_size=4).flatmap(
+    lambda base: st.tuples(st.just(base), st.permutations(base))))
+def test_a_ranking_holds_exactly_when_no_pair_changes_order(case):
+    base, variant = case
+    runs, design = _synthetic([[float(v) for v in base], [float(v) for v in variant]])
+    table, summary = robustness.ranking_tables(runs, design, ["backlog_end"])
+    first, second = (table.iloc[i] for i in (0, 1))
+    ranked = first["ranking"].split(" > ")
+    # lower is better: the ranking sorts the means, ties in the scenarios' order
+    assert [base[int(s[1:])] for s in ranked] == sorted(base)
+    now = second["ranking"].split(" > ")
+    assert [variant[int(s[1:])] for s in now] == sorted(variant)
+    pos = {s: i for i, s in enumerate(now)}
+    flips = [f"{b}/{a}" for i, a in enumerate(ranked) for b in ranked[i + 1:]
+             if pos[b] < pos[a]]
+    assert second["flipped"] == ", ".join(flips)
+    assert bool(second["holds"]) == (now == ranked) == (not flips)
+    assert bool(summary.iloc[0]["holds"]) == bool(second["holds"])
