@@ -56,6 +56,11 @@ def ranking_lines(rc: ReadingsComparison, keys: bool = False,
         "'flipped' names pairs now in the other order (now ahead/was ahead); '(material)' "
         "where the new order's gap is material (P(gap > δ) >= 0.95 over the paired "
         "replications).", width)
+    from ..report.readings import unchanged_text
+
+    left = unchanged_text(design)
+    if left:
+        lines += textwrap.wrap(left, width)
     table, summary = rc.table, rc.summary
     if table.empty:
         return [*lines, "", "(no metric with a direction in these runs)"]

@@ -11,7 +11,7 @@ Sections are added with :func:`add_section` (see :mod:`cio_sim.report.document`)
 
 from .document import SECTIONS, ReportContext, Section, add_section, write_report
 from .html import markdown_to_html, write_html
-from .readings import readings_section
+from .readings import readings_section, readings_verdict
 from .tables import (
     REPORT_METRICS,
     compliance_caveat,
@@ -26,6 +26,7 @@ from .tables import (
 )
 
 add_section("readings", readings_section, after="material")
+add_section("readings_verdict", readings_verdict, after="verdict")
 
 __all__ = [
     "REPORT_METRICS", "SECTIONS", "ReportContext", "Section", "add_section",

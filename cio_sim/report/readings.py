@@ -15,7 +15,7 @@ from ..readings import lookup
 from ..robustness import MANIFEST_KEY, Design, ranking_tables
 from .tables import format_number
 
-__all__ = ["at_defaults", "readings_section"]
+__all__ = ["at_defaults", "readings_section", "readings_verdict", "unchanged_text"]
 
 
 def _design(manifest: Mapping[str, Any]) -> Design | None:
@@ -49,6 +49,38 @@ def at_defaults(manifest: Mapping[str, Any], runs: pd.DataFrame | None,
     return shown, only(runs), only(timeseries)
 
 
+def unchanged_text(design: Design) -> str:
+    """Which variant sets leave which scenarios as they are (they reuse those runs), in one
+    sentence; '' where every set changes every scenario."""
+    parts = [f"{tag}: {', '.join(design.unchanged(j))}"
+             for j, tag in enumerate(design.tags) if j and design.unchanged(j)]
+    return ("Left as they are (the reading does not matter there, or the scenario already "
+            "sets that variant; their runs are the defaults' runs): " + "; ".join(parts) + "."
+            ) if parts else ""
+
+
+def readings_verdict(ctx: Any) -> str | None:
+    """A paragraph after the verdict: whether the rankings hold under every reading."""
+    design = _design(ctx.manifest)
+    runs = getattr(ctx, "all_runs", None)
+    if design is None or runs is None:
+        return None
+    _, summary = ranking_tables(runs, design)
+    if summary.empty:
+        return None
+    flips = summary[~summary["holds"]]
+    material = flips[flips["material_flips_under"] != ""]
+    text = (f"**Under the readings** ({len(design.readings)} readings, "
+            f"{len(design.assignments) - 1} variant sets on the same seeds): the ranking of "
+            f"the scenarios holds under every variant for {int(summary['holds'].sum())} of "
+            f"{len(summary)} metrics")
+    if len(material):
+        text += ("; it flips by a material gap for " + "; ".join(
+            f"{catalogue.label(r['metric'], unit=False).lower()} (under "
+            f"{r['material_flips_under']})" for _, r in material.iterrows()))
+    return text + ". The section \"Rankings under the readings\" has every ranking."
+
+
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|")
 
@@ -77,6 +109,9 @@ def readings_section(ctx: Any) -> str | None:
            "material (P(gap > δ) ≥ 0.95 over the paired replications). A variant set that "
            "leaves a scenario as it is (the reading does not matter there, or the scenario "
            "already sets that variant) reuses its runs.", ""]
+    left = unchanged_text(design)
+    if left:
+        out += [left, ""]
     held = [catalogue.label(m) for m in summary.loc[summary["holds"], "metric"]]
     out += ["**The ranking holds under every reading** for: "
             + (", ".join(held) if held else "no metric") + ".", ""]

@@ -51,6 +51,12 @@ def test_cli_report_and_python_give_the_same_rankings_and_numbers(files, capsys)
     rc = robustness.from_result(load_results(out))
     report = (out / "report.md").read_text()
     assert "## Rankings under the readings" in report
+    # the opening says it too, before the tables of the scenarios as given
+    opening = report.split("## Scenarios")[0]
+    assert "**Under the readings** (2 readings, 3 variant sets on the same seeds)" in opening
+    assert "backlog at end (under toy_supply=starved)" in opening
+    assert "override_scope=adr_themes: plain, busy" in report     # runs reused, said so
+    assert "override_scope=adr_themes: plain, busy" in " ".join(text.split())
     assert "Rankings under the readings" in (out / "report.html").read_text()
     flat = " ".join(text.split())
     assert "It flips for Backlog at end [open items] under toy_supply=starved (material " \
