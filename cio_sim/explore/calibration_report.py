@@ -84,14 +84,6 @@ def not_a_result(result: Any) -> list[str]:
     return reasons
 
 
-def not_a_result_lines(result: Any) -> list[str]:
-    reasons = not_a_result(result)
-    if not reasons:
-        return []
-    return [f"**Too small to be a result:** {'; '.join(reasons)}. This run exercises the "
-            "pipeline; read no conclusion from it.", ""]
-
-
 def fact_audit_section(result: Any) -> list[str]:
     """The fact audit (targets.AUDIT, the checked facts; docs/validation.md has all 32):
     verdict, reason and the fact's role in this calibration."""

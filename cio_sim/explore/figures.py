@@ -43,11 +43,16 @@ def morris_heatmap(morris: pd.DataFrame, path: Path, top: int = 20):
     keys = list(score.index[:top])
     pivot = morris.pivot_table(index="parameter", columns="output", values="mu_star_norm")
     pivot = pivot.loc[keys]
-    fig, ax = plt.subplots(figsize=(max(8, 0.32 * pivot.shape[1] + 4), 0.3 * len(keys) + 2.5))
+    # the rotated output names below take about 0.06 inch per character: room for them, and
+    # a heatmap tall enough for the colour bar's label
+    names = 0.06 * max((len(str(c)) for c in pivot.columns), default=10)
+    fig, ax = plt.subplots(figsize=(max(8, 0.32 * pivot.shape[1] + 4),
+                                    max(0.3 * len(keys), 1.8) + 1.0 + names))
     im = ax.imshow(pivot.to_numpy(), aspect="auto", cmap="viridis", vmin=0, vmax=1)
     ax.set_yticks(range(len(keys)), keys, fontsize=7)
     ax.set_xticks(range(pivot.shape[1]), pivot.columns, rotation=75, ha="right", fontsize=6)
-    fig.colorbar(im, ax=ax, label="mu* / largest mu* of that output")
+    bar = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01)
+    bar.set_label("mu*, 1 = largest\nfor that output", fontsize=7)
     ax.set_title("Morris screening: which assumptions move which output", fontsize=10)
     fig.tight_layout()
     save_figure(fig, path, dpi=100)

@@ -37,7 +37,8 @@ class Box:
             return "everywhere (no restriction)"
         parts = []
         for key, (lo, hi) in self.limits.items():
-            parts.append(f"{lo:.{digits}g} <= {key} <= {hi:.{digits}g}")
+            low, high = f"{lo:.{digits}g}", f"{hi:.{digits}g}"
+            parts.append(f"{key} = {low}" if low == high else f"{low} <= {key} <= {high}")
         return " and ".join(parts)
 
 

@@ -175,7 +175,10 @@ def write_report(result) -> Path:
     lines = [f"# Exploration: {exp.name}", "", exp.description, ""]
     from . import calibration_report as cr
 
-    lines += cr.not_a_result_lines(result)
+    reasons = not_a_result(result)
+    if reasons:
+        lines += [f"**Too small to be a result:** {'; '.join(reasons)}. This run exercises "
+                  "the pipeline; read no conclusion from it.", ""]
     lines += depends_on(result)
     lines += ["", "Each cell: the share of parameter sets where the first-named regime of the "
               "pair beats the second, its 95% Wilson interval, and the median paired "
@@ -244,6 +247,22 @@ def _write(out: Path, lines: list[str], source: str) -> Path:
     return path
 
 
+def not_a_result(result) -> list[str]:
+    """Why an exploration is too small to be a result (empty when it is one): the
+    calibration's reasons, or a pattern filter that accepted fewer sets than scenario
+    discovery over them needs."""
+    from . import calibration_report as cr
+    from .prim import MIN_ACCEPTED_FOR_PRIM
+
+    info = result.info
+    if info.get("calibration"):
+        return cr.not_a_result(result)
+    if info.get("accepted", 0) < MIN_ACCEPTED_FOR_PRIM:
+        return [f"the filter accepted {info.get('accepted', 0)} parameter sets, fewer than "
+                f"the {MIN_ACCEPTED_FOR_PRIM} a ranking over them needs"]
+    return []
+
+
 def _filter_section(result) -> list[str]:
     exp, t, info = result.experiment, result.tables, result.info
     lines: list[str] = []
@@ -267,11 +286,17 @@ def _filter_section(result) -> list[str]:
     lines += _md(t["acceptance"])
     lines += ["", "Pass rate per fact, among the sets where it was checked:", ""]
     lines += _md(rp)
-    lines += ["", "Parameters the filter narrows most (KS distance between accepted and "
-              "sampled values; width ratio = accepted 5–95% range over the sampled one):", ""]
-    lines += _md(t["ranges"].head(12)[[c for c in ("parameter", "low", "high", "acc_q05",
-                                                   "acc_median", "acc_q95", "width_ratio",
-                                                   "ks", "ks_p") if c in t["ranges"]]])
+    if "ks" not in t["ranges"].columns:     # under two accepted sets: no narrowing to show
+        lines += ["", f"With {info['accepted']} accepted parameter set(s) there is no "
+                  "accepted range to compare with the sampled one (those are in "
+                  "`ranges.csv`).", ""]
+    else:
+        lines += ["", "Parameters the filter narrows most (KS distance between accepted and "
+                  "sampled values; width ratio = accepted 5–95% range over the sampled one):",
+                  ""]
+        lines += _md(t["ranges"].head(12)[[c for c in ("parameter", "low", "high", "acc_q05",
+                                                       "acc_median", "acc_q95", "width_ratio",
+                                                       "ks", "ks_p") if c in t["ranges"]]])
     lines += ["", "![ranges](figures/filter_ranges.png)", ""]
     return lines
 

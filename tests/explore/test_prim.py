@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cio_sim.explore.prim import find_box
+from cio_sim.explore.prim import Box, find_box
 
 METHODS = ["builtin", pytest.param("ema_workbench", marks=pytest.mark.skipif(
     importlib.util.find_spec("ema_workbench") is None, reason="EMA Workbench not installed"))]
@@ -54,3 +54,9 @@ def test_no_structure_gives_no_dense_box() -> None:
     y = rng.uniform(size=600) < 0.3
     box = find_box(x, y, "builtin", min_coverage=0.5)
     assert box.density < 0.45
+
+
+def test_a_box_pinned_to_one_value_says_so() -> None:
+    box = Box({"cio_beraad.slots": (9.0, 9.0), "a": (0.1, 0.4)}, 0.5, 1.0, 0.1, 0.2,
+              pd.DataFrame())
+    assert box.describe() == "cio_beraad.slots = 9 and 0.1 <= a <= 0.4"
