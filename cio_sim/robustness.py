@@ -10,7 +10,8 @@ The runs are one batch of ``kind = "compare"`` (so it resumes, runs on workers a
 is stored like any comparison): one cell per scenario and variant set that changes the
 scenario, every cell on the same seeds. A variant that sets what a scenario already has, or a
 reading that does not matter for it (``Reading.applies_when``), reuses the scenario's own
-runs. The manifest's ``readings`` entry records which cell is which, so a stored batch gives
+runs; a scenario that itself sets another variant than a reading's default runs under the
+default variant too. The manifest's ``readings`` entry records which cell is which, so a stored batch gives
 the same tables (:func:`from_result`).
 """
 
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import catalogue, comparison
-from .readings import Assignment, Reading, ReadingError, assignments, select
+from .readings import Assignment, Reading, ReadingError, select
 from .readings import tag as reading_tag
 from .stats import paired_difference
 
@@ -100,7 +101,10 @@ class Design:
 
 
 def combinations(readings: Sequence[Reading], combined: bool) -> int:
-    """How many variant sets a comparison runs (the defaults included)."""
+    """How many combinations of variants the readings have: one reading varied at a time,
+    1 + the variants besides the defaults; ``combined``, the product of their variant counts
+    (the defaults included). A scenario that sets a non-default variant itself adds the
+    default variant's sets (see :func:`design_of`)."""
     if not combined:
         return 1 + sum(len(r.others) for r in readings)
     count = 1
@@ -131,12 +135,31 @@ def _label(name: str, effective: Assignment) -> str:
     return f"{name[:MAX_LABEL - 20]} [readings {digest}]"
 
 
+def _variant_sets(scenarios: Sequence[Scenario], chosen: Sequence[Reading], combined: bool,
+                  known: Mapping[str, Reading]) -> list[Assignment]:
+    """The variant sets, the scenarios as given (``()``) first: each other variant of each
+    reading (or every combination), and a reading's default variant too where a scenario
+    sets another one (``keuzematrix_escalation_advice`` run under ``financial_org``)."""
+    deviate = {r.name for r in chosen
+               if any(_effective(sc, ((r.name, r.default),), known) for sc in scenarios)}
+    if not combined:
+        return [(), *(((r.name, v),) for r in chosen for v in r.variants
+                      if v != r.default or r.name in deviate)]
+    sets: list[Assignment] = [()]
+    for combo in itertools.product(*(tuple(r.variants) for r in chosen)):
+        parts = tuple((r.name, v) for r, v in zip(chosen, combo, strict=True)
+                      if v != r.default or r.name in deviate)
+        if parts and parts not in sets:
+            sets.append(parts)
+    return sets
+
+
 def design_of(scenarios: Sequence[Scenario], readings: str | Sequence[str | Reading],
               combined: bool = False) -> tuple[Design, list[Scenario]]:
     """The design and the scenarios to run (one per label, the scenarios as given first)."""
     chosen = select(readings)
     known = {r.name: r for r in chosen}
-    sets = assignments(chosen, combined)
+    sets = _variant_sets(scenarios, chosen, combined, known)
     cells: dict[str, Scenario] = {s.name: s for s in scenarios}
     grid = []
     for assignment in sets:

@@ -79,7 +79,10 @@ def test_a_reading_that_does_not_matter_holds_and_reuses_the_runs(rc):
     assert rows.loc["toy_supply=starved", "unchanged"] == "consensus_2021"
     assert rows.loc["toy_supply=starved", "consensus_2021"] == \
         rows.loc["defaults", "consensus_2021"]
+    # busy sets another supply than the reading's default: it runs under the default too
+    assert rows.loc["toy_supply=fed", "unchanged"] == "consensus_2021"
     assert set(rc.result.runs["scenario"]) == {"consensus_2021", "busy",
+                                               "busy [toy_supply=fed]",
                                                "busy [toy_supply=mild]",
                                                "busy [toy_supply=starved]"}
 
@@ -103,10 +106,18 @@ def test_combinations_are_every_product_of_variants():
     assert robustness.combinations([TOY, scope], combined=False) == 1 + 2 + 1
     assert robustness.combinations([TOY, scope], combined=True) == 3 * 2
     design, cells = robustness.design_of(scenarios(), [TOY, scope], combined=True)
-    assert len(design.assignments) == 6 and design.assignments[0] == ()
-    # override_scope changes neither scenario, so six sets need only the four cells
-    assert [c.name for c in cells] == ["consensus_2021", "busy", "busy [toy_supply=mild]",
-                                       "busy [toy_supply=starved]"]
+    # the scenarios as given, then the six combinations (busy sets another supply than the
+    # default 'fed', so 'fed' is a set of its own)
+    assert design.tags == ["defaults", "toy_supply=fed", "toy_supply=fed, override_scope="
+                           "adr_themes", "toy_supply=mild", "toy_supply=mild, override_scope="
+                           "adr_themes", "toy_supply=starved", "toy_supply=starved, "
+                           "override_scope=adr_themes"]
+    # override_scope changes neither scenario, so seven sets need only five cells
+    assert [c.name for c in cells] == ["consensus_2021", "busy", "busy [toy_supply=fed]",
+                                       "busy [toy_supply=mild]", "busy [toy_supply=starved]"]
+    one, _ = robustness.design_of(scenarios(), [TOY, scope])
+    assert one.tags == ["defaults", "toy_supply=fed", "toy_supply=mild", "toy_supply=starved",
+                        "override_scope=adr_themes"]
 
 
 def test_the_plain_comparison_is_unchanged_without_readings():
@@ -162,3 +173,19 @@ def test_a_ranking_holds_exactly_when_no_pair_changes_order(case):
     assert second["flipped"] == ", ".join(flips)
     assert bool(second["holds"]) == (now == ranked) == (not flips)
     assert bool(summary.iloc[0]["holds"]) == bool(second["holds"])
+
+
+def test_a_scenario_that_sets_another_variant_is_run_under_the_default_too():
+    plain = load_scenario("keuzematrix", {"horizon_weeks": 52})
+    advice = load_scenario("keuzematrix_escalation_advice", {"horizon_weeks": 52})
+    design, cells = robustness.design_of([plain, advice], "escalation_advice")
+    assert design.tags == ["defaults", "escalation_advice=financial_org",
+                           "escalation_advice=outside_digitalisation"]
+    assert design.unchanged(1) == ["keuzematrix"]          # already at the default
+    assert design.unchanged(2) == ["keuzematrix_escalation_advice"]   # already sets it
+    assert [c.name for c in cells][2:] == [
+        "keuzematrix_escalation_advice [escalation_advice=financial_org]",
+        "keuzematrix [escalation_advice=outside_digitalisation]"]
+    assert cells[2].get("regime.escalation") == "financial_org"
+    combined, _ = robustness.design_of([plain, advice], "escalation_advice", combined=True)
+    assert combined.tags == design.tags

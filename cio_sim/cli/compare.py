@@ -131,14 +131,15 @@ def readings_main(args: argparse.Namespace, argv: Sequence[str],
                          command_line(argv), keeps_weekly(args))
     sets = combinations(chosen, args.readings_combined)
     if args.readings_combined:
-        note(f"warning: --readings-combined: {sets} combinations of {len(chosen)} readings, "
-             f"{len(plan.cells)} scenario cells x {plan.replications} replications = "
-             f"{plan.total} runs")
+        note(f"warning: --readings-combined: {sets} combinations of {len(chosen)} readings "
+             f"({len(plan.extra['readings']['assignments'])} variant sets with the scenarios "
+             f"as given), {len(plan.cells)} scenario cells x {plan.replications} "
+             f"replications = {plan.total} runs")
     result = execute(plan, args.workers, args.backend, args.scheduler, not args.quiet)
     finish(result)
     rc = ReadingsComparison(result, Design.from_manifest(plan.extra["readings"]),
                             None if not args.all else result.metrics())
-    print(f"{' vs '.join(plan.extra['readings']['scenarios'])} under {sets - 1} reading "
+    print(f"{' vs '.join(rc.design.scenarios)} under {len(rc.design.assignments) - 1} reading "
           f"variant sets: {plan.replications} replications each, seed {args.seed} (common "
           f"random numbers); {plan.total} runs in {len(plan.cells)} cells")
     for line in settings_lines(list(rc.design.scenarios), args.set):

@@ -53,7 +53,7 @@ def test_cli_report_and_python_give_the_same_rankings_and_numbers(files, capsys)
     assert "## Rankings under the readings" in report
     # the opening says it too, before the tables of the scenarios as given
     opening = report.split("## Scenarios")[0]
-    assert "**Under the readings** (2 readings, 3 variant sets on the same seeds)" in opening
+    assert "**Under the readings** (2 readings, 4 variant sets on the same seeds)" in opening
     assert "backlog at end (under toy_supply=starved)" in opening
     assert "override_scope=adr_themes: plain, busy" in report     # runs reused, said so
     assert "override_scope=adr_themes: plain, busy" in " ".join(text.split())
@@ -68,7 +68,7 @@ def test_cli_report_and_python_give_the_same_rankings_and_numbers(files, capsys)
         md = _block(report, f"### {label}", ends="#")
         assert ("holds under every variant set" in " ".join(cli)) == bool(s["holds"])
         rows = rc.table[rc.table["metric"] == metric]
-        assert len(rows) == 4                      # defaults, toy mild and starved, scope
+        assert len(rows) == 5                      # defaults, toy fed, mild, starved, scope
         for _, r in rows.iterrows():
             means = [format_number(r[sc]) for sc in ("plain", "busy")]
             ranking = " > ".join(letters[sc] for sc in r["ranking"].split(" > "))
@@ -115,7 +115,9 @@ def test_combined_readings_warn_with_the_count_of_combinations_and_runs(files, c
                            str(out), "--quiet", "--no-report")
     assert code == 0, err
     warning = [line for line in err.splitlines() if "warning" in line]
-    # 3 x 2 combinations; override_scope changes neither scenario: 4 cells, 8 runs
-    assert warning == ["cio-sim: warning: --readings-combined: 6 combinations of 2 readings, "
-                       "4 scenario cells x 2 replications = 8 runs"]
+    # 3 x 2 combinations and the scenarios as given; override_scope changes neither
+    # scenario: 5 cells, 10 runs
+    assert warning == ["cio-sim: warning: --readings-combined: 6 combinations of 2 readings "
+                       "(7 variant sets with the scenarios as given), 5 scenario cells x 2 "
+                       "replications = 10 runs"]
     assert "every combination of their variants" in " ".join(text.split())
