@@ -3,7 +3,8 @@
 Modules, one idea each: :mod:`.seeds` (a SeedSequence per run), :mod:`.designs` (grid, Latin
 hypercube, Sobol, Morris; one integer rule), :mod:`.executors` (serial, local processes,
 Dask behind one protocol, a registry for new backends), :mod:`.runner` (plan, resume, run),
-:mod:`.store` (SQLite results, manifest, writer lock), :mod:`.repair` (damaged results folders)
+:mod:`.store` (the results store: messages, codec, manifest, lock, database, results,
+export), :mod:`.repair` (damaged results folders)
 and :mod:`.experiments` (sweep files).
 """
 

@@ -184,7 +184,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     found: list[type[BaseException]] = [CLIError, ScenarioError]
     for module, name in (("cio_sim.files", "FileRefused"),
                          ("cio_sim.batch.runner", "BatchError"),
-                         ("cio_sim.batch.store", "StoreError")):
+                         ("cio_sim.batch.messages", "StoreError")):
         mod = sys.modules.get(module)
         if mod is not None and hasattr(mod, name):
             found.append(getattr(mod, name))
@@ -195,7 +195,7 @@ def _handle(exc: BaseException) -> int:
     """Exit status and one line on stderr for an exception from a command."""
     from concurrent.futures.process import BrokenProcessPool
 
-    store_write = sys.modules.get("cio_sim.batch.store")
+    store_write = sys.modules.get("cio_sim.batch.messages")
     write_error = getattr(store_write, "StoreWriteError", ()) if store_write else ()
     try:
         raise exc
