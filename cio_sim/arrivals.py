@@ -74,10 +74,14 @@ class ArrivalGenerator:
     cost), so every integer draw from `rng` must go through `self.ints`."""
 
     def __init__(self, p: dict[str, Any], n_departments: int, n_members: int,
-                 rng: np.random.Generator):
+                 rng: np.random.Generator, n_seats: int | None = None):
         self.p = p
         self.n = n_departments
         self.n_members = n_members
+        # Every item draws a context for all `n_seats` seats a regime can fill and keeps its
+        # members' part: the stream is then the same whatever seats the regime fills, so two
+        # regimes on one seed see the same arrivals (common random numbers).
+        self.n_seats = max(n_members, n_seats or n_members)
         self.rng = rng
         self.ints = BoundedIntegers(rng)
         self.pp = pp = p["proposals"]
@@ -93,7 +97,8 @@ class ArrivalGenerator:
             _beta_ab(pp["maturity_mean"])
 
     def _context(self) -> tuple[float, ...]:
-        return tuple(self.rng.normal(0.0, self._context_sd, self.n_members).tolist())
+        drawn = self.rng.normal(0.0, self._context_sd, self.n_seats).tolist()
+        return tuple(drawn[:self.n_members] if self.n_seats > self.n_members else drawn)
 
     def _complexity(self) -> str:
         u = self.rng.random()

@@ -90,7 +90,8 @@ class CIOModel(mesa.Model):
                          voorportaal_set=self.voorportaal_set)
         n_members = len(self.departments) + len(self.advisory)
         self.arrivals = ArrivalGenerator(p, len(self.departments), n_members,
-                                         np.random.default_rng(ss_arrivals))
+                                         np.random.default_rng(ss_arrivals),
+                                         n_seats=len(self.departments) + N_ADVISORY)
         self.seats = Seats(self.members, len(self.departments), p["positions"],
                            p["attention"]["delegate_commit_prob"],
                            np.random.default_rng(np.random.SeedSequence(

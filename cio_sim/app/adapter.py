@@ -295,3 +295,22 @@ def _which(a: float, b: float, better: catalogue.Better) -> str:
     if a == b or (math.isfinite(a) and math.isfinite(b) and round(b - a, 3) == 0):
         return "same"
     return "B" if (b > a) == (better is catalogue.Better.HIGHER) else "A"
+
+
+def paired_replications(table: pd.DataFrame) -> pd.DataFrame:
+    """The headline figures of a paired table (from the batch runner): metric, B − A (mean
+    over replications), its 95% interval, pairs, and the verdict on a material difference."""
+    rows = []
+    by_metric = table.set_index("metric")
+    for key in HEADLINE_KEYS:
+        key = "submitted" if key == "arrived" else key
+        if key not in by_metric.index or key == "scale_ups":
+            continue
+        r = by_metric.loc[key]
+        share = "share" in catalogue.unit(key)
+        interval = (f"{_fmt(r['ci_low'], share)} to {_fmt(r['ci_high'], share)}"
+                    if math.isfinite(r["ci_low"]) and math.isfinite(r["ci_high"]) else "n/a")
+        rows.append({"metric": catalogue.label(key), "B − A (mean)": _fmt(r["mean_diff"], share),
+                     "95% interval": interval, "pairs": int(r["n"]),
+                     "verdict": r.get("material") or r.get("note") or "—"})
+    return pd.DataFrame(rows)

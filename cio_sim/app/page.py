@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,9 +19,9 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import force_update, update_counter
 
 from ..scenario import Scenario, ScenarioError, bundled_names, load_scenario
-from . import adapter, figures
+from . import adapter, figures, saving
 from .controls import Control, all_controls, fmt
-from .session import Exploration, Settings
+from .session import Exploration, Settings, replicate, scenario_a, scenario_b
 
 TITLE = "cio-sim: explore the CIO-stelsel week by week"
 VIEWS = ("Forums and flow", "Compliance, agenda, attendance", "Proposals", "Parameters")
@@ -89,13 +90,81 @@ def FlowView(exploration: Exploration) -> None:
 def HeadlineView(exploration: Exploration) -> None:
     update_counter.get()
     Note(f"Headline figures at week {exploration.week}", bold=True)
+    seed = exploration.settings.seed
     solara.Text(" · ".join(r.label for r in exploration.runs)
-                + (". B − A is the paired difference on the same seed; 'better' says which "
-                   "run does better on that figure." if exploration.paired else
-                   ". 'better' says which direction is better."),
+                + (f". One seed ({seed}): B − A is the paired difference of this one pair of "
+                   "runs, not an average; 'better' says which run does better on that figure "
+                   "here. Run replications below for the difference with its interval."
+                   if exploration.paired else ". 'better' says which direction is better."),
                 classes=["headline-legend"], style={"font-size": "0.8rem"})
     Table(adapter.headline_table([r.model for r in exploration.runs]),
           classes=["headline-table"])
+    if exploration.paired:
+        ReplicationView(exploration.settings)
+
+
+@solara.component
+def ReplicationView(settings: Settings) -> None:
+    """B − A over N replications of both runs (the batch runner, common random numbers)."""
+    n = solara.use_reactive(30)
+
+    def work():
+        return settings, n.value, adapter.paired_replications(replicate(settings, n.value))
+
+    task = solara.lab.use_task(work, dependencies=None)
+    with solara.Card(classes=["replications"]), solara.Column(gap="4px"):
+        with solara.Row():
+            solara.InputInt("replications", value=n, classes=["replication-count"])
+            solara.Button(f"run {n.value} replications of A and B", on_click=task,
+                          disabled=task.pending or not 2 <= n.value <= 200,
+                          classes=["run-replications"])
+        if task.pending:
+            solara.Text(f"running {n.value} replications of A and B to week "
+                        f"{scenario_a(settings).get('horizon_weeks')} ...")
+        elif task.error:
+            solara.Error(f"replications failed: {task.exception}")
+        elif task.finished and task.value is not None:
+            was, count, table = task.value
+            stale = " (the settings have changed since: run again)" if was != settings else ""
+            Note(f"B − A over {count} replications (seed {settings.seed}: replication 1 is "
+                 f"the pair above), each to the end of its run, with 95% intervals{stale}",
+                 bold=True)
+            Table(table, classes=["replication-table"])
+
+
+@solara.component
+def SaveScenario(settings: Settings) -> None:
+    """Write run A's (and, side by side, run B's) values as scenario files."""
+    name = solara.use_reactive(f"{settings.scenario}_changed")
+    message, set_message = solara.use_state(("", False))
+
+    def save() -> None:
+        folder = Path.cwd()
+        runs = [("A", scenario_a(settings), name.value)]
+        if settings.compare:
+            runs.append(("B", scenario_b(settings), f"{name.value}_B"))
+        try:
+            written = [(run, saving.save(sc, settings.scenario, file_name,
+                                         f"saved from cio-sim app: run {run} of "
+                                         f"{settings.scenario}" + (
+                                             f" with the regime of {settings.compare}"
+                                             if run == "B" else ""), folder))
+                       for run, sc, file_name in runs]
+        except (ValueError, OSError) as exc:
+            set_message((str(exc), True))
+            return
+        set_message((" ".join(f"Run {run} saved as {path}; `cio-sim run {path} --seed "
+                              f"{settings.seed}` reproduces it (its replication 1)."
+                              for run, path in written), False))
+
+    with solara.Column(gap="2px", classes=["save-scenario"]):
+        solara.InputText("save as (file name, in " + str(Path.cwd()) + ")", value=name)
+        solara.Button("save scenario", on_click=save, outlined=True, classes=["save-button"])
+        text, bad = message
+        if text and bad:
+            solara.Error(text)
+        elif text:
+            solara.Success(text, classes=["save-message"])
 
 
 @solara.component
@@ -297,6 +366,7 @@ def Page() -> None:
                 solara.Button(f"undo {len(settings.value.overrides)} change(s)",
                               text=True, on_click=lambda: apply(
                                   settings.value.replace(overrides=())))
+            SaveScenario(settings.value)
         for group, controls in all_controls().items():
             with solara.Details(group, expand=group == "Regime parts"), \
                     solara.Column(gap="2px"):

@@ -10,6 +10,7 @@ at seed ``S`` (``cio-sim run ... --seed S``, ``cio-sim compare ... --seed S``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,3 +118,19 @@ class Exploration(mesa.Model):
         while self.running and self.week < week:
             self.step()
         return self
+
+
+def replicate(settings: Settings, replications: int, workers: int = 1):
+    """Run A and B ``replications`` times on common random numbers with the batch runner
+    (replication 1 is the page's pair) and return the paired table (B − A per metric, with
+    its 95% interval and verdict), over each run's whole horizon."""
+    from ..batch.runner import compare
+
+    sc_b = scenario_b(settings)
+    if sc_b is None:
+        raise ValueError("replications compare two runs: switch side by side on first")
+    sc_a = scenario_a(settings)
+    sc_b = dataclasses.replace(sc_b, name=f"{sc_a.name} with the regime of {settings.compare}")
+    result = compare([sc_a, sc_b], replications=replications, seed=settings.seed,
+                     workers=workers, weekly=False)
+    return result.paired_table()

@@ -86,7 +86,8 @@ def is_local(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What the app server printed on its terminal (stdout and stderr)."""
+    """What the app server printed on its terminal (stdout and stderr); its folder is the
+    server's working folder (where 'save scenario' writes)."""
     return tmp_path_factory.mktemp("app-server") / "server.log"
 
 
@@ -99,7 +100,7 @@ def app_url(server_log: Path) -> Iterator[str]:
     cmd = [sys.executable, "-m", "cio_sim.cli", "app", "--host", "127.0.0.1",
            "--port", str(port)]
     log = server_log.open("wb")
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=server_log.parent,
                               start_new_session=True, env=offline_env())
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + START_TIMEOUT

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -171,6 +173,56 @@ def test_clicking_a_proposal_shows_its_path(app_page, screenshot_dir):
     # the card's title arrives before its table: wait for the table's first state
     expect(card).to_contain_text("submitted")
     page.screenshot(path=screenshot_dir / "05-proposal.png")
+    assert app_page.errors == []
+
+
+def test_saved_scenario_validates_and_cio_sim_run_reproduces_the_page(app_page, server_log,
+                                                                        tmp_path):
+    """Change a control, step to week 26, save; `cio-sim validate` accepts the file and
+    `cio-sim run` of it at the page's seed has the page's figures at week 26."""
+    from cio_sim import load_results
+
+    page = app_page.page
+    page.locator(".ctl-regime-routing .v-select").click()
+    page.get_by_role("option", name="keuzematrix").click()
+    page.locator(".headline-legend", has_text="with 1 change(s)").wait_for()
+    _step(app_page)
+    shown = {m: int(_cell(app_page, m)) for m in ("Backlog now", "Proposals arrived so far")}
+    name = page.locator(".save-scenario input")
+    name.fill("saved_from_page")
+    page.get_by_role("button", name="save scenario").click()
+    expect(page.locator(".save-message")).to_contain_text("saved_from_page.toml")
+    path = server_log.parent / "saved_from_page.toml"
+    assert "routing = \"keuzematrix\"" in path.read_text()
+    cli = [sys.executable, "-m", "cio_sim.cli"]
+    assert subprocess.run([*cli, "validate", str(path)], capture_output=True).returncode == 0
+    out = tmp_path / "run"
+    done = subprocess.run([*cli, "run", str(path), "--seed", "1", "-n", "1", "--out", str(out),
+                           "--no-report", "--weekly"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    ts = load_results(out).timeseries
+    week = ts[ts["step"] == 26].iloc[0]
+    assert int(week["backlog"]) == shown["Backlog now"]
+    scale_ups = page.locator(".headline-table tr", has_text="scaled up").count()
+    assert scale_ups == 0      # none by week 26: n_submitted counts arrivals alone
+    assert int(week["n_submitted"]) == shown["Proposals arrived so far"]
+    assert app_page.errors == []
+
+
+def test_replications_give_the_paired_difference_with_its_interval(app_page):
+    page = app_page.page
+    page.get_by_text("side by side: run a second regime").click()
+    expect(page.locator(".headline-legend")).to_contain_text("One seed (1)")
+    count = page.locator(".replication-count input")
+    count.fill("3")
+    count.press("Enter")                 # the field takes its value on Enter or on leaving it
+    page.get_by_role("button", name="run 3 replications of A and B").click()
+    table = page.locator(".replication-table")
+    expect(table).to_contain_text("Decisions [per year]")
+    expect(table.locator("th")).to_have_text(
+        ["metric", "B − A (mean)", "95% interval", "pairs", "verdict"])
+    expect(table.locator("tr", has_text="Decisions [per year]").locator("td").nth(3)
+           ).to_have_text("3")
     assert app_page.errors == []
 
 

@@ -75,3 +75,54 @@ def test_a_control_change_keeps_the_arrivals_of_a_and_b_equal(key, value):
     row = adapter.headline_table([r.model for r in ex.runs]).iloc[0]
     assert row["metric"].startswith("Proposals arrived so far")
     assert row["A"] == row["B"] and row["B − A"] == "0"
+
+
+def test_replications_pair_a_and_b_and_the_first_is_the_pages_pair():
+    from cio_sim.app import adapter
+    from cio_sim.app.session import replicate
+
+    settings = Settings(seed=5, compare="doorzettingsmacht_2026").with_value("horizon_weeks", 52)
+    table = replicate(settings, 3)
+    rows = table.set_index("metric")
+    assert rows.loc["decisions_per_year", "n"] == 3
+    ex = Exploration(settings).advance_to(52)
+    a, b = (r.model.summary()["decisions_per_year"] for r in ex.runs)
+    lo, hi = rows.loc["decisions_per_year", ["ci_low", "ci_high"]]
+    assert lo <= rows.loc["decisions_per_year", "mean_diff"] <= hi
+    shown = adapter.paired_replications(table)
+    assert list(shown.columns) == ["metric", "B − A (mean)", "95% interval", "pairs",
+                                   "verdict"]
+    assert "Decisions [per year]" in set(shown["metric"])
+    with pytest.raises(ValueError, match="side by side"):
+        replicate(Settings(), 2)
+    # replication 1 of the batch is the page's pair: the same runs at run_seed(seed, 0)
+    first = CIOModel(scenario_b(settings), seed=run_seed(5, 0)).run().summary()
+    assert first["decisions_per_year"] == b and a == CIOModel(
+        scenario_a(settings), seed=run_seed(5, 0)).run().summary()["decisions_per_year"]
+
+
+def _regime_changes():
+    """Every other value of every regime part run A can be switched to on the page."""
+    from cio_sim.params import SCHEMA
+
+    base = load_scenario("consensus_2021")
+    for key in REGIME_KEYS:
+        param = SCHEMA["regime"][key.split(".", 1)[1]]
+        now = base.get(key)
+        values = list(param.choices) if getattr(param, "choices", None) else (
+            [not now] if isinstance(now, bool) else [])
+        yield from ((key, v) for v in values if v != now)
+
+
+def test_arrivals_stay_common_after_any_regime_change_of_run_a():
+    """Whatever regime part run A switches to, A and B see the same arrivals (their own
+    experiments scaled up aside): the difference stays a paired one."""
+    cols = ["origin", "domain", "submitted_step", "impact", "affected", "label"]
+    changes = list(_regime_changes())
+    assert ("regime.advisory_members", False) in changes and len(changes) > 10
+    for key, value in changes:
+        s = Settings(seed=2, compare="doorzettingsmacht_2026").with_value(key, value)
+        ex = Exploration(s.with_value("horizon_weeks", 40)).advance_to(40)
+        a, b = (r.model.proposals() for r in ex.runs)
+        a, b = ((df[df["origin"] != "scale_up"][cols].reset_index(drop=True)) for df in (a, b))
+        assert len(a) > 10 and a.equals(b), (key, value)
