@@ -33,6 +33,7 @@ def calibration_section(result: Any) -> list[str]:
               "emulators find non-implausible. Share of candidates still non-implausible "
               "before each wave:", ""]
     lines += _md(t["calibration_waves"])
+    lines += ["", constraint_sentence(c, t["held_out"])]
     se_cols = [col for col in sets if col.startswith("se:")]
     se = {col[3:]: float(np.nanmedian(sets[col])) for col in se_cols} if len(sets) else {}
     lines += ["", f"**Plausible sets: {c['plausible_sets']} of {c['sampled_sets']} drawn from "
@@ -153,3 +154,23 @@ def breakeven_section(result: Any) -> list[str]:
         lines += [f"- {s}." for s in rows["statement"]]
         lines += [""]
     return lines
+
+
+def constraint_sentence(c: dict, held: Any) -> str:
+    """How much the facts constrain: the share of the box the emulators rule out, the share
+    of the drawn sets that pass, and whether the held-out facts discriminate (a fact that
+    holds in nearly every drawn set, plausible or not, is weak evidence)."""
+    share = c["region_share"][-1] if c.get("region_share") else float("nan")
+    text = (f"How much the facts constrain: by the last wave the emulators rule out "
+            f"{_pct(1 - share)} of the box's candidates, and {c['plausible_sets']} of the "
+            f"{c['sampled_sets']} sets drawn from the rest pass on their simulated values.")
+    if share > 0.5:
+        text += (" The calibration facts with their tolerances rule out little of the "
+                 "assumption space: the plausible ensemble is close to the prior box, and a "
+                 "comparison over it is close to the unfiltered one.")
+    if len(held):
+        weak = held[held["pass_share_all_sampled"] >= 0.95]
+        if len(weak):
+            text += (" Held out: " + ", ".join(weak["name"]) + " hold in at least 95% of all "
+                     "drawn sets, plausible or not, so passing them is weak evidence.")
+    return text

@@ -14,11 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
+from .calibration_report import constraint_sentence
 
 START, END = "<!-- explore-headline:start -->", "<!-- explore-headline:end -->"
 #: Plain names of the regimes and metrics in the headline (the keys stay in the tables).
@@ -69,7 +72,8 @@ def headline_text(folder: str | Path, shown_as: str | None = None) -> str:
             "calibration, " + "; ".join(
                 f"{r['name']} ({r['fact']}, target {r['target']}) holds in "
                 f"{_pct(r['pass_share'])} of the plausible sets" for _, r in held.iterrows())
-            + ". " + _reach_sentence(read["reach"]), ""]
+            + ". " + constraint_sentence(c, held) + " " + _reach_sentence(read["reach"]),
+            ""]
     out += ["Each cell: over the plausible sets, the share where the first regime of the pair "
             "is better by more than the metric's material difference δ, the share where it "
             "is better at all (95% Wilson interval), and the median paired difference (first "
@@ -186,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     readme = Path(args.readme)
     try:
         text = readme.read_text()
-        new = replace_block(text, headline_text(args.study, args.study.rstrip("/")))
+        shown = Path(os.path.relpath(Path(args.study).resolve(), readme.resolve().parent))
+        new = replace_block(text, headline_text(args.study, shown.as_posix()))
     except (OSError, ValueError, KeyError) as exc:
         print(f"cio_sim.explore.headline: error: {exc}", file=sys.stderr)
         return 2

@@ -9,7 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import cio_sim
 from cio_sim.explore.headline import END, START, headline_text, main, replace_block
+
+ROOT = Path(cio_sim.__file__).resolve().parents[1]
 
 
 def test_headline_is_written_from_the_tables_and_check_catches_a_change(
@@ -43,3 +46,11 @@ def test_headline_names_where_it_comes_from(ci_run: Path) -> None:
     text = headline_text(ci_run, "results/explore_ci")
     assert "python -m cio_sim.explore.headline results/explore_ci --readme README.md" in text
     assert "test-retest" in text.lower() or "seed blocks agree" in text
+
+
+def test_readme_agrees_with_the_stored_study(capsys: pytest.CaptureFixture) -> None:
+    """The README's headline is what the stored study (results/explore_study) says."""
+    study = ROOT / "results" / "explore_study"
+    assert (study / "manifest.json").exists()
+    assert main([str(study), "--readme", str(ROOT / "README.md"), "--check"]) == 0, \
+        capsys.readouterr().err
