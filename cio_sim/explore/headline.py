@@ -157,18 +157,37 @@ def _depends(tables: dict[str, pd.DataFrame], man: dict) -> str:
                      & (be["a"] == "consensus_2021") & (be["b"] == "doorzettingsmacht_2026")]
             if len(row):
                 parts.append(_plain_breakeven(row.iloc[0]))
-    return "; ".join(parts) + ". Neither assumption has a source value (docs/parameters.md)."
+    text = "; ".join(parts)
+    text = text[:1].upper() + text[1:]
+    if "sobol_calibrated" in tables:
+        text += (" (Sobol indices from few seeds per point: read the order of the drivers, "
+                 "not the decimals)")
+    return text + (". Neither enforcement nor the override budget has a source value "
+                   "(docs/parameters.md).")
+
+
+#: Plain names of the swept assumptions in the headline.
+ASSUMPTION_NAMES = {"compliance.enforcement": "enforcement",
+                    "regime.override_budget_per_year": "overrides a year"}
 
 
 def _plain_breakeven(r: pd.Series) -> str:
-    """One break-even row in plain words (regimes by their short names)."""
-    text = str(r["statement"])
-    for key, name in NAMES.items():
-        text = text.replace(key, name)
+    """One break-even row in plain words (regimes and the assumption by short names)."""
+    key, metric = str(r["parameter"]), str(r["metric"])
+    what = ASSUMPTION_NAMES.get(key, key)
+    leader = str(r["leader"])
+    trailer = str(r["b"] if leader == r["a"] else r["a"])
+    lead = (f"{_name(leader)}'s lead over {_name(trailer)} in "
+            f"{METRIC_NAMES.get(metric, metric).lower()} ({abs(r['lead_at_default']):.2g} at "
+            f"the default of {r['default']:g} {what}, `{key}`)")
     below = r.get("below", math.nan)
     if below == below:
-        text += f" (held over {int(r['sets'])} plausible sets)"
-    return text
+        low = (f"below the swept range's end {r['swept_low']:g}"
+               if r["below_share_resamples"] < 0.975 else f"{r['below_low']:.2g}")
+        return (f"{lead} vanishes below {below:.2g} {what} (95% interval {low} to "
+                f"{r['below_high']:.2g}, over {int(r['sets'])} plausible sets)")
+    return (f"{lead} holds over the whole swept range {r['swept_low']:g} to "
+            f"{r['swept_high']:g} {what}")
 
 
 def replace_block(readme: str, block: str) -> str:
