@@ -19,6 +19,7 @@ import importlib.util
 import itertools
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import threading
@@ -123,30 +124,36 @@ PARENT_CHECK_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def worker_start(parent: int | None) -> None:
-    """The start of every local worker process: it ends when its parent ends, however the
-    parent ends (SIGKILL included), and leaves Ctrl-C and SIGTERM handling to the parent.
+def worker_start(client: int) -> None:
+    """The start of every local worker process: it ends when the client (the process that
+    made the pool, pid ``client``) ends, however it ends (SIGKILL included), and leaves
+    Ctrl-C and SIGTERM handling to the client.
 
-    ``parent`` is the client's pid, or None where the worker's parent is a forkserver (which
-    ends when the client does): then the worker watches the process that started it.
-
-    On Linux the kernel sends the worker SIGKILL when the parent dies (``PR_SET_PDEATHSIG``,
-    through ctypes); everywhere a daemon thread also checks the parent's pid every
-    :data:`PARENT_CHECK_SECONDS` and ends the worker when it is gone (the fallback).
+    A worker started by fork or spawn is the client's child: on Linux the kernel sends it
+    SIGKILL when the client dies (``PR_SET_PDEATHSIG``, through ctypes), and a daemon thread
+    also checks every :data:`PARENT_CHECK_SECONDS` that it has not been handed to another
+    parent (the fallback). A forkserver's worker is the forkserver's child, and the
+    forkserver outlives a killed client (its workers hold the pipe it waits on), so that
+    worker watches the client itself: through a pidfd where the platform has one, else by
+    checking its pid every :data:`PARENT_CHECK_SECONDS`.
     """
-    if parent is None:
-        parent = os.getppid()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent stops the pool on Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # the client stops the pool on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)   # a forked worker inherits the CLI's handler
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
+    if os.getppid() != client:                      # a forkserver's child
+        watch = _watch_client
+        if not _alive(client):
+            os._exit(1)
+    else:
+        watch = _watch_parent
+        if sys.platform == "linux":
+            with contextlib.suppress(OSError, AttributeError):
+                import ctypes
 
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="cio-sim-parent-check",
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != client:  # the client died before the signal was armed
+            os._exit(1)
+    threading.Thread(target=watch, args=(client,), name="cio-sim-parent-check",
                      daemon=True).start()
 
 
@@ -155,6 +162,30 @@ def _watch_parent(parent: int) -> None:
         time.sleep(PARENT_CHECK_SECONDS)
         if os.getppid() != parent:
             os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch_client(client: int) -> None:
+    """End this worker when the process `client` ends (it is not this worker's parent)."""
+    try:
+        fd = os.pidfd_open(client)   # readable once the process has ended (zombie included)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        os._exit(1)
+    while _alive(client):
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 @register_executor("serial")
@@ -176,11 +207,9 @@ class LocalExecutor(Executor):
     two tasks per worker in flight. One worker runs serially in this process."""
 
     def __enter__(self) -> LocalExecutor:
-        ctx = mp_context()
-        # A forkserver's workers are its children, not this process's.
-        parent = None if ctx.get_start_method() == "forkserver" else os.getpid()
-        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                          initializer=worker_start, initargs=(parent,))
+        self._pool = (ProcessPoolExecutor(max_workers=self.workers, mp_context=mp_context(),
+                                          initializer=worker_start,
+                                          initargs=(os.getpid(),))
                       if self.workers > 1 else None)
         return self
 
