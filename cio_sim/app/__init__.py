@@ -36,9 +36,10 @@ def missing() -> list[str]:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    """The command that serves the page (Solara's server, production mode, no browser)."""
-    return [sys.executable, "-m", "solara", "run", PAGE, "--host", host, "--port", str(port),
-            "--production", "--no-open", "--log-level", "warning"]
+    """The command that serves the page: Solara's server (production mode, no browser)
+    behind the Host and Origin check of :mod:`cio_sim.app.serve`."""
+    return [sys.executable, "-m", "cio_sim.app.serve", "run", PAGE, "--host", host, "--port",
+            str(port), "--production", "--no-open", "--log-level", "warning"]
 
 
 #: Solara's warning for a plain-http page not on 'localhost' (it then uses samesite=lax

@@ -19,8 +19,8 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import force_update, update_counter
 
 from ..scenario import Scenario, ScenarioError, bundled_names, load_scenario
-from . import adapter, figures, saving
-from .controls import Control, all_controls, fmt
+from . import adapter, figures, saving, values
+from .controls import Control, all_controls, control, fmt
 from .session import Exploration, Settings, replicate, scenario_a, scenario_b
 
 TITLE = "cio-sim: explore the CIO-stelsel week by week"
@@ -108,18 +108,24 @@ def ReplicationView(settings: Settings) -> None:
     """B − A over N replications of both runs (the batch runner, common random numbers)."""
     n = solara.use_reactive(30)
 
+    count = values.count_or_none(n.value, *values.REPLICATIONS)  # None: a bad value
+
     def work():
-        return settings, n.value, adapter.paired_replications(replicate(settings, n.value))
+        checked = values.whole_number("replications", n.value, *values.REPLICATIONS)
+        return settings, checked, adapter.paired_replications(replicate(settings, checked))
 
     task = solara.lab.use_task(work, dependencies=None)
     with solara.Card(classes=["replications"]), solara.Column(gap="4px"):
         with solara.Row():
             solara.InputInt("replications", value=n, classes=["replication-count"])
-            solara.Button(f"run {n.value} replications of A and B", on_click=task,
-                          disabled=task.pending or not 2 <= n.value <= 200,
+            solara.Button(f"run {count or '?'} replications of A and B", on_click=task,
+                          disabled=task.pending or count is None,
                           classes=["run-replications"])
+        if count is None:
+            solara.Error("replications: a whole number from {} to {}".format(
+                *values.REPLICATIONS))
         if task.pending:
-            solara.Text(f"running {n.value} replications of A and B to week "
+            solara.Text(f"running {count} replications of A and B to week "
                         f"{scenario_a(settings).get('horizon_weeks')} ...")
         elif task.error:
             solara.Error(f"replications failed: {task.exception}")
@@ -150,7 +156,7 @@ def SaveScenario(settings: Settings) -> None:
                                              f" with the regime of {settings.compare}"
                                              if run == "B" else ""), folder))
                        for run, sc, file_name in runs]
-        except (ValueError, OSError) as exc:
+        except (ValueError, TypeError, OSError) as exc:  # TypeError: a crafted name
             set_message((str(exc), True))
             return
         set_message((" ".join(f"Run {run} saved as {path}; `cio-sim run {path} --seed "
@@ -234,7 +240,8 @@ def ProposalView(exploration: Exploration) -> None:
     if exploration.paired:
         solara.ToggleButtonsSingle(value=run.label, values=[r.label for r in exploration.runs],
                                    on_value=lambda v: set_run_index(
-                                       [r.label for r in exploration.runs].index(v)))
+                                       [r.label for r in exploration.runs].index(v))
+                                   if v in [r.label for r in exploration.runs] else None)
     df = adapter.proposals(run.model).iloc[::-1]
     pages = max(1, -(-len(df) // ROWS_PER_PAGE))
     page_no = min(page_no, pages - 1)
@@ -320,7 +327,7 @@ def Page() -> None:
         """Re-run the model with new settings up to the week shown now."""
         try:
             fresh = Exploration(new).advance_to(model.value.week)
-        except ScenarioError as exc:
+        except (ScenarioError, ValueError, TypeError) as exc:  # a value the model refuses
             error.set(" ".join(str(exc).split()))
             return
         error.set("")
@@ -329,8 +336,20 @@ def Page() -> None:
         model.set(fresh)
         force_update()
 
-    def on_control(key: str, value: Any) -> None:
-        apply(settings.value.with_value(key, value))
+    def checked(read: Any, then: Any) -> Any:
+        """A widget's callback that checks the value from the page first (values.py): a bad
+        one becomes the message on the page."""
+        def callback(*raw: Any) -> None:
+            try:
+                value = read(*raw)
+            except values.BadValue as exc:
+                error.set(str(exc))
+                return
+            then(value)
+        return callback
+
+    on_control = checked(lambda key, v: (key, values.control_value(control(key), v)),
+                         lambda kv: apply(settings.value.with_value(*kv)))
 
     exploration = model.value
     solara.Title(TITLE)
@@ -343,14 +362,17 @@ def Page() -> None:
                             play_interval=play_interval, render_interval=render_interval,
                             use_threads=use_threads)
             WeekLabel(exploration)
-            StepSize(render_interval)
+            StepSize(render_interval, checked(values.step_weeks, render_interval.set))
             solara.InputInt("seed (both runs use it)", value=settings.value.seed,
-                            on_value=lambda s: apply(settings.value.replace(seed=int(s))))
+                            on_value=checked(values.seed, lambda s: apply(
+                                settings.value.replace(seed=s))))
         with solara.Card("Scenario and side-by-side"), solara.Column(gap="6px"):
             names = bundled_names()
             solara.Select("base scenario (run A)", value=settings.value.scenario,
                           values=names,
-                          on_value=lambda s: apply(settings.value.replace(scenario=s)))
+                          on_value=checked(lambda s: values.scenario_name("base scenario", s),
+                                           lambda s: apply(settings.value.replace(
+                                               scenario=s))))
             solara.Checkbox(label="side by side: run a second regime (B) on the same seed",
                             value=settings.value.compare is not None,
                             on_value=lambda on: apply(settings.value.replace(
@@ -359,7 +381,9 @@ def Page() -> None:
             if settings.value.compare is not None:
                 solara.Select("regime of run B (from this scenario)",
                               value=settings.value.compare, values=names,
-                              on_value=lambda s: apply(settings.value.replace(compare=s)))
+                              on_value=checked(
+                                  lambda s: values.scenario_name("regime of run B", s),
+                                  lambda s: apply(settings.value.replace(compare=s))))
                 solara.Text("Run B has run A's assumptions and changes, with this "
                             "scenario's regime parts.", style={"font-size": "0.75rem"})
             if settings.value.overrides:
@@ -395,11 +419,12 @@ def Page() -> None:
 
 
 @solara.component
-def StepSize(weeks: solara.Reactive[int]) -> None:
+def StepSize(weeks: solara.Reactive[int], on_value: Any) -> None:
     solara.Text(f"weeks per Step (and per frame when playing): {weeks.value}",
                 style={"font-size": "0.85rem"})
     with solara.Column(classes=["weeks-per-step"]):
-        solara.SliderInt("", value=weeks, min=1, max=26, thumb_label=True)
+        solara.SliderInt("", value=weeks.value, on_value=on_value, min=values.STEP_WEEKS[0],
+                         max=values.STEP_WEEKS[1], thumb_label=True)
 
 
 @solara.component

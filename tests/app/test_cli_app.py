@@ -30,7 +30,7 @@ def test_bad_scenario_is_one_line(monkeypatch, capsys):
 
 def test_server_command_and_environment():
     cmd = app.server_command("127.0.0.1", 8123)
-    assert cmd[:4] == [sys.executable, "-m", "solara", "run"]
+    assert cmd[:4] == [sys.executable, "-m", "cio_sim.app.serve", "run"]
     assert app.PAGE in cmd and "8123" in cmd and "--no-open" in cmd
     env = app.server_env("keuzematrix", None, 4)
     assert env["CIO_SIM_APP_SCENARIO"] == "keuzematrix" and env["CIO_SIM_APP_SEED"] == "4"
