@@ -216,13 +216,16 @@ def read_bounded(path: str | Path, limit: int, what: str = "file") -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise FileRefused(f"{src}: {what} not found") from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         raise FileRefused(f"{src}: {what} cannot be read ({_why(exc)})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileRefused(f"{src}: is a folder, not a {what}")
+        raise FileRefused(f"{src}: {what} is not a regular file (a FIFO or device); cio-sim "
+                          "reads regular files only")
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise FileRefused(f"{src}: {what} is not a regular file (a folder, FIFO or "
-                              "device); cio-sim reads regular files only")
         if info.st_size > limit:
             raise FileRefused(f"{src}: {what} is {info.st_size:,} bytes; at most "
                               f"{limit:,} allowed")

@@ -7,12 +7,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .files import FileRefused, read_bounded
 from .params import compact
 
 #: Largest scenario file read (bytes); the bundled ones are under 2 KB.
@@ -125,23 +125,11 @@ def read_toml_file(path: str | Path) -> dict[str, Any]:
     one-line :class:`ScenarioError` naming the file."""
     src = str(path)
     try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise ScenarioError(src, None, "file not found") from None
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(src, None, f"cannot be read ({_why(exc)})") from None
-    _check_regular(src, info.st_mode, info.st_size)
-    try:
-        # O_NONBLOCK: should the path have become a FIFO since the stat, opening cannot hang.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            _check_regular(src, info.st_mode, info.st_size)
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ScenarioError(src, None, f"cannot be read ({_why(exc)})") from None
-    if len(raw) > MAX_BYTES:
-        _check_regular(src, stat.S_IFREG, len(raw))
+        raw = read_bounded(path, MAX_BYTES, what="file")  # the one bounded reader
+    except FileRefused as exc:
+        text = str(exc)
+        raise ScenarioError(src, None, text[len(src) + 2:] if text.startswith(f"{src}: ")
+                            else text) from None
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ScenarioError(src, None, "is UTF-16 text; save it as UTF-8")
     try:
@@ -161,17 +149,6 @@ def read_toml_file(path: str | Path) -> dict[str, Any]:
 
 def _why(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-
-
-def _check_regular(src: str, mode: int, size: int) -> None:
-    if stat.S_ISDIR(mode):
-        raise ScenarioError(src, None, "is a directory, not a scenario file")
-    if not stat.S_ISREG(mode):
-        raise ScenarioError(src, None, "is not a regular file (a FIFO, device or socket); "
-                            "a scenario is a .toml file")
-    if size > MAX_BYTES:
-        raise ScenarioError(src, None, f"is {compact(size)} bytes; a scenario file may be at "
-                            f"most {MAX_BYTES:,} bytes")
 
 
 def _real(path: Path) -> Path:

@@ -111,6 +111,20 @@ def test_flipped_bytes_deep_in_the_file(copy, reference, capsys):
     assert dump_store(copy) == dump_store(reference)
 
 
+def test_a_truncated_last_byte(copy, reference, capsys):
+    db = copy / DB_NAME
+    db.write_bytes(db.read_bytes()[:-1])
+    _readers_refuse(capsys, copy)
+    code, out, err = cli(capsys, "repair", copy)
+    assert code == 0 and f"repaired {copy}" in out and f"--out {copy}" in out, (out, err)
+    runs, _ = dump_store(copy)
+    ref_runs, _ = dump_store(reference)
+    assert 0 < len(runs) < N and set(runs) <= set(ref_runs)  # intact rows, byte for byte
+    code, _, err = cli(capsys, *RUN, "--out", copy, "--resume")
+    assert code == 0, err
+    assert dump_store(copy) == dump_store(reference)
+
+
 def test_a_database_of_another_batch_is_refused(copy, reference, tmp_path, capsys):
     other = tmp_path / "other"
     assert cio_sim.run_batch("consensus_2021", replications=N, out=other,
