@@ -15,7 +15,7 @@ PACKAGE = Path(cio_sim.__file__).parent
 CORE = ("types", "registry", "catalogue", "schema", "params", "institutions", "scenario",
         "scenario_files", "proposals",
         "arrivals", "regimes", "flow", "forums", "agents", "judgement", "compliance", "metrics",
-        "model", "draws", "heap")
+        "model", "draws", "heap", "files")  # files: the bounded reader, stdlib only
 
 
 def _module_name(path: Path) -> str:
