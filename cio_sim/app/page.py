@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import reacton.ipywidgets as rw
 import solara
 from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import force_update, update_counter
@@ -60,8 +61,9 @@ def Note(text: str, bold: bool = False) -> None:
 # ---------------------------------------------------------------------------- views
 
 @solara.component
-def Figure(fig: Any) -> None:
-    solara.FigureMatplotlib(fig, format="png")
+def Figure(fig: Any) -> Any:
+    """A chart, drawn once per render (as solara.FigureMatplotlib does), sent as SVG."""
+    return rw.Image(value=figures.image(fig), format=figures.IMAGE_MIME)
 
 
 @solara.component
