@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/run.py            # default (about 3 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repetitions and smaller batches
     python benchmarks/run.py --json out.json
+    python benchmarks/run.py --compare  # the three-regime compare with its report only
 
 Everything is measured in one invocation, alternating the things compared, so that ratios
 compare like with like under the same load. CPU time is the figure to trust on a shared
@@ -439,14 +440,77 @@ def _cli(args: list[str], reps: int) -> dict[str, float]:
     return {"wall_s": _med(walls), "cpu_s": _med(cpus)}
 
 
+#: Run in a fresh process: the compare's CPU by part (imports, the parent's planning, storing
+#: and report after the imports, the report alone, the workers), from getrusage.
+_COMPARE_PARTS = """
+import json, resource, sys
+def cpu(who):
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+t0 = cpu(resource.RUSAGE_SELF)
+import cio_sim.batch.runner, cio_sim.report.document
+import cio_sim.cli.after_batch as ab
+from cio_sim.cli import main
+t1 = cpu(resource.RUSAGE_SELF)
+report, write = [0.0], ab.write_report
+def timed(*a, **k):
+    t = cpu(resource.RUSAGE_SELF)
+    out = write(*a, **k)
+    report[0] = cpu(resource.RUSAGE_SELF) - t
+    return out
+ab.write_report = timed
+main(sys.argv[1:] + ["--out", "out", "-q"])
+t2 = cpu(resource.RUSAGE_SELF)
+print(json.dumps({"imports": t1 - t0, "parent": t2 - t1, "report": report[0],
+                  "workers": cpu(resource.RUSAGE_CHILDREN)}))
+"""
+
+
+def compare_parts(reps: int) -> dict[str, float]:
+    """Median CPU seconds of each part of the compare with its report (fresh process each)."""
+    runs = []
+    for _ in range(reps):
+        with tempfile.TemporaryDirectory(prefix="cio-bench-compare-") as tmp:
+            out = subprocess.run([sys.executable, "-c", _COMPARE_PARTS, *COMPARE], cwd=tmp,
+                                 check=True, capture_output=True, text=True).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+    return {k: _med([r[k] for r in runs]) for k in runs[0]}
+
+
+def compare_only(reps: int) -> int:
+    """The compare_cpu target alone: the whole command, then its parts, with the yardstick."""
+    speed = machine_speed()
+    _print(f"load average at start: {_loadavg()}; machine speed {speed:.1f} ms CPU "
+           f"(idle reference {IDLE_REFERENCE_MS:g})")
+    whole = _cli(COMPARE, reps)
+    parts = compare_parts(reps)
+    end = machine_speed()
+    desc, limit = TARGETS["compare_cpu"]
+    verdict = "PASS" if whole["cpu_s"] <= limit else "FAIL"
+    _print(f"cio-sim {' '.join(COMPARE)} (median of {reps}, fresh process each):")
+    _print(f"   {whole['wall_s']:5.2f} s wall, {whole['cpu_s']:5.2f} s CPU (process tree)")
+    _print(f"   parts: imports {parts['imports']:.2f} s, the workers' 90 runs "
+           f"{parts['workers']:.2f} s, the parent after its imports {parts['parent']:.2f} s "
+           f"(of which the report {parts['report']:.2f} s)")
+    scale = IDLE_REFERENCE_MS / ((speed + end) / 2)
+    _print(f"   {verdict}  {desc}: {whole['cpu_s']:.3g} (target <= {limit:g}); scaled to the "
+           f"idle reference (factor {scale:.2f}): {whole['cpu_s'] * scale:.3g}")
+    _print(f"load average at end: {_loadavg()}; machine speed {end:.1f} ms CPU")
+    return 0
+
+
 # ---------------------------------------------------------------------------- report
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, smaller batches")
     ap.add_argument("--json", metavar="PATH", help="also write all figures as JSON")
+    ap.add_argument("--compare", action="store_true",
+                    help="only the three-regime compare with its report, by part")
     args = ap.parse_args(argv)
     size = SIZES["quick" if args.quick else "full"]
+    if args.compare:
+        return compare_only(size["cli_reps"])
     t_start = time.perf_counter()
     res: dict[str, Any] = {"machine": {
         "cpus": os.cpu_count(), "platform": platform.platform(),
