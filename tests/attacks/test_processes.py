@@ -112,3 +112,25 @@ def test_ctrl_c_during_start_up_prints_one_line(tmp_path, delay):
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert "Traceback" not in err and len(lines) == 1, err
     assert lines[0].startswith("cio-sim: interrupted"), err
+
+
+@pytest.mark.parametrize("command, sig", [
+    (["compare", "consensus_2021", "keuzematrix", "-n", "200", "--no-report"], signal.SIGKILL),
+    (["explore", str(ROOT / "experiments" / "explore_ci.toml")], signal.SIGTERM),
+    (["explore", str(ROOT / "experiments" / "explore_ci.toml")], signal.SIGKILL),
+], ids=["compare-SIGKILL", "explore-SIGTERM", "explore-SIGKILL"])
+def test_no_worker_of_other_commands_outlives_its_parent(tmp_path, command, sig):
+    """compare and explore too (explore also started a resource tracker): every child gone
+    within 5 s."""
+    if command[0] == "explore":
+        pytest.importorskip("SALib")
+    proc = _start(tmp_path, *command, "--workers", "2", "--quiet", "--out", "out")
+    workers = _workers(proc)
+    time.sleep(0.3)
+    children = workers | _children(proc.pid)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert not _gone_within(children), f"children outlived {command[0]} after {sig!r}"
+    if sig != signal.SIGKILL:
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith("cio-sim: interrupted"), err
