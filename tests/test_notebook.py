@@ -32,10 +32,10 @@ def test_quickstart_notebook_executes(tmp_path):
     text = "".join(o.get("text", "") for o in outputs(nb))
     assert "| metric | better | consensus_2021 |" in text        # format_summary_table
     assert "doorzettingsmacht_2026 − consensus_2021" in text      # format_paired_table
-    # the paired table's `better` column says better / worse / no clear difference
+    # the paired table's `better` column says better / worse / no material difference
     tables = "".join(o.get("data", {}).get("text/plain", "") for o in outputs(nb))
     assert "share_better" in tables
-    assert re.search(r"\s(better|worse|no clear difference)\s+[−-]?\d", tables)
+    assert re.search(r"\s(better|worse|no material difference|unclear)\s+[−-]?\d", tables)
 
 
 def test_notebook_extra_opens_and_runs_notebooks():
