@@ -13,6 +13,7 @@ from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
 
 WEEKS_PER_YEAR = 52
+NEVER = 1 << 62        # a step no run reaches: the jaaragenda does not come back
 
 
 class OverrideRow(NamedTuple):
@@ -40,6 +41,20 @@ class OverrideCase(NamedTuple):
     cost: float
 
 
+class LeadCase(NamedTuple):
+    """One keuzematrix q4 item on which an objection remained after the alignment in the
+    CIO-beraad and CIO Rijk, in the lead (ADR:L607), decided: whether it adopted, with the
+    Rijksbreed value and the implementation loss it weighed."""
+
+    step: int
+    proposal_id: int
+    domain: str
+    objections: int
+    adopted: bool
+    value: float
+    cost: float
+
+
 #: Why CIO Rijk overrode ("worth_it") or declined: the topic is outside the override scope,
 #: the yearly cap is used up, the Rijksbreed value is too low, the overridden departments'
 #: lower compliance eats the value (ADR:L573 "geen garantie"), or the political capital of
@@ -52,7 +67,7 @@ if TYPE_CHECKING:
     from .types import ModelView as CIOModel
 
 __all__ = ["ABSTAIN", "OBJECT", "OVERRIDE_REASONS", "RESERVE", "SUPPORT", "AdvisoryCIO",
-           "CIORijk", "DepartmentalCIO", "Member", "OverrideCase"]
+           "CIORijk", "DepartmentalCIO", "LeadCase", "Member", "OverrideCase"]
 
 
 class Member(mesa.Agent):
@@ -248,7 +263,9 @@ class CIORijk(mesa.Agent):
         super().__init__(model)
         cr = model.p["cio_rijk"]
         self._turnover_p = cr["turnover_per_year"] / 52.0
-        self._disruption = cr["turnover_disruption_weeks"]
+        # ADR:L2453: no jaaragenda "since" the turnover ('permanent'), or for a while.
+        self._disruption = (cr["turnover_disruption_weeks"]
+                            if cr["jaaragenda_loss"] == "temporary" else None)
         self._threshold = cr["override_threshold"]
         self._fit_regard = cr["fit_regard"]
         self.judgement = Judgement(model.p["positions"])
@@ -262,16 +279,19 @@ class CIORijk(mesa.Agent):
         self.overrides_by_year: dict[int, int] = {}
         self.override_log: list[OverrideRow] = []
         self.case_log: list[OverrideCase] = []
+        self.lead_log: list[LeadCase] = []
 
     @property
     def has_jaaragenda(self) -> bool:
-        """A jaaragenda exists unless a recent turnover disrupted planning (ADR:L2453)."""
+        """A jaaragenda exists until a turnover ends it: for good under
+        `cio_rijk.jaaragenda_loss = "permanent"` (ADR:L2453), else for a while."""
         return self.model.steps >= self.disrupted_until
 
     def step(self) -> None:
         if self._turnover_p and self.model.rng.random() < self._turnover_p:
             self.turnovers += 1
-            self.disrupted_until = self.model.steps + self._disruption
+            self.disrupted_until = (NEVER if self._disruption is None
+                                    else self.model.steps + self._disruption)
 
     def fill_agenda(self, waiting: list[Proposal], slots: int, strategic_slots: int,
                     prioritisation: Prioritisation | None) -> list[Proposal]:
@@ -330,7 +350,7 @@ class CIORijk(mesa.Agent):
             elif not self._discretion:
                 reason = "worth_it"
             else:
-                loss = value * self.overridden_share(proposal, tally) * (1.0 - self._resentment)
+                loss = self.implementation_loss(proposal, tally, value)
                 capital = self._capital * (1 + self.recent_overrides())
                 cost = loss + capital
                 if value - cost > self._threshold:
@@ -345,6 +365,22 @@ class CIORijk(mesa.Agent):
         self.case_log.append(OverrideCase(self.model.steps, proposal.id, proposal.domain,
                                           tally.object, overrode, reason, value, cost))
         return overrode
+
+    def implementation_loss(self, proposal: Proposal, tally: Tally, value: float) -> float:
+        """The Rijksbreed value lost when the departments decided over implement less
+        willingly (`compliance.override_resentment`; ADR:L573 "geen garantie")."""
+        return value * self.overridden_share(proposal, tally) * (1.0 - self._resentment)
+
+    def lead_decides(self, proposal: Proposal, tally: Tally) -> bool:
+        """q4 in CIO Rijk's lead (ADR:L607): after the alignment an objection remains; CIO
+        Rijk adopts when the Rijksbreed value, less what the objecting departments' lower
+        compliance costs, clears its threshold. Logged in `lead_log`."""
+        value = self.rijksbreed_value(proposal)
+        cost = self.implementation_loss(proposal, tally, value) if value > 0 else 0.0
+        adopted = value - cost > self._threshold
+        self.lead_log.append(LeadCase(self.model.steps, proposal.id, proposal.domain,
+                                      tally.object, adopted, value, cost))
+        return adopted
 
     def overridden_share(self, proposal: Proposal, tally: Tally) -> float:
         """Share of the affected departments (all, when none is) an override would overrule."""

@@ -44,6 +44,7 @@ class Flow:
         self._rework_weeks = p["cio_beraad"]["rework_weeks"]
         self._voorportaal_set = voorportaal_set
         self._start_year = p["start_year"]
+        self._q12_routing = p["keuzematrix"]["q12_routing"]
         self._routes_by_year: dict[int, dict[str, tuple[str, ...]]] = {}
         self.proposals_by_id: dict[int, Proposal] = {}
         self.contexts: dict[int, tuple[float, ...]] = {}
@@ -97,6 +98,7 @@ class Flow:
         self.state_counts[prop.state] += 1
         self.events.append((now, pid, "", prop.state))
         forum = self.routing.forum_for(prop)
+        self.routing.prepare(prop)
         if forum == ForumName.CIO_BERAAD:
             if (self.escalation.needs_icbr(prop) and prop.urgent
                     and self._rng.random() < self._bypass_prob):
@@ -145,13 +147,22 @@ class Flow:
         self.forums[ForumName.ICBR].admit(prop)
 
     def close_locally(self, prop: Proposal, forum: ForumName) -> None:
-        """Keuzematrix q1/q2: handled outside the CIO-system, or on to the ICBR when the
-        item has financial or organisational consequences (ADR:L994)."""
-        if self.escalation.needs_icbr(prop):
+        """Keuzematrix q1/q2: handled in the department or community, outside the
+        CIO-system; an item with financial or organisational consequences goes on to the
+        ICBR only where `keuzematrix.q12_routing` finds them Rijksbreed (ADR:L607, L3423)."""
+        if self.escalation.needs_icbr(prop) and self.rijksbreed_consequences(prop):
             prop.forum = forum
             self.escalate(prop)
         else:
             self.close(prop, State.HANDLED_LOCALLY, forum)
+
+    def rijksbreed_consequences(self, prop: Proposal) -> bool:
+        """Whether a q1/q2 item's F/O consequences reach beyond its department: 'local', only
+        in q2 ('veel invloed op ... de Rijksbrede bedrijfsvoering'; q1 'Rijksbrede
+        behandeling en aanpak is niet nodig', ADR:L607); 'wide', always; 'department',
+        never."""
+        reading = self._q12_routing
+        return reading == "wide" or (reading == "local" and prop.quadrant == "q2")
 
     def close(self, prop: Proposal, outcome: State, forum: ForumName) -> None:
         """Final decision; a kader adopted by a deciding forum opens its compliance processes

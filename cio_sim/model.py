@@ -40,6 +40,7 @@ from .registry import (
     ROUTINGS,
     VOORPORTAAL_SET_PARTS,
 )
+from .regimes.decision import CIORijkLead
 from .scenario import Scenario, load_scenario
 from .types import AgendaRow, AttendanceRow, ForumName, State
 
@@ -144,7 +145,8 @@ class CIOModel(mesa.Model):
             escalation=flow.escalation,
             prioritisation=PRIORITISATIONS[p["cio_beraad"]["prioritisation"]](self),
             seats=self.seats,
-            settlement=RESERVE_SETTLEMENTS[p["cio_beraad"]["reserve_settlement"]](self))
+            settlement=RESERVE_SETTLEMENTS[p["cio_beraad"]["reserve_settlement"]](self),
+            lead_rule=CIORijkLead(self))
         self.icbr = ICBR(self, flow, self.psg_cios)
         self.working_group = WorkingGroup(
             self, flow, self.departments,

@@ -132,6 +132,13 @@ SCHEMA: dict[str, Any] = {
                                  "(ADR:L976, L3421)"),
                                "the voorportaal set ('dated': the 2021 councils, joined by the "
                                "CPO-raad, CDO-raad and architectuurraad from their from_year)"),
+        "ciso_scope": choice("incidents", ("incidents", "all_security"),
+                             A("B21:L1263 gives the 'pas toe of leg uit' character to CISO "
+                               "Rijk's aanwijzingen in acute, department-transcending "
+                               "incidents (art. 14), not to security kaders in general"),
+                             "security kaders under CISO Rijk's comply-or-explain "
+                             "(instruments 'ciso_security'): those that answer an incident "
+                             "('incidents') or every security kader ('all_security')"),
         "advisers": Param(False, A("before the Besluit 2025 a CxO role advises the CIO only "
                                    "where ADR Table 3 (L690-700) places it in the CIO-office "
                                    "or under the CIO; the Besluit places every CPO, CDO and "
@@ -178,6 +185,36 @@ SCHEMA: dict[str, Any] = {
                                 "oprichting') count", "year", high=2100, low=2000),
     },
     "keuzematrix": {
+        "q12_routing": choice("local", ("local", "wide", "department"),
+                              A("ADR:L607 gives q1 'departementaal aanpakken; Rijksbrede "
+                                "behandeling en aanpak is niet nodig' and q2 no ICBR either; "
+                                "an F/O item goes on to the ICBR (ADR:L3423) only where its "
+                                "consequences are Rijksbreed, read as q2's 'veel invloed op "
+                                "... de Rijksbrede bedrijfsvoering'"),
+                              "q1/q2 items with financial or organisational consequences: to "
+                              "the ICBR only in q2, whose impact is Rijksbreed ('local'), in "
+                              "q1 and q2 ('wide'), or never ('department')"),
+        "q4_lead": choice("cio_rijk", ("cio_rijk", "beraad"),
+                          A("ADR:L607 q4: 'CIO Rijk is in the lead, voor kaderstelling en "
+                            "monitoring ... Afstemming in CIO-beraad, na voorbereiding'; "
+                            "'beraad': the CIO-beraad decides q4 by its own rule"),
+                          "q4: CIO Rijk prepares, decides after alignment in the CIO-beraad "
+                          "and monitors ('cio_rijk'), or the CIO-beraad decides by "
+                          "regime.decision_rule ('beraad')"),
+        "q4_alignment_rounds": positive(2, A("the sources give no number; 'Afstemming in "
+                                             "CIO-beraad, na voorbereiding' (ADR:L607): the "
+                                             "objections heard, one compromise, then CIO "
+                                             "Rijk decides (as regime.override_rounds)"),
+                                        "CIO-beraad rounds on a q4 item before CIO Rijk "
+                                        "decides over a remaining objection "
+                                        "(keuzematrix.q4_lead 'cio_rijk')", "rounds",
+                                        high=20, low=1),
+        "q4_preparation_gain": share(0.3, A("the sources give no size; the directie CIO Rijk "
+                                            "prepares 'in nauwe samenwerking met "
+                                            "departementen' (ADR:L607), ripening a paper as "
+                                            "one working-group meeting does"),
+                                     "maturity a q4 paper gains from CIO Rijk's preparation "
+                                     "at submission (keuzematrix.q4_lead 'cio_rijk')"),
         "q3_outcome": choice("inform", ("inform", "confirm"),
                              A("ADR:L607 asks for working groups that 'regelmatig de "
                                "inhoudelijke voortgang terug[koppelen]' (report back), not for "
@@ -310,9 +347,17 @@ SCHEMA: dict[str, Any] = {
         "turnover_per_year": positive(0.2, A("one change of CIO Rijk in five years "
                                              "(ADR:L2610)"), "CIO Rijk turnover events",
                                       "per year", high=12),
+        "jaaragenda_loss": choice("permanent", ("permanent", "temporary"),
+                                  A("ADR:L2453: 'Sinds de personele wisselingen bij CIO "
+                                    "Rijk is geen jaaragenda op die wijze meer gezien' (none "
+                                    "since); 'temporary': planning returns after "
+                                    "cio_rijk.turnover_disruption_weeks"),
+                                  "whether a turnover of CIO Rijk ends the jaaragenda for "
+                                  "good or for a while"),
         "turnover_disruption_weeks": positive(26, A("half a year without a jaaragenda "
                                                     "(ADR:L2453)"),
-                                              "weeks a turnover disrupts agenda planning",
+                                              "weeks a turnover disrupts agenda planning "
+                                              "(cio_rijk.jaaragenda_loss 'temporary')",
                                               "weeks", high=260),
         "fit_regard": share(0.5, A("CIO Rijk weighs departmental fit, but less than "
                                    "the departments do"),
@@ -538,7 +583,9 @@ SCHEMA: dict[str, Any] = {
         "AZ": _department((False, "ADR:L635"), (0.5, "ADR:L1577"), (True, "ADR:L635"),
                           (True, "ADR:L635"), (True, "ADR:L635"), (13.0, "ADR:L1549")),
         "BZ": _department((True, "ADR:L636"), (1.0, _whole_time("ADR:L636")),
-                          (False, "ADR:L636"), (False, "ADR:L636"), (True, "ADR:L636"),
+                          (False, "ADR:L636"), (False, "ADR:L636"),
+                          (True, "ADR:L636, L1844 (Table 1: under the SG; the factsheet: "
+                                 "under the pSG, who at BZ has exactly the SG's mandates)"),
                           (35.0, _midpoint("ADR:L1831", "30-40 FTE"))),
         "BZK": _department((True, "ADR:L637, L1730"), (0.8, "ADR:L1730"), (False, "ADR:L637"),
                            (False, "ADR:L637"), (False, "ADR:L637"), (25.0, _MEDIAN_OFFICE)),

@@ -182,16 +182,18 @@ READINGS: tuple[Reading, ...] = (
     ),
     Reading(
         name="escalation_advice",
-        title="Which items the CIO-beraad passes to the ICBR: every item with financial or "
-              "organisational consequences, or only those outside digitalisation",
+        title="Whether an item on which the CIO-beraad's consensus fails goes to the ICBR "
+              "when it falls outside digitalisation (the ADR's advice) or stalls (the "
+              "practice); F/O items go to the ICBR under both",
         variants={"financial_org": {"regime.escalation": "financial_org"},
                   "outside_digitalisation": {"regime.escalation": "outside_digitalisation"}},
         default="financial_org",
         source="ADR:L579",
         quote="Escaleer pas naar het ICBR-niveau, wanneer de onderwerpen buiten het gebied van "
               "digitalisering vallen.",
-        reason="the practice the ADR found (F/O items to the ICBR, ADR:L3423, L994); L579 is "
-               "advice for cases where consensus fails, not the rule in force",
+        reason="the practice the ADR found (F/O items to the ICBR, ADR:L3423, L994; no "
+               "escalation of failed items); L579 is advice for cases where consensus "
+               "fails, not the rule in force",
     ),
     Reading(
         name="advisory_voice",
@@ -244,6 +246,7 @@ READINGS: tuple[Reading, ...] = (
         reason="the advice asks for progress reports (possibly to the I-netwerk), not a "
                "second decision; smaller cooperations give 'meer eigenaarschap en resultaat' "
                "(ADR:L509)",
+        applies_when={"regime.routing": ("keuzematrix",)},
     ),
     Reading(
         name="override_policy",
@@ -258,6 +261,68 @@ READINGS: tuple[Reading, ...] = (
               "garantie dat zaken ook gestaag en goed worden uitgevoerd",
         reason="a mandate that does not guarantee implementation, used as a 'vangnet' "
                "(BLOG:L52), is weighed case by case; the sources give no yearly number",
+        applies_when={"regime.decision_rule": ("doorzettingsmacht", "minister_bzk")},
+    ),
+    Reading(
+        name="q12_routing",
+        title="Keuzematrix q1/q2: whether an item with financial or organisational "
+              "consequences goes on to the ICBR only where they are Rijksbreed (q2), in "
+              "both quadrants, or stays in the department",
+        variants={"local": {"keuzematrix.q12_routing": "local"},
+                  "wide": {"keuzematrix.q12_routing": "wide"},
+                  "department": {"keuzematrix.q12_routing": "department"}},
+        default="local",
+        source="ADR:L608",
+        quote="Het vraagstuk departementaal aanpakken. Rijksbrede behandeling en aanpak is "
+              "niet nodig.",
+        reason="q1 needs no Rijksbreed handling, and the ICBR decides F/O consequences of "
+               "Rijksbrede matters (ADR:L3423, L994); q2 items have 'veel invloed op ... de "
+               "Rijksbrede bedrijfsvoering' (ADR:L607), so theirs are Rijksbreed",
+        applies_when={"regime.routing": ("keuzematrix",)},
+    ),
+    Reading(
+        name="q4_lead",
+        title="Keuzematrix q4: CIO Rijk prepares, decides after alignment in the CIO-beraad "
+              "and monitors, or the CIO-beraad decides by its own rule (2021 unanimity)",
+        variants={"cio_rijk": {"keuzematrix.q4_lead": "cio_rijk"},
+                  "beraad": {"keuzematrix.q4_lead": "beraad"}},
+        default="cio_rijk",
+        source="ADR:L607",
+        quote="CIO Rijk is in the lead, voor kaderstelling en monitoring, in nauwe "
+              "samenwerking met departementen (CIO's) en hun CIO-offices en DG DOO. "
+              "Afstemming in CIO-beraad, na voorbereiding.",
+        reason="the advice puts kaderstelling and monitoring with CIO Rijk and asks the "
+               "CIO-beraad for alignment, not a decision; the ADR finds the mandate for it "
+               "in the Besluit already (ADR:L573)",
+        applies_when={"regime.routing": ("keuzematrix",)},
+    ),
+    Reading(
+        name="ciso_scope",
+        title="Which security kaders follow CISO Rijk's 'pas toe of leg uit': those that "
+              "answer an acute incident (art. 14) or every security kader",
+        variants={"incidents": {"regime.ciso_scope": "incidents"},
+                  "all_security": {"regime.ciso_scope": "all_security"}},
+        default="incidents",
+        source="B21:L1263",
+        quote="hebben de aanwijzingen van de CISO Rijk nadrukkelijk een 'pas toe of leg "
+              "uit'-karakter.",
+        reason="the sentence explains art. 14, CISO Rijk's aanwijzingen in a serious, acute, "
+               "department-transcending breach (art. 14, B21:L1239-1262), not the security kaders "
+               "the CIO-beraad adopts",
+        applies_when={"regime.instruments": ("ciso_security",)},
+    ),
+    Reading(
+        name="jaaragenda_loss",
+        title="Whether a turnover of CIO Rijk ends the CIO-beraad's jaaragenda for good or "
+              "for half a year",
+        variants={"permanent": {"cio_rijk.jaaragenda_loss": "permanent"},
+                  "temporary": {"cio_rijk.jaaragenda_loss": "temporary"}},
+        default="permanent",
+        source="ADR:L2453",
+        quote="Sinds de personele wisselingen bij CIO Rijk is geen jaaragenda op die wijze "
+              "meer gezien.",
+        reason="the ADR finds no jaaragenda since the turnover, years later; a return after "
+               "half a year is nowhere in the sources",
     ),
 )
 

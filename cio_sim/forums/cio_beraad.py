@@ -37,7 +37,8 @@ class CIOBeraad(Forum):
     def __init__(self, model: mesa.Model, flow: Flow, cio_rijk: CIORijk,
                  departments: list[DepartmentalCIO], advisory: list[AdvisoryCIO],
                  rule: DecisionRule, escalation: Escalation, prioritisation: Prioritisation,
-                 seats: Seats, settlement: ReserveSettlement):
+                 seats: Seats, settlement: ReserveSettlement,
+                 lead_rule: DecisionRule | None = None):
         super().__init__(model, flow)
         self.seats = seats
         self.cio_rijk = cio_rijk
@@ -45,6 +46,8 @@ class CIOBeraad(Forum):
         self.advisory = advisory
         self.members = [*departments, *advisory]
         self.rule = rule
+        #: The rule for items the routing puts in CIO Rijk's lead (keuzematrix q4, ADR:L607).
+        self.lead_rule = lead_rule or rule
         self.escalation = escalation
         self.prioritisation = prioritisation
         self.settlement = settlement
@@ -99,7 +102,7 @@ class CIOBeraad(Forum):
         reviewed_by_seat = self.prepare(agenda)
         self.flow.record_meeting(cb["meeting_hours"] * (len(self.members) + 1))
         tallies = iter(self.tally(agenda, reviewed_by_seat))
-        flow, rule, log = self.flow, self.rule, self.agenda_log
+        flow, log = self.flow, self.agenda_log
         step, required = self.model.steps, cb["maturity_required"]
         for prop in agenda:
             flow.transition(prop, State.ON_AGENDA)
@@ -109,11 +112,15 @@ class CIOBeraad(Forum):
                 continue
             prop.rounds += 1
             tally = next(tallies)
-            verdict = rule.decide(prop, tally)
+            verdict = self.rule_for(prop).decide(prop, tally)
             log.append(AgendaRow(step, prop.id, prop.strategic, prop.origin, True,
                                  verdict.action, tally.object, tally.reserve,
                                  verdict.by_cio_rijk))
             self.apply(prop, tally, verdict)
+
+    def rule_for(self, prop: Proposal) -> DecisionRule:
+        """The CIO-beraad's rule, or CIO Rijk's lead where the routing gives it the item."""
+        return self.lead_rule if self.flow.routing.cio_rijk_leads(prop) else self.rule
 
     def tally(self, agenda: list[Proposal], reviewed_by_seat: list[list[bool]]) -> list[Tally]:
         """Every member's position on every ripe item of the agenda, counted per item (one
@@ -167,7 +174,10 @@ class CIOBeraad(Forum):
         elif action == Action.REJECT:
             flow.close(prop, State.REJECTED, self.name)
         elif action == Action.STALL:
-            flow.close(prop, State.STALLED, self.name)
+            if self.escalation.escalates_failed(prop):   # ADR:L579: to the ICBR instead
+                flow.escalate(prop)
+            else:
+                flow.close(prop, State.STALLED, self.name)
         elif action == Action.DEFER:
             weeks = self.settlement.written_weeks(prop) if tally.reserve else None
             if weeks is None and prop.rounds >= self.rule.max_rounds:
@@ -180,7 +190,10 @@ class CIOBeraad(Forum):
         else:                                  # rework after an objection: compromise
             dilute(prop, self.p["dilution"])
             if prop.ambition < self.p["min_ambition"]:
-                flow.close(prop, State.WITHDRAWN, self.name)
+                if self.escalation.escalates_failed(prop):   # ADR:L579, as a stall
+                    flow.escalate(prop)
+                else:
+                    flow.close(prop, State.WITHDRAWN, self.name)
             else:
                 flow.send_to_rework(prop, None)
 
@@ -208,5 +221,5 @@ class CIOBeraad(Forum):
         written = Tally(tally.support + answers.support, tally.abstain + answers.abstain, 0,
                         tally.object + answers.object,
                         tuple(sorted(tally.objectors + answers.objectors)), ())
-        verdict = self.rule.decide(prop, written)
+        verdict = self.rule_for(prop).decide(prop, written)
         self.apply(prop, written, verdict)      # not an agenda slot: no agenda row

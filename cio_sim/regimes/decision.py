@@ -122,6 +122,31 @@ class MinisterBZK(Fallback):
         self.delay_weeks = model.p["regime"]["minister_weeks"]
 
 
+class CIORijkLead(DecisionRule):
+    """Keuzematrix q4 with CIO Rijk in the lead: "CIO Rijk is in the lead, voor kaderstelling
+    en monitoring ... Afstemming in CIO-beraad, na voorbereiding" (ADR:L607). Adopted on
+    consensus; when a real objection remains after `keuzematrix.q4_alignment_rounds`, CIO Rijk
+    decides by weighing the Rijksbreed value against the overridden departments' lower
+    compliance (`CIORijk.lead_decides`: its role, so no vangnet's budget or political
+    capital); a clear majority against still ends the item. Not selectable as a rule: the
+    CIO-beraad uses it for the items its routing puts in CIO Rijk's lead."""
+
+    name = "cio_rijk_lead"
+
+    def __init__(self, model: Any, max_rounds: int | None = None):
+        super().__init__(model, max_rounds)
+        self.alignment_rounds = model.p["keuzematrix"]["q4_alignment_rounds"]
+
+    def decide(self, proposal: Proposal, tally: Tally) -> Verdict:
+        if tally.consensus:
+            return Verdict(ADOPT)
+        if (tally.object and tally.object < self.rejection_share * tally.members
+                and proposal.rounds >= self.alignment_rounds
+                and self.model.cio_rijk.lead_decides(proposal, tally)):
+            return Verdict(ADOPT, over_objections=True)
+        return self._without_consensus(proposal, tally)
+
+
 @register_part
 class NoObjection(DecisionRule):
     """Working groups: adopt when nobody objects, else compromise until the rounds run out

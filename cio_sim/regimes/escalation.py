@@ -19,6 +19,11 @@ class Escalation(RegimePart):
     def needs_icbr(self, proposal: Proposal) -> bool:
         """Return True when the proposal must (also) be decided by the ICBR."""
 
+    def escalates_failed(self, proposal: Proposal) -> bool:
+        """Whether an item on which the CIO-beraad's consensus failed (it stalled, or was
+        watered down until it would be withdrawn) goes to the ICBR instead (by default not)."""
+        return False
+
 
 ESCALATIONS.base = Escalation
 
@@ -34,10 +39,13 @@ class FinancialOrg(Escalation):
 
 
 @register_part
-class OutsideDigitalisation(Escalation):
-    """ADR advice: escalate only what falls outside digitalisation (ADR:L579)."""
+class OutsideDigitalisation(FinancialOrg):
+    """ADR advice for items on which consensus is not possible: "Escaleer pas naar het
+    ICBR-niveau, wanneer de onderwerpen buiten het gebied van digitalisering vallen"
+    (ADR:L579): such an item goes to the ICBR when it falls outside digitalisation instead
+    of stalling or being withdrawn; F/O items still go to the ICBR as the rule in force says (ADR:L3423)."""
 
     name = "outside_digitalisation"
 
-    def needs_icbr(self, proposal: Proposal) -> bool:
-        return proposal.fin_org and proposal.outside_digitalisation
+    def escalates_failed(self, proposal: Proposal) -> bool:
+        return proposal.outside_digitalisation

@@ -33,6 +33,11 @@ COMPLY_AND_EXPLAIN = Instrument("comply_and_explain", False, "jaargesprek", True
 GUIDING_PRINCIPLES = Instrument("guiding_principles", False, "dialogue",
                                 judged_on="learning")                         # ADR:L603
 WORKING_AGREEMENT = Instrument("working_agreement", False, "jaargesprek")    # ADR:L607 (q3)
+#: A comply-and-explain handreiking monitored by CIO Rijk, who is 'in the lead, voor
+#: kaderstelling en monitoring' in q4 (ADR:L607).
+COMPLY_AND_EXPLAIN_CHECKED = Instrument("comply_and_explain_checked", False, "checking", True)
+#: The same handreiking made binding (N26:L15): followed, or the deviation explained.
+COMPLY_AND_EXPLAIN_BINDING = Instrument("comply_and_explain_binding", True, "checking", True)
 
 
 class KaderForce(RegimePart):
@@ -99,27 +104,53 @@ class UniformInstruments(Instruments):
 
 @register_part
 class CisoSecurity(UniformInstruments):
-    """2021: as `uniform`, but a voluntary security kader follows CISO Rijk's 'pas toe of
-    leg uit' (B21:L1263): comply or explain the deviation."""
+    """2021: as `uniform`, but a voluntary security kader within CISO Rijk's 'pas toe of leg
+    uit' (B21:L1263) may be complied with or the deviation explained; `regime.ciso_scope`
+    says which: those that answer an incident (art. 14) or every security kader."""
 
     name = "ciso_security"
 
+    def __init__(self, model: Any):
+        super().__init__(model)
+        self.all_security = model.p["regime"]["ciso_scope"] == "all_security"
+
     def for_kader(self, proposal: Proposal) -> Instrument:
         if proposal.domain == "security" and not proposal.from_working_group \
-                and not self.force.binding:
+                and not self.force.binding \
+                and (self.all_security or proposal.origin == "incident"):
             return COMPLY_AND_EXPLAIN
         return super().for_kader(proposal)
 
 
 @register_part
 class ByComplexity(Instruments):
-    """Keuzematrix instruments for kaders by complexity (ADR:L599-603)."""
+    """Keuzematrix instruments by complexity (ADR:L599-603) for the q4 kaders they are
+    written for ('behulpzaam bij het kwadrant rechtsboven', ADR:L599); other kaders get
+    `regime.kader_force`'s instrument, a working group's agreement its own. Under binding
+    force (N26:L15) the normative and comply-and-explain kaders bind and CIO Rijk checks
+    them; principles for complex items stay principles. With CIO Rijk in the lead of q4
+    (`keuzematrix.q4_lead`) it monitors the comply-and-explain kaders itself."""
 
     name = "by_complexity"
     BY: ClassVar[dict[str, Instrument]] = {
         "simple": NORMATIVE_PC, "complicated": COMPLY_AND_EXPLAIN, "complex": GUIDING_PRINCIPLES}
+    LED: ClassVar[dict[str, Instrument]] = {**BY, "complicated": COMPLY_AND_EXPLAIN_CHECKED}
+    BOUND: ClassVar[dict[str, Instrument]] = {
+        "simple": NORMATIVE_BINDING, "complicated": COMPLY_AND_EXPLAIN_BINDING,
+        "complex": GUIDING_PRINCIPLES}
+
+    def __init__(self, model: Any):
+        super().__init__(model)
+        if self.force.binding:
+            self.table = self.BOUND
+        elif model.p["keuzematrix"]["q4_lead"] == "cio_rijk":
+            self.table = self.LED
+        else:
+            self.table = self.BY
 
     def for_kader(self, proposal: Proposal) -> Instrument:
         if proposal.from_working_group:
             return WORKING_AGREEMENT
-        return self.BY[proposal.complexity]
+        if proposal.quadrant != "q4":
+            return self.force
+        return self.table[proposal.complexity]
