@@ -31,6 +31,7 @@ from .forums.tally import Seats
 from .heap import collected_once, weak_agent_ids
 from .institutions import DEPARTMENTS
 from .proposals import Proposal
+from .regimes.decision import CIORijkLead
 from .registry import (
     DECISION_RULES,
     ESCALATIONS,
@@ -40,7 +41,6 @@ from .registry import (
     ROUTINGS,
     VOORPORTAAL_SET_PARTS,
 )
-from .regimes.decision import CIORijkLead
 from .scenario import Scenario, load_scenario
 from .types import AgendaRow, AttendanceRow, ForumName, State
 

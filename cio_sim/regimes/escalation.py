@@ -43,7 +43,8 @@ class OutsideDigitalisation(FinancialOrg):
     """ADR advice for items on which consensus is not possible: "Escaleer pas naar het
     ICBR-niveau, wanneer de onderwerpen buiten het gebied van digitalisering vallen"
     (ADR:L579): such an item goes to the ICBR when it falls outside digitalisation instead
-    of stalling or being withdrawn; F/O items still go to the ICBR as the rule in force says (ADR:L3423)."""
+    of stalling or being withdrawn; F/O items still go to the ICBR as the rule in force
+    says (ADR:L3423)."""
 
     name = "outside_digitalisation"
 
