@@ -40,9 +40,14 @@ def check_invariants(model: cio_sim.CIOModel) -> None:
     assert (decided["decided_step"] >= decided["submitted_step"]).all()
     assert set(decided["state"]) <= set(CLOSED_STATES)
     assert set(props.loc[props["decided_step"].isna(), "state"]) <= set(OPEN_STATES)
-    # A consensus decision is never taken over an objection or a reserve.
+    # A consensus decision is never taken over an objection or a reserve (CIO Rijk's
+    # decisions in its keuzematrix q4 lead, ADR:L607, are not consensus decisions).
     agenda = model.agenda()
-    consensus_adopts = agenda[(agenda["outcome"] == "adopt") & ~agenda["override"]]
+    led = {(c.step, c.proposal_id) for c in model.cio_rijk.lead_log if c.adopted}
+    by_lead = [(s, p) in led for s, p in zip(agenda["step"], agenda["proposal_id"],
+                                             strict=True)]
+    consensus_adopts = agenda[(agenda["outcome"] == "adopt") & ~agenda["override"]
+                              & ~pd.Series(by_lead, index=agenda.index, dtype=bool)]
     assert (consensus_adopts["objections"] == 0).all()
     assert (consensus_adopts["reserves"] == 0).all()
     # Rates are rates.
@@ -66,6 +71,11 @@ regime_parts = st.fixed_dictionaries({
     "regime.advisers": st.booleans(),
     "regime.advisory_members": st.booleans(),
     "regime.override_rounds": st.integers(1, 4),
+    "regime.ciso_scope": st.sampled_from(["incidents", "all_security"]),
+    "keuzematrix.q12_routing": st.sampled_from(["local", "wide", "department"]),
+    "keuzematrix.q4_lead": st.sampled_from(["cio_rijk", "beraad"]),
+    "keuzematrix.q3_outcome": st.sampled_from(["inform", "confirm"]),
+    "cio_rijk.jaaragenda_loss": st.sampled_from(["permanent", "temporary"]),
     "cio_beraad.slots": st.integers(1, 10),
     "cio_beraad.interval_weeks": st.integers(1, 8),
     "cio_beraad.prioritisation": st.sampled_from(["urgency", "fifo", "strategic_first"]),
