@@ -43,7 +43,9 @@ def test_a_rule_defined_outside_the_package_runs_from_a_scenario_file(registered
     path = tmp_path / "qualified.toml"
     path.write_text('name = "qualified"\nextends = "keuzematrix"\nhorizon_weeks = 104\n'
                     '[regime]\ndecision_rule = "test_qualified_majority"\n'
-                    'working_group_rule = "test_qualified_majority"\n')
+                    'working_group_rule = "test_qualified_majority"\n'
+                    # q4 by the CIO-beraad's rule, not in CIO Rijk's lead (ADR:L607)
+                    '[keuzematrix]\nq4_lead = "beraad"\n')
     scenario = cio_sim.load_scenario(path)
     model = cio_sim.CIOModel(scenario, seed=3).run()
     cb_rounds = scenario.values["cio_beraad"]["max_rounds"]
