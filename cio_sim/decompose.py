@@ -41,7 +41,7 @@ from .scenario import Scenario, ScenarioError, flatten, load_scenario
 from .stats import mean_ci
 
 __all__ = ["MAX_FULL_FACTORS", "Factor", "decompose", "design_points", "differing_factors",
-           "effects_table", "plan_decompose"]
+           "effects_table", "plan_decompose", "run_decompose"]
 
 #: Up to this many factors the design is the full factorial; above, the anchored design.
 MAX_FULL_FACTORS = 6
@@ -105,14 +105,16 @@ def differing_factors(a: Scenario, b: Scenario,
     return factors
 
 
-def design_points(k: int) -> list[frozenset[int]]:
+def design_points(k: int, interactions: bool = True) -> list[frozenset[int]]:
     """The subsets of factors switched, in run order: the full factorial for ``k`` <=
-    :data:`MAX_FULL_FACTORS`, else the anchored design (none, each single, each pair, all)."""
-    if k <= MAX_FULL_FACTORS:
+    :data:`MAX_FULL_FACTORS`, else the anchored design (none, each single, each pair, all);
+    without ``interactions``, the main-effects design (none, each single, all)."""
+    if interactions and k <= MAX_FULL_FACTORS:
         return [frozenset(s) for r in range(k + 1)
                 for s in itertools.combinations(range(k), r)]
+    pairs = itertools.combinations(range(k), 2) if interactions else ()
     pts = [frozenset(), *(frozenset([i]) for i in range(k)),
-           *(frozenset(p) for p in itertools.combinations(range(k), 2)), frozenset(range(k))]
+           *(frozenset(p) for p in pairs), frozenset(range(k))]
     return list(dict.fromkeys(pts))
 
 
@@ -132,7 +134,8 @@ def _term(s: frozenset[int], factors: Sequence[Factor]) -> str:
 
 
 def effects_table(responses: Mapping[frozenset[int], pd.DataFrame], factors: Sequence[str],
-                  metrics: Sequence[str], confidence: float = 0.95) -> pd.DataFrame:
+                  metrics: Sequence[str], confidence: float = 0.95,
+                  interactions: bool = True) -> pd.DataFrame:
     """Gap, main effects, two-way interactions and remainder per metric, from the responses
     of the design points (subset of switched factors -> a frame indexed by replication, a
     column per metric). Needs the points none, all, each single and each pair.
@@ -141,11 +144,12 @@ def effects_table(responses: Mapping[frozenset[int], pd.DataFrame], factors: Seq
     ``factors`` the term's factors, ``n`` replications, ``effect`` the mean over
     replications with its t-interval ``ci_low``/``ci_high``, ``share`` the effect over the
     mean gap (NaN when the gap is 0), ``note`` a word where a value needs one. Within each
-    metric the effects (main, interaction, remainder) sum to the gap.
+    metric the effects (main, interaction, remainder) sum to the gap. Without
+    ``interactions`` only none, all and each single are needed, and the remainder holds
+    every interaction.
     """
     k = len(factors)
-    need = [frozenset(), frozenset(range(k)), *(frozenset([i]) for i in range(k)),
-            *(frozenset(p) for p in itertools.combinations(range(k), 2))]
+    need = design_points(k, interactions)
     missing = [s for s in need if s not in responses]
     if missing:
         raise ValueError(f"effects_table: design point {sorted(missing[0])} is missing")
@@ -160,16 +164,15 @@ def effects_table(responses: Mapping[frozenset[int], pd.DataFrame], factors: Seq
                 .to_numpy(dtype=float)
 
         with np.errstate(invalid="ignore"):
-            rows += _metric_rows(m, y, k, names, confidence)
+            rows += _metric_rows(m, y, k, names, confidence, interactions)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def _metric_rows(m: str, y: Callable[[frozenset[int]], np.ndarray], k: int,
-                 names: Sequence[str], confidence: float) -> list[dict[str, Any]]:
+                 names: Sequence[str], confidence: float,
+                 interactions: bool = True) -> list[dict[str, Any]]:
     """The rows of one metric of :func:`effects_table`."""
-    pts = {s: y(s) for s in [frozenset(), frozenset(range(k)),
-                             *(frozenset([i]) for i in range(k)),
-                             *(frozenset(p) for p in itertools.combinations(range(k), 2))]}
+    pts = {s: y(s) for s in design_points(k, interactions)}
     note = ""
     if any(np.isinf(v).any() for v in pts.values()):
         note = "a median not reached in some replications"
@@ -179,7 +182,7 @@ def _metric_rows(m: str, y: Callable[[frozenset[int]], np.ndarray], k: int,
     gap = pts[frozenset(range(k))] - base
     mains = {i: pts[frozenset([i])] - base for i in range(k)}
     inter = {(i, j): pts[frozenset([i, j])] - pts[frozenset([i])] - pts[frozenset([j])] + base
-             for i, j in itertools.combinations(range(k), 2)}
+             for i, j in itertools.combinations(range(k), 2)} if interactions else {}
     rest = gap - sum(mains.values(), np.zeros_like(gap)) \
         - sum(inter.values(), np.zeros_like(gap))
     terms: list[tuple[str, str, str, np.ndarray]] = [("gap", "gap", " + ".join(names), gap)]
@@ -187,7 +190,8 @@ def _metric_rows(m: str, y: Callable[[frozenset[int]], np.ndarray], k: int,
     terms += [(f"{names[i]} x {names[j]}", "interaction", f"{names[i]}, {names[j]}", v)
               for (i, j), v in inter.items()]
     terms.append(("remainder", "remainder",
-                  "three-way and higher interactions" if k > 2 else "", rest))
+                  ("three-way and higher interactions" if k > 2 else "") if interactions
+                  else "every interaction", rest))
     gap_mean = math.nan if note else float(gap.mean())
     rows = []
     for term, kind, fs, v in terms:
@@ -216,10 +220,14 @@ class DecomposePlan:
     factors: list[Factor]
     points: list[frozenset[int]]
     batch: Any
+    interactions: bool = True
 
     @property
     def design(self) -> str:
         k = len(self.factors)
+        if not self.interactions:
+            return (f"main-effects design: {len(self.points)} points (a, b and each of the {k} "
+                    "factors switched alone); the remainder holds every interaction")
         if k <= MAX_FULL_FACTORS:
             return f"full factorial 2^{k} = {len(self.points)} points"
         return (f"anchored design: {len(self.points)} points (a, b, each of the {k} factors and "
@@ -230,8 +238,12 @@ def plan_decompose(a: str | Path | Scenario, b: str | Path | Scenario, replicati
                    seed: int = 1, workers: int = 1, backend: str = "local",
                    out: str | Path | None = None, resume: bool = False, force: bool = False,
                    groups: Mapping[str, Sequence[str]] | None = None,
-                   command: str | None = None) -> DecomposePlan:
-    """Validate a decomposition of ``b - a`` (see :func:`decompose`) without running it."""
+                   command: str | None = None, interactions: bool = True,
+                   ends: bool = True) -> DecomposePlan:
+    """Validate a decomposition of ``b - a`` (see :func:`decompose`) without running it.
+    Without ``interactions``, the main-effects design; without ``ends``, the batch leaves
+    out the points ``a`` and ``b`` (a comparison has run them on the same seeds already:
+    pass its runs to :func:`run_decompose`)."""
     from .batch.runner import BatchError, Cell, plan_batch
 
     sa = a if isinstance(a, Scenario) else load_scenario(a)
@@ -248,9 +260,11 @@ def plan_decompose(a: str | Path | Scenario, b: str | Path | Scenario, replicati
     if len(factors) > MAX_FACTORS:
         raise BatchError(f"decompose: {len(factors)} differing keys; at most {MAX_FACTORS} "
                          "factors: group keys that switch together (groups= in Python)")
-    points = design_points(len(factors))
+    points = design_points(len(factors), interactions)
     cells = []
-    for idx, s in enumerate(points):
+    for s in points:
+        if not ends and (not s or len(s) == len(factors)):
+            continue
         over: dict[str, Any] = {}
         for i in sorted(s):
             over.update(factors[i].high)
@@ -260,9 +274,11 @@ def plan_decompose(a: str | Path | Scenario, b: str | Path | Scenario, replicati
         except ScenarioError as exc:
             raise BatchError(f"decompose: the design point {name} is not a valid scenario "
                              f"({exc}); group the parts that must switch together") from None
-        cells.append(Cell(idx, 0, Scenario(name, sc.values, sc.description, sc.source,
+        cells.append(Cell(len(cells), 0, Scenario(name, sc.values, sc.description, sc.source,
                                            sc.chain, sc.provenance_overrides, _checked=True)))
     labels = [c.scenario.name for c in cells]
+    if not cells:   # one factor and the ends known: nothing to run
+        return DecomposePlan(sa, sb, factors, points, None, interactions)
     extra = {"decompose": {"a": sa.name, "b": sb.name,
                            "factors": [{"name": f.name, "keys": {k: [_plain(f.low[k]),
                                                                      _plain(v)]
@@ -272,7 +288,7 @@ def plan_decompose(a: str | Path | Scenario, b: str | Path | Scenario, replicati
     batch = plan_batch("decompose", f"decompose_{sa.name}_vs_{sb.name}", cells, labels,
                        replications, seed, workers, backend, out, resume, force, extra=extra,
                        command=command, weekly=False)
-    return DecomposePlan(sa, sb, factors, points, batch)
+    return DecomposePlan(sa, sb, factors, points, batch, interactions)
 
 
 def responses_by_point(runs: pd.DataFrame, plan: DecomposePlan) -> dict[frozenset[int],
@@ -281,7 +297,8 @@ def responses_by_point(runs: pd.DataFrame, plan: DecomposePlan) -> dict[frozense
     over the kader strata every point judges)."""
     from . import comparison
 
-    df = comparison.with_derived(comparison.label_runs(runs))
+    df = comparison.label_runs(runs)
+    df = comparison.with_derived(df[[c for c in df.columns if c != "point"]])
     names = [_point_name(plan.a, plan.b, plan.factors, s) for s in plan.points]
     return {s: df[df["label"] == n].set_index("replication")
             for s, n in zip(plan.points, names, strict=True)}
@@ -290,20 +307,27 @@ def responses_by_point(runs: pd.DataFrame, plan: DecomposePlan) -> dict[frozense
 def run_decompose(plan: DecomposePlan, workers: int = 1, backend: str = "local",
                   scheduler: str | None = None, progress: bool = False,
                   metrics: Sequence[str] | None = None,
-                  model: Callable[..., Any] | None = None) -> tuple[pd.DataFrame, Any]:
-    """Run a planned decomposition; return its effects table and the batch result."""
+                  model: Callable[..., Any] | None = None,
+                  known_runs: pd.DataFrame | None = None) -> tuple[pd.DataFrame, Any]:
+    """Run a planned decomposition; return its effects table and the batch result.
+    ``known_runs``: runs of the points ``a`` and ``b`` on the same seeds (a plan without
+    ``ends``), labelled by their scenario names."""
     from .batch import execute
 
-    result = execute(plan.batch, workers, backend, scheduler, progress, model=model)
-    runs = result.runs
+    result = None if plan.batch is None else \
+        execute(plan.batch, workers, backend, scheduler, progress, model=model)
+    runs = result.runs if result is not None else pd.DataFrame()
+    if known_runs is not None:   # the points a and b, from a comparison on the same seeds
+        runs = pd.concat([known_runs, runs], ignore_index=True)
     responses = responses_by_point(runs, plan)
     have = set(next(iter(responses.values())).columns)
     wanted = [m for m in (metrics if metrics is not None else catalogue.HEADLINE)
               if m in have]
-    table = effects_table(responses, [f.name for f in plan.factors], wanted)
+    table = effects_table(responses, [f.name for f in plan.factors], wanted,
+                          interactions=plan.interactions)
     table.attrs.update({"a": plan.a.name, "b": plan.b.name, "design": plan.design,
                         "factors": {f.name: f.describe() for f in plan.factors},
-                        "replications": plan.batch.replications, "seed": plan.batch.seed})
+                        "replications": int(responses[frozenset()].shape[0])})
     return table, result
 
 
@@ -323,6 +347,7 @@ def decompose(a: str | Path | Scenario, b: str | Path | Scenario, replications: 
     plan = plan_decompose(a, b, replications, seed, workers, backend, out, resume, force,
                           groups)
     table, result = run_decompose(plan, workers, backend, progress=progress, metrics=metrics)
+    table.attrs["seed"] = seed
     result.close()
     return table
 

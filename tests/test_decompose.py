@@ -141,3 +141,39 @@ def test_tiny_real_decomposition_sums_to_the_gap(tmp_path, capsys):
     code = main(["decompose", "consensus_2021", "consensus_2021", "-n", "2"])
     _, err = capsys.readouterr()
     assert code == 2 and "different names" in err
+
+
+def test_compare_decompose_says_where_each_gap_comes_from(tmp_path, capsys):
+    out_dir = tmp_path / "cmp"
+    code = main(["compare", "consensus_2021", "keuzematrix", "-n", "2", "--set",
+                 "horizon_weeks=26", "--out", str(out_dir), "-q", "--decompose"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "where the gap comes from, keuzematrix-set-" in out.replace("\n", " ")
+    (csv,) = (out_dir / "decomposition").glob("*.csv")
+    table = pd.read_csv(csv)
+    assert set(table["kind"]) == {"gap", "main", "interaction", "remainder"}
+    for _, frame in table.groupby("metric"):
+        gap = frame.loc[frame["kind"] == "gap", "effect"].iloc[0]
+        if np.isfinite(gap):
+            assert frame.loc[frame["kind"] != "gap", "effect"].sum() == pytest.approx(gap)
+    # the gap is the comparison's own paired mean: its runs of the two ends are reused
+    paired = cio_sim.load_results(out_dir).paired_table(metrics=["backlog_end"])
+    gap = table[(table["metric"] == "backlog_end") & (table["kind"] == "gap")]["effect"]
+    assert gap.iloc[0] == pytest.approx(paired["mean_diff"].iloc[0], abs=1e-5)
+    report = (out_dir / "report.md").read_text(encoding="utf-8")
+    assert "## Where the gap comes from" in report
+    assert "| metric | gap | routing | instruments | routing x instruments |" in report
+    assert "Not computed for this comparison" not in report
+
+
+def test_compare_without_decompose_says_how_to_get_it(tmp_path, capsys):
+    out_dir = tmp_path / "cmp"
+    code = main(["compare", "consensus_2021", "keuzematrix", "-n", "2", "--set",
+                 "horizon_weeks=13", "--out", str(out_dir), "-q"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "where the gap comes from" not in out
+    assert not (out_dir / "decomposition").exists()
+    report = (out_dir / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Where the gap comes from", 1)[1].split("\n## ", 1)[0]
+    assert "Not computed for this comparison" in section and "--decompose" in section
+    assert "--resume --decompose" in section     # the recorded command, ready to rerun

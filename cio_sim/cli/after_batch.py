@@ -23,21 +23,24 @@ def finish(result: BatchResult) -> None:
         raise BatchFailed(failed)
 
 
-def report_after_batch(result: BatchResult, out: Path, skip: bool) -> Path | None:
+def report_after_batch(result: BatchResult, out: Path, skip: bool,
+                       rewrite: bool = False) -> Path | None:
     """Write the report after a batch, unless asked not to, or unless the batch found nothing
-    to do and a report is already there (then say so)."""
+    to do and a report is already there (then say so; ``rewrite``: write it anyway, e.g. with
+    a decomposition added)."""
     if skip:
         return None
-    nothing = any(n.startswith("nothing to do") for n in result.notes)
+    nothing = not rewrite and any(n.startswith("nothing to do") for n in result.notes)
     if nothing and (out / "report.html").exists():
         note(f"report unchanged: {out / 'report.html'} ('{PROG} report {out}' rewrites it)")
         return out / "report.html"
     return write_report(result, out)
 
 
-def report_and_where(result: BatchResult, out: Path, skip: bool, stored: str = "") -> None:
+def report_and_where(result: BatchResult, out: Path, skip: bool, stored: str = "",
+                     rewrite: bool = False) -> None:
     """Write the report after a batch (see above) and print where the results and it are."""
-    report = report_after_batch(result, out, skip)
+    report = report_after_batch(result, out, skip, rewrite)
     print(f"results: {out}{stored}" + (f"; report: {report}" if report else ""))
 
 

@@ -27,6 +27,7 @@ from .format import (
     headline,
     paired_lines,
     settings_lines,
+    sources_lines,
 )
 
 NAME = "compare"
@@ -56,6 +57,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     weekly_option(p)
     p.add_argument("--all", action="store_true", help="show every metric, not the headline ones")
     keys_option(p)
+    p.add_argument("--decompose", action="store_true",
+                   help="also say where each gap to the baseline comes from: the full "
+                        "factorial over the parts by which each scenario differs from the "
+                        "baseline, on the same seeds (the comparison's runs are reused; "
+                        "2^k - 2 extra design points per scenario with k differing parts): "
+                        "main effects, interactions and what is left, in the output, the "
+                        "report and decomposition/")
     p.add_argument("--baseline", metavar="SCENARIO",
                    help="scenario the others are compared with, replication by replication "
                         "(default: the first)")
@@ -75,6 +83,10 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     scenarios = [scenario_with_sets(ref, args.set) for ref in args.scenarios]
     if args.readings is not None:
+        if args.decompose:
+            raise CLIError("--decompose and --readings: decompose the comparison at the "
+                           "defaults (without --readings); a reading can be a factor of "
+                           "'cio-sim decompose A B --set ...'")
         return readings_main(args, argv, scenarios)
     if args.readings_combined:
         raise CLIError("--readings-combined needs --readings NAME[,NAME...]|all")
@@ -96,13 +108,20 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
         print(line)
     print("\n".join(comparison_lines(result, metrics, args.keys)))
     print("\n".join(paired_lines(result, args.baseline, metrics, args.keys)))
+    if args.decompose:
+        from ..gap_sources import gap_sources
+
+        sources = gap_sources(result, args.baseline, args.workers, args.backend,
+                              args.scheduler, args.resume, args.force, not args.quiet,
+                              scenarios)
+        print("\n".join(sources_lines(sources, metrics, args.keys)))
     caveat = caveat_lines(result)
     if caveat:
         print()
         print("\n".join(caveat))
     for line in errors_line(result):
         print(line)
-    report_and_where(result, out, args.no_report)
+    report_and_where(result, out, args.no_report, rewrite=args.decompose)
     return 0
 
 

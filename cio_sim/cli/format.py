@@ -142,6 +142,51 @@ def material_probability_text(row: object) -> str:
     return " / ".join(f"{100 * float(p):.0f}" for p in ps) + "%"
 
 
+def sources_lines(sources: dict, metrics: Sequence[str] | None,
+                  keys: bool = False) -> list[str]:
+    """Where each gap comes from, per scenario: metrics (rows) by the gap, each part's main
+    effect, the two-way interactions summed and what is left, as means over replications
+    (intervals and shares in the report and decomposition/)."""
+    import math
+
+    import pandas as pd
+
+    from ..report import format_number
+    from ..report.sources import NOISE
+
+    def cell(x: float) -> str:
+        if not math.isfinite(x):
+            return "n/a"
+        x = 0.0 if abs(x) < NOISE else x
+        return ("+" if x > 0 else "−" if x < 0 else "") + format_number(abs(x))
+
+    lines: list[str] = []
+    for label, table in sources.items():
+        base = table.attrs.get("baseline", "")
+        mains = list(dict.fromkeys(table.loc[table["kind"] == "main", "term"]))
+        lines += ["", *textwrap.wrap(
+            f"where the gap comes from, {label} − {base}: each part switched alone on {base} "
+            "(main effect), the two-way interactions summed, and what is left (higher "
+            "interactions); they sum to the gap; means over the same seeds "
+            "(95% intervals and shares in the report)", WIDTH)]
+        rows = []
+        for m in dict.fromkeys(table["metric"]):
+            if metrics is not None and m not in metrics:
+                continue
+            f = table[table["metric"] == m]
+            eff = dict(zip(f["term"], pd.to_numeric(f["effect"]), strict=True))
+            inter = pd.to_numeric(f.loc[f["kind"] == "interaction", "effect"]).sum()
+            rows.append({"metric": metric_name(m, keys), "gap": cell(eff["gap"]),
+                         **{t: cell(eff[t]) for t in mains},
+                         "interactions": cell(inter if math.isfinite(eff["gap"])
+                                              else math.nan),
+                         "left": cell(eff["remainder"])})
+        flat = pd.DataFrame(rows)
+        if len(flat):
+            lines += left_table(flat, list(flat.columns))
+    return lines
+
+
 def caveat_lines(result: BatchResult) -> list[str]:
     """The report's compliance caveat, wrapped (none when it does not apply)."""
     from ..report import compliance_caveat

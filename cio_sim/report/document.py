@@ -32,6 +32,7 @@ from ..files import make_dir, write_text
 from . import figures, provenance
 from .html import write_html
 from .material import material_section
+from .sources import sources_section
 from .tables import (
     REPORT_METRICS,
     BatchLike,
@@ -74,6 +75,7 @@ class ReportContext:
     #: Every run, also those the tables above leave out (a comparison under readings: the
     #: variant sets' runs; see cio_sim.report.readings).
     all_runs: pd.DataFrame | None = None
+    results_dir: Path | None = None
 
     @cached_property
     def design_keys(self) -> list[str]:
@@ -386,6 +388,7 @@ def provenance_section(ctx: ReportContext) -> str | None:
 
 for _name, _build in (("verdict", verdict), ("scenarios", scenarios), ("summary", summary),
                       ("paired", paired), ("material", material_section),
+                      ("sources", sources_section),
                       ("over_time", over_time), ("sweep", sweep),
                       ("provenance", provenance_section)):
     SECTIONS.append(_Entry(_name, _build))
@@ -397,6 +400,11 @@ for _name, _build in (("verdict", verdict), ("scenarios", scenarios), ("summary"
 def _frame(result: Any, name: str) -> pd.DataFrame | None:
     df = getattr(result, name, None)
     return df if isinstance(df, pd.DataFrame) and not df.empty else None
+
+
+def _results_dir(result: Any) -> Path | None:
+    path = getattr(result, "path", None)
+    return Path(path) if isinstance(path, str | Path) else None
 
 
 def write_report(result: BatchLike, out_dir: str | Path, baseline: str | None = None) -> Path:
@@ -413,7 +421,8 @@ def write_report(result: BatchLike, out_dir: str | Path, baseline: str | None = 
     runs = _frame(result, "runs")
     manifest, shown, timeseries = at_defaults(getattr(result, "manifest", None) or {}, runs,
                                               _frame(result, "timeseries"))
-    ctx = ReportContext(shown, timeseries, manifest, out, baseline, all_runs=runs)
+    ctx = ReportContext(shown, timeseries, manifest, out, baseline, all_runs=runs,
+                        results_dir=_results_dir(result))
     parts = [text for entry in SECTIONS if (text := entry.build(ctx))]
     folder = out / "figures"
     if folder.is_dir():          # figures of an earlier report that this one does not draw
