@@ -11,8 +11,8 @@ is stored like any comparison): one cell per scenario and variant set that chang
 scenario, every cell on the same seeds. A variant that sets what a scenario already has, or a
 reading that does not matter for it (``Reading.applies_when``), reuses the scenario's own
 runs; a scenario that itself sets another variant than a reading's default runs under the
-default variant too. The manifest's ``readings`` entry records which cell is which, so a stored batch gives
-the same tables (:func:`from_result`).
+default variant too. The manifest's ``readings`` entry records which cell is which, so a
+stored batch gives the same tables (:func:`from_result`).
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def _synthetic(means: list[list[float]]) -> tuple[pd.DataFrame, robustness.Desig
     return pd.DataFrame(rows), design
 
 
-@settings(max_examples=60)
+@settings(max_examples=40, deadline=None)   # pandas tables: slow on a loaded machine
 @given(st.lists(st.integers(0, 5), min_size=2, max_size=4).flatmap(
     lambda base: st.tuples(st.just(base), st.permutations(base))))
 def test_a_ranking_holds_exactly_when_no_pair_changes_order(case):
