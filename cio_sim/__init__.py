@@ -31,6 +31,7 @@ _LAZY = {
     "compare": ".robustness",
     "decompose": ".decompose",
     "load_results": ".batch",
+    "matched_compliance": ".matched",
     "run_batch": ".batch",
     "run_sweep": ".batch",
 }

@@ -133,7 +133,10 @@ _ENTRIES: tuple[Metric, ...] = (
     Metric("compliance_actual_shared", "Compliance, actual, shared kaders",
            "share of due pairs", H, True,
            "actual compliance over the kader strata (quadrant x complexity) that every "
-           "compared scenario judges: like for like", derived=True),
+           "compared scenario judges: kaders of a shared kind, not the same kaders (a kader "
+           "adopted under one regime only still counts); compliance over matched kaders, the "
+           "same arriving kader adopted under both regimes, is cio_sim.matched_compliance(a, "
+           "b)", derived=True),
     Metric("implemented_pairs_per_year", "Implemented (kader, dept) pairs", "pairs per year",
            H, True, "(kader, department) pairs actually implemented by the end of the run, per "
            "simulated year, whether due or not; leaves out pairs judged on learning: the "
