@@ -58,7 +58,7 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
          f"points, Sobol {info['sobol_points']} points on {len(info['selected'])} "
          f"parameters; {kept}; {info['n_errors']} run error(s)")
     for line in depends_on(result):
-        text = line.lstrip("> ").replace("**", "")
+        text = line.lstrip("> ").replace("**", "").replace("`", "")
         if text.strip():
             wrap(text, indent="  " if text.startswith("- ") else "")
     print(f"results: {result.out} (report.html, report.md, *.csv, figures/, runs/)")

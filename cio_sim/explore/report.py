@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import catalogue
 from ..files import make_dir, write_text
 from ..patterns import ALPHA
 from . import figures
@@ -92,7 +93,8 @@ def depends_on(result) -> list[str]:
                 elif len(bx):
                     text += f"; PRIM finds no region where {los} wins more often"
             parts.append(text)
-        lines.append(f"> - **{metric}** ({better} is better): " + "; ".join(parts) + ".")
+        lines.append(f"> - **{catalogue.label(metric)}** (`{metric}`, {better} is better): "
+                     + "; ".join(parts) + ".")
     return lines
 
 

@@ -57,7 +57,8 @@ def test_tiny_exploration_end_to_end_and_resume(tmp_path: Path,
     flat = " ".join(text.split())                 # the lines are wrapped to 100 columns
     assert text.startswith("NOT A RESULT (too small): the filter accepted 0 parameter sets")
     assert "filter accepted 0 of 1 parameter sets" in flat
-    assert "adopted_per_year (higher is better)" in flat
+    assert ("Adopted by CIO-beraad or ICBR [per year] (adopted_per_year, higher is better)"
+            in flat)                           # the catalogue's label, the key beside it
     assert max(len(line) for line in text.splitlines() if not line.startswith("results:")) <= 100
     assert (out / "report.md").exists() and (out / "report.html").exists()
     assert main(["explore", str(exp), "--out", str(out), "-q"]) == 2
