@@ -276,7 +276,8 @@ def headline_table(models: Sequence[CIOModel]) -> pd.DataFrame:
         values = [float(s[key]) for s in summaries]
         share = "share" in text
         row = {"metric": text}
-        row.update({"AB"[i]: _fmt(v, share) for i, v in enumerate(values)})
+        row.update({"AB"[i]: _not_yet(key) if _not_yet(key) and math.isnan(v) else
+                    _fmt(v, share) for i, v in enumerate(values)})
         if len(values) == 2:
             a, b = values
             row["B − A"] = (_fmt(b - a, share) if math.isfinite(a) and math.isfinite(b)
@@ -286,6 +287,14 @@ def headline_table(models: Sequence[CIOModel]) -> pd.DataFrame:
             row["better"] = "—" if better is catalogue.Better.NEITHER else f"{better}"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _not_yet(key: str) -> str:
+    """What an undefined 'decided within N weeks' means early in a run (no item has been
+    followed N weeks yet, so the share is not known); '' for other keys."""
+    if key.startswith("decided_within_") and key.endswith("_weeks"):
+        return f"not yet known (no item followed {key.split('_')[2]} weeks)"
+    return ""
 
 
 def _which(a: float, b: float, better: catalogue.Better) -> str:

@@ -77,3 +77,13 @@ def test_figures_are_rounded():
     assert _fmt(34.666666) == "34.7" and _fmt(228.0) == "228" and _fmt(1234.5) == "1234"
     assert _fmt(0.80333, share=True) == "0.80" and _fmt(4.80000001) == "4.8"
     assert _fmt(-0.0001, share=True) == "0" and _fmt(float("nan")) == "n/a"
+
+
+def test_decided_within_says_not_yet_known_before_any_item_was_followed_that_long():
+    from cio_sim.app.session import Exploration, Settings
+
+    ex = Exploration(Settings(compare="doorzettingsmacht_2026")).advance_to(30)
+    table = adapter.headline_table([r.model for r in ex.runs]).set_index("metric")
+    row = table.loc["Decided within 52 weeks [share of items]"]
+    assert row["A"] == row["B"] == "not yet known (no item followed 52 weeks)"
+    assert row["B − A"] == "n/a" and row["better"] == "—"
