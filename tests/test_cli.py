@@ -110,7 +110,10 @@ def test_export_csv_and_parquet_with_metric_columns(tmp_path, capsys):
     assert paired["scenario"].str.startswith("keuzematrix").all()
     assert {"mean_diff", "ci_low", "ci_high", "delta", "p_gap_above_delta",
             "p_gap_within_delta", "p_gap_below_delta", "material"} <= set(paired.columns)
-    row = paired.set_index("metric").loc["adopted_per_year"]
+    by_metric = paired.set_index("metric")
+    assert by_metric.loc["overrides", "material"] == "no material difference"  # 0 and 0
+    assert by_metric.loc["overrides", "p_gap_within_delta"] == 1.0
+    row = by_metric.loc["adopted_per_year"]
     assert row["delta"] == 1.0 and row["p_gap_above_delta"] + row["p_gap_within_delta"] \
         + row["p_gap_below_delta"] == pytest.approx(1.0, abs=1e-5)
     # rounded: no number in the files has more than six significant figures
