@@ -6,7 +6,8 @@ outputs of a comparison at the defaults::
     python -m cio_sim.readme_table --from results/regimes    # curate, then rewrite README
 
 ``--from`` keeps the comparison's small outputs in :data:`CURATED` (headline summary and
-paired tables, the decomposition tables, the run's identity and the kader-set caveat); without
+paired tables, the decomposition tables, compliance over matched kaders, run here on the same
+seeds, about a minute; the run's identity and the kader-set caveat); without
 it the README is rewritten from what is kept there. The README holds the generated text
 between ``<!-- defaults-table:begin -->`` and ``<!-- defaults-table:end -->``;
 ``tests/test_readme_table.py`` fails when the two disagree.
@@ -82,6 +83,8 @@ def curate(results_dir: str | Path, dest: str | Path = ROOT / CURATED,
             entry = json.loads((Path(results_dir) / SOURCES_DIR / INDEX)
                                .read_text(encoding="utf-8"))["pairs"][label]
             shutil.copy(Path(results_dir) / SOURCES_DIR / entry["table"], folder / entry["table"])
+    matched_table(result, paired).to_csv(dest / "matched.csv", index=False,
+                                         float_format=CSV_FLOAT_FORMAT)
     run = {"command": manifest.get("command"), "seed": manifest.get("seed"),
            "replications": manifest.get("replications"),
            "scenarios": manifest.get("scenarios"), "digest": manifest.get("digest"),
@@ -91,6 +94,36 @@ def curate(results_dir: str | Path, dest: str | Path = ROOT / CURATED,
     (dest / "run.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
     result.close()
     return dest
+
+
+def matched_table(result: Any, paired: pd.DataFrame) -> pd.DataFrame:
+    """Compliance over matched kaders for each scenario against the baseline, on the
+    comparison's seeds (:func:`cio_sim.matched.matched_compliance`, run here): a row per
+    scenario with the paired gap, its interval and material-difference probabilities."""
+    from .matched import matched_compliance
+    from .scenario import load_scenario
+    from .stats import material_probabilities, material_verdict
+
+    delta = catalogue.MATERIAL["compliance_actual_shared"][0]
+    rows = []
+    if paired.empty:
+        return pd.DataFrame(rows)
+    base = str(paired["baseline"].iloc[0])
+    reps, seed = int(result.manifest["replications"]), int(result.manifest["seed"])
+    for label in dict.fromkeys(paired["scenario"].astype(str)):
+        t = matched_compliance(load_scenario(base), load_scenario(label), reps, seed)
+        above, within, below = material_probabilities(t["gap"], delta)
+        rows.append({"scenario": label, "baseline": base, "n": t.attrs["n"],
+                     "baseline_mean": t.attrs["a_mean"], "scenario_mean": t.attrs["b_mean"],
+                     "mean_diff": t.attrs["gap"], "ci_low": t.attrs["ci_low"],
+                     "ci_high": t.attrs["ci_high"], "delta": delta,
+                     "p_gap_above_delta": above, "p_gap_within_delta": within,
+                     "p_gap_below_delta": below,
+                     "material": material_verdict(above, within, below, 1),
+                     "kaders_matched": float(t["kaders"].mean()),
+                     "kaders_baseline_only": float(t["only_a"].mean()),
+                     "kaders_scenario_only": float(t["only_b"].mean())})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- render
@@ -156,7 +189,7 @@ def _traced(table: pd.DataFrame, metric: str) -> str:
 
 
 def reading(paired: pd.DataFrame, sources: dict[str, pd.DataFrame],
-            replications: Any) -> str:
+            replications: Any, matched: pd.DataFrame | None = None) -> str:
     """The reading paragraph: for each scenario against the baseline, the like-for-like
     gaps with their chance of mattering, and where the traced gaps come from."""
     if paired.empty:
@@ -177,6 +210,16 @@ def reading(paired: pd.DataFrame, sources: dict[str, pd.DataFrame],
             if m in TRACED and str(scenario) in sources:
                 text += _traced(sources[str(scenario)], m)
             items.append(text)
+            if m == "compliance_actual_shared" and matched is not None \
+                    and str(scenario) in matched.index:
+                row = matched.loc[str(scenario)]
+                items.append(
+                    f"Compliance over matched kaders (the same arriving kader adopted under "
+                    f"both, {row['kaders_matched']:.0f} a run; "
+                    f"{row['kaders_baseline_only']:.0f} adopted under `{base}` only, "
+                    f"{row['kaders_scenario_only']:.0f} under `{scenario}` only) "
+                    f"{float(row['baseline_mean']):.3f} against "
+                    f"{float(row['scenario_mean']):.3f}, {_gap_phrase(m, row)}")
         out.append(f"`{scenario}`: " + "; ".join(items) + ".")
     return "\n\n".join(out)
 
@@ -207,7 +250,9 @@ def render(dest: str | Path = ROOT / CURATED) -> str:
                   format_material_table(paired)]
     if run.get("caveat"):
         parts.append(str(run["caveat"]))
-    text = reading(paired, sources, run.get("replications"))
+    matched = _read(dest / "matched.csv").set_index("scenario") \
+        if (dest / "matched.csv").is_file() else None
+    text = reading(paired, sources, run.get("replications"), matched)
     if text:
         parts.append(text)
     parts.append(END)

@@ -50,6 +50,7 @@ def test_reading_traces_gaps_to_the_parts():
     reading = text.split("Read against", 1)[1]
     assert "; from `decision_rule` " in reading and "interactions and the rest" in reading
     assert "Resolved in any forum" in reading and "P(better by more than 1)" in reading
+    assert reading.count("Compliance over matched kaders (the same arriving kader") == 2
 
 
 def test_curate_refuses_what_is_not_a_complete_comparison(tmp_path):
