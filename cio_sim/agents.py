@@ -3,11 +3,19 @@ The forums they meet in are in `cio_sim.forums`."""
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 
-from .institutions import ADVISER_ROLE, CXO_ROLES, PORTFOLIO_HOLDERS, THEMES, year_of_step
+from .institutions import (
+    ADVISER_ROLE,
+    CXO_ROLES,
+    PORTFOLIO_HOLDERS,
+    THEMES,
+    first_step_in,
+    year_of_step,
+)
 from .judgement import Judgement, utility
 from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
@@ -150,6 +158,11 @@ class DepartmentalCIO(Member):
         self._max_bank = model.p["cio_beraad"]["interval_weeks"]
         for theme in PORTFOLIO_HOLDERS.get(code, ()):
             self.priority[theme] += model.p["positions"]["portfolio_bonus"]
+        # The advised domains change only at the `cxo` dates: worked out once per run, as
+        # the steps from which each value holds (read at every meeting by `prepare`).
+        self._advised_from = sorted({0, *(first_step_in(self._start_year, self._cxo_dates[key])
+                                          for key, _ in self.cxo_roles.values())})
+        self._advised = [self._advised_at(step) for step in self._advised_from]
         self.last_meeting = 0
         self.spent_elsewhere = 0.0      # hours spent in other fora since the last meeting
         self.hours_available = 0.0
@@ -167,6 +180,10 @@ class DepartmentalCIO(Member):
         """Domains in which a CxO adviser takes over part of the review at `step`: roles that
         exist then and are placed under the CIO (every existing role under `regime.advisers`,
         the Besluit 2025, N26:L11)."""
+        return self._advised[bisect.bisect_right(self._advised_from, step) - 1]
+
+    def _advised_at(self, step: int) -> frozenset[str]:
+        """`advised_domains` worked out from the roles at `step`."""
         roles = self.roles_at(step)
         return frozenset(domain for domain, role in ADVISER_ROLE.items() if role in roles
                          and (self._all_roles_advise or self.cxo_roles[role][1]))

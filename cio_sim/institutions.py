@@ -9,6 +9,8 @@ model, so every part of it can read the tables.
 
 from __future__ import annotations
 
+import math
+
 DEPARTMENTS: tuple[str, ...] = (
     "AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS",
 )
@@ -99,3 +101,14 @@ CXO_ROLES: dict[str, dict[str, tuple[str, bool]]] = {
 def year_of_step(start_year: int, step: int) -> float:
     """The calendar year (with its fraction) of Mesa step `step` (week `step - 1`)."""
     return start_year + max(0, step - 1) / 52.0
+
+
+def first_step_in(start_year: int, year: float) -> int:
+    """The first Mesa step whose :func:`year_of_step` is `year` or later (0 for a year
+    before the start): a date as the step from which it holds."""
+    step = max(0, math.floor((year - start_year) * 52.0))    # at the answer or next to it
+    while step > 0 and year_of_step(start_year, step - 1) >= year:
+        step -= 1
+    while year_of_step(start_year, step) < year:
+        step += 1
+    return step

@@ -120,3 +120,27 @@ def test_turnover_of_cio_rijk_suspends_the_jaaragenda() -> None:
         model.step()
         seen.append(model.cio_rijk.has_jaaragenda)
     assert model.cio_rijk.turnovers > 0 and not all(seen)
+
+
+@pytest.mark.parametrize("cdo_from, table3", [(2022.75, 2024.0), (2021 + 40 / 52, 2021.5),
+                                              (2019.0, 2100.0), (2023 + 1e-9, 2023.0)])
+@pytest.mark.parametrize("advisers", [False, True])
+def test_advised_domains_at_every_step_are_the_roles_then(cdo_from, table3, advisers) -> None:
+    """The advised domains, worked out once per run as steps from which each holds, are
+    those of the roles at every step (a date on a week's boundary included)."""
+    model = fresh(**{"cxo.cdo_from_year": cdo_from, "cxo.table3_year": table3,
+                     "regime.advisers": advisers})
+    for c in model.departments:
+        for step in range(0, 52 * 6):
+            assert c.advised_domains(step) == c._advised_at(step), (c.code, step)
+
+
+def test_first_step_in_is_the_first_step_of_that_year() -> None:
+    from cio_sim.institutions import first_step_in, year_of_step
+
+    for start in (2021, 2025):
+        for k in range(0, 400):
+            for year in (start + k / 52, start + k / 52 + 1e-12, start + k / 52 - 1e-12):
+                s = first_step_in(start, year)
+                assert year_of_step(start, s) >= year
+                assert s == 0 or year_of_step(start, s - 1) < year
