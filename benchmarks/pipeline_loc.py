@@ -28,7 +28,7 @@ PATHS = ("cio_sim/batch/experiments.py", "cio_sim/sensitivity.py", "cio_sim/expl
 PIPELINE = {"batch/experiments.py", "sensitivity.py", "explore/__init__.py", "explore/cost.py",
             "explore/experiment.py", "explore/pipeline.py", "explore/space.py",
             "explore/store.py", "explore/tasks.py", "explore/stages.py",
-            "explore/screening.py"}
+            "explore/screening.py", "explore/settings.py"}
 SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
         tokenize.ENDMARKER}
 

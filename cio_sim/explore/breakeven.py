@@ -25,14 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-KEYS = ("parameters", "sets", "grid", "replications", "resamples", "ranges")
+from ..schema import Param
+from .settings import names, param_range, table
 
 
 @dataclass
 class BreakEven:
     """Which assumptions to sweep and how (``[breakeven]`` in an experiment file)."""
 
-    parameters: tuple[str, ...]
+    parameters: tuple[str, ...] = ()
     sets: int = 40             # plausible sets swept (the first of the ensemble's order)
     grid: int = 9              # values over the swept range (integers: whole values only)
     replications: int = 4      # seeds per set and value (common to every value and regime)
@@ -49,48 +50,20 @@ class BreakEven:
 
 def parse_breakeven(data: Any, space: Any, where: str = "breakeven") -> BreakEven:
     """Validate a ``[breakeven]`` table against the explored space; raises ValueError with
-    the key and what is allowed."""
-    from ..params import lookup
-
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{where}: expected a table")
-    for key in data:
-        if key not in KEYS:
-            raise ValueError(f"{where}.{key}: unknown key; allowed: {', '.join(KEYS)}")
-    params = data.get("parameters")
-    if not (isinstance(params, list) and params and all(isinstance(p, str) for p in params)
-            and len(set(params)) == len(params)):
-        raise ValueError(f"{where}.parameters: expected a list of distinct explored "
-                         "parameter keys")
+    the key and what is allowed (explore/settings.py)."""
+    out = table(where, data, BreakEven, sets=Param(40, "", "", low=2),
+                grid=Param(9, "", "", low=3), resamples=Param(500, "", "", low=10))
+    params = names(f"{where}.parameters", out.parameters, out.parameters,
+                   "distinct explored parameter keys")
     for key in params:
         if key not in space.keys:
             raise ValueError(f"{where}.parameters: {key}: not among the explored parameters")
-    out = BreakEven(tuple(params))
-    for key, least in (("sets", 2), ("grid", 3), ("replications", 1), ("resamples", 10)):
-        if key in data:
-            v = data[key]
-            if isinstance(v, bool) or not isinstance(v, int) or v < least:
-                raise ValueError(f"{where}.{key}: got {v!r}; allowed: an integer >= {least}")
-            setattr(out, key, v)
-    ranges = data.get("ranges", {})
-    if not isinstance(ranges, Mapping):
+    if not isinstance(out.ranges, Mapping):
         raise ValueError(f"{where}.ranges: expected a table of [low, high] per parameter")
-    for key, value in ranges.items():
-        at = f"{where}.ranges.{key}"
+    for key, value in out.ranges.items():
         if key not in params:
-            raise ValueError(f"{at}: not among breakeven.parameters")
-        if not (isinstance(value, list) and len(value) == 2 and all(
-                isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-                and value[0] < value[1]):
-            raise ValueError(f"{at}: expected [low, high] with low < high")
-        spec = lookup(key)
-        assert spec is not None
-        if (spec.low is not None and value[0] < spec.low) or \
-                (spec.high is not None and value[1] > spec.high):
-            raise ValueError(f"{at}: [{value[0]:g}, {value[1]:g}] leaves the allowed range "
-                             f"({spec.allowed()})")
-        if isinstance(spec.default, int) and any(v != int(v) for v in value):
-            raise ValueError(f"{at}: an integer parameter needs whole-number bounds")
+            raise ValueError(f"{where}.ranges.{key}: not among breakeven.parameters")
+        param_range(f"{where}.ranges.{key}", key, value, around_default=False)
         out.ranges[key] = (value[0], value[1])
     return out
 

@@ -14,7 +14,9 @@ from typing import Any
 from ..params import lookup
 from ..patterns import FACTS, HORIZON_WEEKS, REPRODUCED
 from ..scenario import ScenarioError, load_scenario, read_toml_file
-from .space import RUN_CONTROLS, RangeError, Space, build_space, is_assumption, is_numeric
+from ..schema import InvalidValue, Param
+from .settings import names, param_range, table
+from .space import RUN_CONTROLS, Space, build_space, is_assumption, is_numeric
 
 
 def _directions() -> dict[str, int]:
@@ -34,26 +36,12 @@ DEFAULT_METRICS = ("adopted_per_year", "decided_within_52_weeks", "backlog_end",
 DEFAULT_REGIMES = ("consensus_2021", "doorzettingsmacht_2026", "keuzematrix")
 PRIM_METHODS = ("builtin", "ema_workbench")
 
-SECTIONS: dict[str, dict[str, type]] = {
-    "screening": {"trajectories": int, "levels": int, "replications": int,
-                  "horizon_weeks": int, "baseline_replications": int,
-                  "ranking_metrics": list},
-    "sobol": {"parameters": int, "base_samples": int, "replications": int,
-              "horizon_weeks": int, "resamples": int},
-    "filter": {"samples": int, "replications": int, "facts": list, "scales": list,
-               "early_rejection": bool},
-    "discovery": {"method": str, "min_coverage": float, "peel_alpha": float,
-                  "min_share": float},
-    "space": {"include": list, "exclude": list, "ranges": dict},
-}
-TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", "stages", *SECTIONS,
-            "calibration", "breakeven", "sobol_calibrated")
+TOP_KEYS = ("name", "description", "seed", "out", "regimes", "metrics", "stages", "screening",
+            "sobol", "filter", "discovery", "space", "calibration", "breakeven",
+            "sobol_calibrated")
 #: The stages an experiment runs: all of them, or the Morris screening alone (a preset).
 STAGES = ("screening", "sobol", "filter")
 SCREENING_ONLY = ("screening",)
-CALIBRATION_KEYS = {"waves": int, "points_per_wave": int, "candidates": int, "ensemble": int,
-                    "replications": int, "active": int, "result_ensemble": int,
-                    "cutoff": float, "cutoff_reason": str, "targets": list, "held_out": list}
 
 
 class ExploreError(ValueError):
@@ -122,6 +110,15 @@ class Discovery:
 
 
 @dataclass
+class SpaceTable:
+    """``[space]``: the explored assumptions (default: every one) and their stated ranges."""
+
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    ranges: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class ExploreExperiment:
     """A whole exploration: screening, Sobol, filtering, comparison and discovery."""
 
@@ -187,224 +184,136 @@ def _calibration_identity(c: Calibration) -> dict[str, Any]:
     return json.loads(json.dumps(d, default=str))
 
 
-def _calibration(source: str, data: Any) -> Calibration:
-    """Validate the ``[calibration]`` table and its target arrays."""
-    from .targets import TargetError, check_calibration, parse_targets
+def _calibration(data: Any) -> Calibration:
+    """The ``[calibration]`` table and its target arrays."""
+    from .targets import check_calibration, parse_targets
 
-    if not isinstance(data, Mapping):
-        raise _err(source, "calibration", "expected a table")
-    for key, value in data.items():
-        kind = CALIBRATION_KEYS.get(key)
-        if kind is None:
-            raise _err(source, f"calibration.{key}",
-                       "unknown key; allowed: " + ", ".join(CALIBRATION_KEYS))
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise _err(source, f"calibration.{key}", f"got {value!r}; allowed: a positive "
-                                                     "integer")
-        if kind is float and (isinstance(value, bool) or not isinstance(value, int | float)
-                              or not value > 0):
-            raise _err(source, f"calibration.{key}", f"got {value!r}; allowed: a number > 0")
-        if kind is str and (not isinstance(value, str) or not value.strip()):
-            raise _err(source, f"calibration.{key}", "expected a non-empty reason")
     for key in ("targets", "held_out", "cutoff_reason"):
-        if key not in data:
-            raise _err(source, f"calibration.{key}", "missing (history matching states its "
-                                                     "targets, held-out facts and cut-off)")
+        if isinstance(data, Mapping) and key not in data:
+            raise ValueError(f"calibration.{key}: missing (history matching states its "
+                             "targets, held-out facts and cut-off)")
+    cal = table("calibration", data, Calibration, replications=Param(10, "", "", low=2),
+                cutoff=Param(3.0, "", "", low=0))
+    if not cal.cutoff > 0:
+        raise ValueError(f"calibration.cutoff: got {cal.cutoff!r}; allowed: a number > 0")
+    cal.targets = parse_targets(data["targets"], "calibration.targets")
+    cal.held_out = parse_targets(data["held_out"], "calibration.held_out")
+    check_calibration(cal.targets, cal.held_out)
+    if {t.name for t in cal.targets} & {t.name for t in cal.held_out}:
+        raise ValueError("calibration.held_out: a name is also a calibration target")
+    return cal
+
+
+def _keys(where: str, value: Any) -> list[str]:
+    """Dotted keys of numeric assumptions (the parameters an exploration may vary)."""
+    if not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
+        raise ValueError(f"{where}: expected a list of dotted parameter keys")
+    for key in value:
+        spec = lookup(key)
+        if spec is None:
+            raise ValueError(f"{where}: {key}: not a parameter of the schema")
+        if key in RUN_CONTROLS or not is_numeric(spec) or not is_assumption(spec):
+            raise ValueError(f"{where}: {key}: not a numeric assumption (provenance "
+                             f"{spec.provenance!r})")
+    return list(value)
+
+
+def _space(data: Any) -> Space:
+    tab = table("space", data, SpaceTable)
+    include = None if tab.include is None else _keys("space.include", tab.include)
+    if not isinstance(tab.ranges, Mapping):
+        raise ValueError("space.ranges: expected a table: dotted key = [low, high]")
+    ranges = {key: param_range(f"space.ranges.{key}", key, value)
+              for key, value in tab.ranges.items() if _keys("space.ranges", [key])}
+    space = build_space(ranges, include, _keys("space.exclude", tab.exclude))
+    if space.dim < 2:
+        raise ValueError("space: needs at least two parameters to explore")
+    stray = sorted(set(ranges) - set(space.keys))
+    if stray:
+        raise ValueError(f"space.ranges.{stray[0]}: not among the explored parameters")
+    return space
+
+
+def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> ExploreExperiment:
+    """Validate an experiment table (as read from TOML); a refusal is one line naming
+    ``source``, the key and what is allowed."""
     try:
-        targets = parse_targets(data["targets"], "calibration.targets")
-        held_out = parse_targets(data["held_out"], "calibration.held_out")
-        check_calibration(targets, held_out)
-    except TargetError as exc:
-        raise ExploreError(f"{source}: {exc}") from None
-    if {t.name for t in targets} & {t.name for t in held_out}:
-        raise _err(source, "calibration.held_out", "a name is also a calibration target")
-    kw = {k: v for k, v in data.items() if k not in ("targets", "held_out")}
-    if "replications" in kw and kw["replications"] < 2:
-        raise _err(source, "calibration.replications", "at least 2 (a standard error needs "
-                                                       "two)")
-    return Calibration(targets=targets, held_out=held_out, **kw)
-
-
-def _after_calibration(source: str, key: str, parse: str, data: Any, space: Space,
-                       calibrated: bool) -> Any:
-    """Validate ``[breakeven]`` or ``[sobol_calibrated]`` (both need a calibration)."""
-    from . import breakeven, region_sobol
-
-    if not calibrated:
-        raise _err(source, key, "needs a [calibration] table (it starts from the plausible "
-                                "sets)")
-    module = breakeven if key == "breakeven" else region_sobol
-    try:
-        return getattr(module, parse)(data, space, key)
+        return _experiment(data, source)
     except ValueError as exc:
         raise ExploreError(f"{source}: {exc}") from None
 
 
-def _err(source: str, key: str, message: str) -> ExploreError:
-    return ExploreError(f"{source}: {key}: {message}")
-
-
-def _section(source: str, name: str, data: Any, target: Any) -> None:
-    if not isinstance(data, Mapping):
-        raise _err(source, name, "expected a table")
-    allowed = SECTIONS[name]
-    for key, value in data.items():
-        where = f"{name}.{key}"
-        if key not in allowed:
-            raise _err(source, where, "unknown key; allowed: " + ", ".join(allowed))
-        kind = allowed[key]
-        if kind is int:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise _err(source, where, f"got {value!r}; allowed: a positive integer")
-        elif kind is float:
-            if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not 0 <= value <= 1:
-                raise _err(source, where, f"got {value!r}; allowed: a number in [0, 1]")
-            value = float(value)
-        elif kind is str and not isinstance(value, str):
-            raise _err(source, where, f"got {value!r}; allowed: a string")
-        elif kind is bool and not isinstance(value, bool):
-            raise _err(source, where, f"got {value!r}; allowed: true or false")
-        if target is not None:
-            setattr(target, key, value)
-
-
-def _range(source: str, key: str, value: Any) -> tuple[float, float]:
-    where = f"space.ranges.{key}"
-    spec = lookup(key)
-    if not (isinstance(value, list) and len(value) == 2 and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value)):
-        raise _err(source, where, "expected [low, high]")
-    low, high = float(value[0]), float(value[1])
-    if not low < high:
-        raise _err(source, where, "low must be below high")
-    assert spec is not None
-    if (spec.low is not None and low < spec.low) or (spec.high is not None and high > spec.high):
-        raise _err(source, where, f"[{low:g}, {high:g}] leaves the allowed range "
-                                  f"({spec.allowed()})")
-    if not low <= float(spec.default) <= high:
-        raise _err(source, where, f"[{low:g}, {high:g}] does not contain the default "
-                                  f"{spec.default}")
-    if isinstance(spec.default, int):
-        if low != int(low) or high != int(high):
-            raise _err(source, where, "an integer parameter needs whole-number bounds")
-        return int(low), int(high)
-    return low, high
-
-
-def _keys(source: str, where: str, value: Any) -> list[str]:
-    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        raise _err(source, where, "expected a list of dotted parameter keys")
-    for key in value:
-        spec = lookup(key)
-        if spec is None:
-            raise _err(source, f"{where}: {key}", "not a parameter of the schema")
-        if key in RUN_CONTROLS or not is_numeric(spec) or not is_assumption(spec):
-            raise _err(source, f"{where}: {key}",
-                       f"not a numeric assumption (provenance {spec.provenance!r})")
-    return list(value)
-
-
-def experiment_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> ExploreExperiment:
-    """Validate an experiment table (as read from TOML)."""
+def _experiment(data: Mapping[str, Any], source: str) -> ExploreExperiment:
     for key in data:
         if key not in TOP_KEYS:
-            raise _err(source, key, "unknown key; allowed: " + ", ".join(TOP_KEYS))
+            raise ValueError(f"{key}: unknown key; allowed: {', '.join(TOP_KEYS)}")
     name = data.get("name", Path(source).stem if source != "<dict>" else "explore")
     if not isinstance(name, str) or not name or any(c in name for c in "/\\\0") \
             or name.startswith(".") or len(name) > 100:
-        raise _err(source, "name", f"got {name!r}; allowed: a plain folder name (no '/', "
-                   "'\\', no leading '.', at most 100 characters)")
-    kwargs: dict[str, Any] = {}
+        raise ValueError(f"name: got {name!r}; allowed: a plain folder name (no '/', '\\', "
+                         "no leading '.', at most 100 characters)")
+    kw: dict[str, Any] = {}
     if "seed" in data:
-        seed = data["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise _err(source, "seed", f"got {seed!r}; allowed: an integer >= 0")
-        kwargs["seed"] = seed
+        try:
+            kw["seed"] = Param(1, "", "", low=0).coerce(data["seed"])
+        except InvalidValue as exc:
+            raise ValueError(f"seed: {exc}") from None
     for key in ("out", "description"):
         if key in data:
             if not isinstance(data[key], str):
-                raise _err(source, key, "expected a string")
-            kwargs[key] = data[key]
+                raise ValueError(f"{key}: expected a string")
+            kw[key] = data[key]
     if "regimes" in data:
-        regimes = data["regimes"]
-        if not (isinstance(regimes, list) and len(regimes) >= 2
-                and all(isinstance(r, str) for r in regimes) and len(set(regimes)) == len(regimes)):
-            raise _err(source, "regimes", "expected a list of at least two distinct scenario "
-                                          "names or paths")
+        regimes = names("regimes", data["regimes"], data["regimes"], "at least two distinct "
+                        "scenario names or paths", least=2)
         for ref in regimes:
             try:
                 load_scenario(ref)
             except ScenarioError as exc:
-                raise _err(source, "regimes", str(exc)) from None
-        kwargs["regimes"] = tuple(regimes)
+                raise ValueError(f"regimes: {exc}") from None
+        kw["regimes"] = regimes
     if "metrics" in data:
-        metrics = data["metrics"]
-        if not (isinstance(metrics, list) and metrics and all(m in DIRECTIONS for m in metrics)):
-            raise _err(source, "metrics", "expected a list of: " + ", ".join(DIRECTIONS))
-        kwargs["metrics"] = tuple(metrics)
-    sections = {"screening": Screening(), "sobol": Sobol(), "filter": Filter(),
-                "discovery": Discovery()}
-    for sec, target in sections.items():
-        if sec in data:
-            _section(source, sec, data[sec], target)
-    ranking = sections["screening"].ranking_metrics
-    if not (isinstance(ranking, list | tuple) and all(
-            m in kwargs.get("metrics", DEFAULT_METRICS) for m in ranking)):
-        raise _err(source, "screening.ranking_metrics", "expected a list of the experiment's "
-                                                        "metrics")
-    sections["screening"].ranking_metrics = tuple(ranking)
+        kw["metrics"] = names("metrics", data["metrics"], DIRECTIONS)
     if "stages" in data:
-        if tuple(data["stages"]) not in (STAGES, SCREENING_ONLY) if isinstance(
-                data["stages"], list) else True:
-            raise _err(source, "stages", f"got {data['stages']!r}; allowed: "
-                                         f"{list(STAGES)} or {list(SCREENING_ONLY)}")
-        kwargs["stages"] = tuple(data["stages"])
-    if sections["screening"].levels % 2:
-        raise _err(source, "screening.levels", "Morris needs an even number of levels")
-    if sections["discovery"].method not in PRIM_METHODS:
-        raise _err(source, "discovery.method", f"got {sections['discovery'].method!r}; "
-                                               f"allowed: {', '.join(PRIM_METHODS)}")
-    facts = sections["filter"].facts
-    if not (isinstance(facts, list | tuple) and facts and all(f in FACTS for f in facts)):
-        raise _err(source, "filter.facts", "expected a list of: " + ", ".join(FACTS))
-    sections["filter"].facts = tuple(facts)
-    scales = sections["filter"].scales
-    if not (isinstance(scales, list | tuple) and scales and all(
+        if not isinstance(data["stages"], list) or tuple(data["stages"]) not in (
+                STAGES, SCREENING_ONLY):
+            raise ValueError(f"stages: got {data['stages']!r}; allowed: {list(STAGES)} or "
+                             f"{list(SCREENING_ONLY)}")
+        kw["stages"] = tuple(data["stages"])
+    kw["screening"] = table("screening", data.get("screening", {}), Screening)
+    kw["sobol"] = table("sobol", data.get("sobol", {}), Sobol)
+    kw["filter"] = table("filter", data.get("filter", {}), Filter)
+    kw["discovery"] = table("discovery", data.get("discovery", {}), Discovery,
+                            method=Param("builtin", "", "", choices=PRIM_METHODS))
+    if kw["screening"].ranking_metrics:
+        names("screening.ranking_metrics", kw["screening"].ranking_metrics,
+              kw.get("metrics", DEFAULT_METRICS), "the experiment's metrics")
+    if kw["screening"].levels % 2:
+        raise ValueError("screening.levels: Morris needs an even number of levels")
+    names("filter.facts", kw["filter"].facts, FACTS)
+    scales = kw["filter"].scales
+    if not (isinstance(scales, tuple) and scales and all(
             isinstance(x, int | float) and not isinstance(x, bool) and 0 < x <= 1
             for x in scales) and len(set(scales)) == len(scales)):
-        raise _err(source, "filter.scales", f"got {scales!r}; allowed: a list of distinct "
-                                            "numbers in (0, 1]")
-    sections["filter"].scales = tuple(float(x) for x in scales)
-    space_data = data.get("space", {})
-    _section(source, "space", space_data, None)
-    include = _keys(source, "space.include", space_data["include"]) \
-        if "include" in space_data else None
-    exclude = _keys(source, "space.exclude", space_data.get("exclude", []))
-    ranges_data = space_data.get("ranges", {})
-    ranges = {}
-    for key, value in ranges_data.items():
-        _keys(source, "space.ranges", [key])
-        ranges[key] = _range(source, key, value)
-    try:
-        space = build_space(ranges, include, exclude)
-    except RangeError as exc:
-        raise ExploreError(f"{source}: {exc}") from None
-    if space.dim < 2:
-        raise _err(source, "space", "needs at least two parameters to explore")
-    stray = sorted(set(ranges) - set(space.keys))
-    if stray:
-        raise _err(source, f"space.ranges.{stray[0]}", "not among the explored parameters")
-    if sections["sobol"].parameters > space.dim:
-        sections["sobol"].parameters = space.dim
+        shown = list(scales) if isinstance(scales, tuple) else scales
+        raise ValueError(f"filter.scales: got {shown!r}; allowed: a list of distinct numbers "
+                         "in (0, 1]")
+    kw["filter"].scales = tuple(float(x) for x in scales)
+    space = _space(data.get("space", {}))
+    kw["sobol"].parameters = min(kw["sobol"].parameters, space.dim)
     if "calibration" in data:
-        kwargs["calibration"] = _calibration(source, data["calibration"])
-    for key, parse in (("breakeven", "parse_breakeven"), ("sobol_calibrated",
-                                                          "parse_region_sobol")):
+        kw["calibration"] = _calibration(data["calibration"])
+    for key in ("breakeven", "sobol_calibrated"):
         if key in data:
-            kwargs[key] = _after_calibration(source, key, parse, data[key], space,
-                                             "calibration" in kwargs)
-    return ExploreExperiment(name=name, space=space, source=source, **kwargs, **sections)
+            if "calibration" not in kw:
+                raise ValueError(f"{key}: needs a [calibration] table (it starts from the "
+                                 "plausible sets)")
+            from .breakeven import parse_breakeven
+            from .region_sobol import parse_region_sobol
+
+            parse = parse_breakeven if key == "breakeven" else parse_region_sobol
+            kw[key] = parse(data[key], space, key)
+    return ExploreExperiment(name=name, space=space, source=source, **kw)
 
 
 def load_experiment(path: str | Path) -> ExploreExperiment:

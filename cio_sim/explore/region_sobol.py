@@ -16,14 +16,14 @@ import contextlib
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-KEYS = ("parameters", "include", "base_samples", "replications", "resamples")
+from .settings import table
 
 
 @dataclass
@@ -39,24 +39,13 @@ class RegionSobol:
 
 def parse_region_sobol(data: Any, space: Any, where: str = "sobol_calibrated") -> RegionSobol:
     """Validate the table; ValueError naming the key and what is allowed."""
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{where}: expected a table")
-    out = RegionSobol()
-    for key, value in data.items():
-        if key not in KEYS:
-            raise ValueError(f"{where}.{key}: unknown key; allowed: {', '.join(KEYS)}")
-        if key == "include":
-            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                raise ValueError(f"{where}.include: expected a list of parameter keys")
-            for k in value:
-                if k not in space.keys:
-                    raise ValueError(f"{where}.include: {k}: not among the explored "
-                                     "parameters")
-            out.include = tuple(dict.fromkeys(value))
-        else:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{where}.{key}: got {value!r}; allowed: a positive integer")
-            setattr(out, key, value)
+    out = table(where, data, RegionSobol)
+    if not (isinstance(out.include, tuple) and all(isinstance(v, str) for v in out.include)):
+        raise ValueError(f"{where}.include: expected a list of parameter keys")
+    for k in out.include:
+        if k not in space.keys:
+            raise ValueError(f"{where}.include: {k}: not among the explored parameters")
+    out.include = tuple(dict.fromkeys(out.include))
     if len(out.include) > out.parameters:
         raise ValueError(f"{where}.parameters: {out.parameters} is fewer than the "
                          f"{len(out.include)} parameters of include")
