@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -108,15 +109,22 @@ def latin_hypercube(bounds: Bounds, n: int, seed: int,
         batch = sampler.random(n)
 
 
-def sobol(bounds: Bounds, n: int, seed: int, integer_keys: Collection[str] = ()) -> list[Point]:
-    """The first ``n`` points (a power of two) of a scrambled Sobol sequence."""
+def sobol_points(d: int, n: int, seed: int) -> np.ndarray:
+    """The first ``n`` points of a scrambled Sobol sequence in the unit cube: any ``n`` (a
+    larger sample extends a smaller one), though only a power of two keeps its balance."""
     from scipy.stats import qmc
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # scipy's warning for other n
+        return _sampler(qmc.Sobol, d, seed, scramble=True).random(n)
+
+
+def sobol(bounds: Bounds, n: int, seed: int, integer_keys: Collection[str] = ()) -> list[Point]:
+    """The first ``n`` points (a power of two) of a scrambled Sobol sequence."""
     if n < 1 or n & (n - 1):
         raise DesignError(f"a Sobol sample needs a power of two points, got {n}")
-    sampler = _sampler(qmc.Sobol, len(bounds), seed, scramble=True)
-    return scale(sampler.random_base2(int(math.log2(n))), bounds, integer_keys)
+    return scale(sobol_points(len(bounds), n, seed), bounds, integer_keys)
 
 
 __all__ = ["DesignError", "grid", "integer_value", "latin_hypercube", "scale",
-           "sobol"]
+           "sobol", "sobol_points"]

@@ -23,11 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..batch.designs import sobol_points
 from ..batch.executors import ExecutorError, get_executor
+from ..batch.plan import BatchError
 from ..batch.store import (
     LOCK_NAME,
     STORE_FILES,
     StoreError,
+    StoreWriteError,
     WriterLock,
     git_commit,
     read_manifest,
@@ -86,12 +89,8 @@ def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool,
     ``clear`` (under the writer lock) ``force`` removes the stored exploration's store files,
     and nothing else (never a whole folder)."""
     anchor = RUNS_DIR if (out / RUNS_DIR).is_dir() else LEGACY_DB
-    try:
-        tables = [p.name for p in out.iterdir() if p.suffix == ".csv"] if out.is_dir() else []
-        check_owned(out, "manifest.json", (*OWN_NAMES, *tables), anchor=anchor,
-                    ignore=(LOCK_NAME,))
-    except FileRefused as exc:
-        raise ExploreError(str(exc)) from None
+    tables = [p.name for p in out.iterdir() if p.suffix == ".csv"] if out.is_dir() else []
+    check_owned(out, "manifest.json", (*OWN_NAMES, *tables), anchor=anchor, ignore=(LOCK_NAME,))
     if (out / "manifest.json").exists():
         with contextlib.suppress(StoreError):
             kind = read_manifest(out).get("kind")
@@ -160,20 +159,9 @@ def designs(exp: ExploreExperiment) -> dict[str, np.ndarray]:
     space = exp.space
     morris = indices.morris_design(space.problem(), exp.screening.trajectories,
                                    exp.screening.levels, exp.seed)
-    return {"screening": morris, "filter": filter_design(space.dim, exp.filter.samples,
-                                                         exp.seed)}
-
-
-def filter_design(dim: int, samples: int, seed: int) -> np.ndarray:
-    """The filter's sample: the first ``samples`` points of a scrambled Sobol sequence, so a
-    larger sample extends a smaller one (raise ``filter.samples`` and resume)."""
-    import warnings
-
-    from scipy.stats import qmc
-
-    with warnings.catch_warnings():  # balance properties need 2^m points; any n is valid
-        warnings.simplefilter("ignore", UserWarning)
-        return qmc.Sobol(d=dim, scramble=True, seed=np.random.default_rng(seed)).random(samples)
+    # The filter's sample is a prefix of one sequence: raise filter.samples and resume.
+    return {"screening": morris, "filter": sobol_points(space.dim, exp.filter.samples,
+                                                        exp.seed)}
 
 
 def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
@@ -181,22 +169,22 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
                     scheduler: str | None = None, resume: bool = False, force: bool = False,
                     progress: bool = True, report: bool = True,
                     _interrupt_after: int | None = None) -> Exploration:
-    """Run (or resume) the whole exploration and write its tables, figures and report."""
+    """Run (or resume) the whole exploration and write its tables, figures and report. What
+    stops it before or between runs (the folder, the executor, a batch) is one ExploreError
+    line; a write failing midway (disk full) stays a StoreWriteError."""
     indices._salib()
     out_dir = Path(out) if out is not None else exp.out_dir
-    _check_out(exp, out_dir, resume, force)
     try:
+        _check_out(exp, out_dir, resume, force)
         make_dir(out_dir)
-        lock = WriterLock(out_dir, "cio-sim explore")
-        lock.__enter__()
-    except (FileRefused, StoreError) as exc:
+        with WriterLock(out_dir, "cio-sim explore"):  # a second explore waits with one line
+            _check_out(exp, out_dir, resume, force, clear=True)
+            return _explore(exp, out_dir, backend, workers, scheduler, progress, report,
+                            _interrupt_after)
+    except StoreWriteError:
+        raise
+    except (BatchError, ExecutorError, FileRefused, StoreError) as exc:
         raise ExploreError(str(exc)) from None
-    try:  # one writer: a second explore (or a --force) waits its turn with one line
-        _check_out(exp, out_dir, resume, force, clear=True)
-        return _explore(exp, out_dir, backend, workers, scheduler, progress, report,
-                        _interrupt_after)
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int | None,
@@ -216,11 +204,7 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
     space = exp.space
     design = designs(exp)
     result = Exploration(exp, out_dir)
-    try:
-        executor_cls = get_executor(backend)
-    except ExecutorError as exc:
-        raise ExploreError(str(exc)) from None
-    with _executor(executor_cls, workers or 1, scheduler) as executor:
+    with get_executor(backend)(workers or 1, scheduler) as executor:
         runner = StageRunner(out_dir, exp.digest(), executor, backend, progress,
                              _interrupt_after)
         got: dict[str, dict[int, dict[str, Any]]] = {}
@@ -385,26 +369,6 @@ def _selection(out: Path, manifest: dict[str, Any], previous: dict[str, Any],
     manifest["sobol_parameters"] = list(kept) if kept else selected
     write_manifest(out, manifest)
     return manifest["sobol_parameters"]
-
-
-def _executor(cls: Any, workers: int, scheduler: str | None) -> Any:
-    """The batch executor (serial, local processes, Dask; cio_sim.batch.executors), entered
-    with start-up failures as one-line ExploreErrors."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def entered():
-        ex = cls(workers=workers, scheduler=scheduler)
-        try:
-            ex.__enter__()
-        except ExecutorError as exc:
-            raise ExploreError(str(exc)) from None
-        try:
-            yield ex
-        finally:
-            ex.__exit__(None, None, None)
-
-    return entered()
 
 
 def _timing(manifest: dict[str, Any], stage: str, points: int, seconds: float,

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .. import patterns
-from ..batch.runner import BatchError, Cell, Plan, execute
+from ..batch.runner import Cell, Plan, execute
 from ..batch.store import DB_NAME
 from ..heap import release
 from ..model import CIOModel
@@ -270,14 +270,8 @@ class StageRunner:
         folder.mkdir(parents=True, exist_ok=True)
         before = set(_rows(folder / DB_NAME)) if (folder / DB_NAME).exists() else set()
         model = Measured if labels[0].startswith("variant:") else Timed
-        try:
-            result = execute(plan, self.executor.workers, self.backend,
-                             progress=self.progress, model=model, executor=self.executor)
-        except BatchError as exc:
-            from .experiment import ExploreError
-
-            raise ExploreError(str(exc)) from None
-        result.close()
+        execute(plan, self.executor.workers, self.backend, progress=self.progress, model=model,
+                executor=self.executor).close()
         stored = _rows(folder / DB_NAME)
         for pt, label, _ in cells:
             key = (labels.index(label), pt.task["point"])

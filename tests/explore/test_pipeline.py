@@ -14,10 +14,11 @@ pytest.importorskip("SALib")
 
 import cio_sim
 from cio_sim import patterns
+from cio_sim.batch.designs import sobol_points as filter_design
 from cio_sim.batch.executors import SerialExecutor
 from cio_sim.batch.seeds import run_seed
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
-from cio_sim.explore.pipeline import _tasks, filter_design
+from cio_sim.explore.pipeline import _tasks
 from cio_sim.explore.stages import FILTER_ORDER, StageRunner, fact_results
 
 TINY = {
