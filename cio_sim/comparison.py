@@ -234,9 +234,10 @@ def paired_table(runs: pd.DataFrame, baseline: str | None = None,
             continue
         other = df[df["label"] == name].set_index("replication")
         common = ref.index.intersection(other.index)
+        pairs, base_pairs = other.loc[common], ref.loc[common]   # the paired runs, once
         for m in metrics:
             material = catalogue.material(m)
-            p = paired_difference(other.loc[common, m], ref.loc[common, m],
+            p = paired_difference(pairs[m], base_pairs[m],
                                   catalogue.better_sign(m), confidence,
                                   material[0] if material else None)
             rows.append({"scenario": name, "baseline": base, "metric": m,

@@ -12,9 +12,17 @@ import numpy as np
 import pandas as pd
 
 
+def _floats(values: Iterable[float]) -> np.ndarray:
+    """``values`` as floats, NaN for anything that is not a number (a numeric column or array
+    is converted as it is, without a Python object per value)."""
+    if isinstance(values, pd.Series | np.ndarray) and values.dtype.kind in "biuf":
+        return np.asarray(values, dtype=float)
+    return np.asarray(pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce"),
+                      dtype=float)
+
+
 def _values(values: Iterable[float]) -> np.ndarray:
-    x = np.asarray(pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce"),
-                   dtype=float)
+    x = _floats(values)
     return x[~np.isnan(x)]
 
 
@@ -145,10 +153,7 @@ def paired_difference(values: Iterable[float], baseline: Iterable[float], sign: 
     dropped. Infinite values (a median never reached) still count in the shares; the mean
     difference is then undefined.
     """
-    a = np.asarray(pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce"),
-                   dtype=float)
-    b = np.asarray(pd.to_numeric(pd.Series(list(baseline), dtype=object), errors="coerce"),
-                   dtype=float)
+    a, b = _floats(values), _floats(baseline)
     if a.shape != b.shape:
         raise ValueError(f"paired values need equal lengths ({a.size} vs {b.size})")
     keep = ~(np.isnan(a) | np.isnan(b))
