@@ -6,6 +6,7 @@ Run from the repository root::
     python benchmarks/run.py --quick    # fewer repetitions and smaller batches
     python benchmarks/run.py --json out.json
     python benchmarks/run.py --compare  # the three-regime compare with its report only
+    python benchmarks/run.py --compare --base main~2   # ... and at a git ref, side by side
 
 Everything is measured in one invocation, alternating the things compared, so that ratios
 compare like with like under the same load. CPU time is the figure to trust on a shared
@@ -425,7 +426,9 @@ def _batch_child(runs: int, stand_in: bool, folder: bool = True) -> dict[str, fl
 
 # ---------------------------------------------------------------------------- 4. CLI
 
-def _cli(args: list[str], reps: int) -> dict[str, float]:
+def _cli(args: list[str], reps: int, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Median wall and CPU (children's rusage) of the command line, fresh process each;
+    ``env``: the environment (default this one's)."""
     exe = shutil.which("cio-sim")
     cmd = [exe, *args] if exe else [sys.executable, "-m", "cio_sim.cli", *args]
     walls, cpus = [], []
@@ -433,7 +436,8 @@ def _cli(args: list[str], reps: int) -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix="cio-bench-cli-") as tmp:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
-            subprocess.run(cmd, cwd=tmp, check=True, capture_output=True)   # own folder each
+            subprocess.run(cmd, cwd=tmp, check=True, capture_output=True,   # own folder each
+                           env=env)
             walls.append(time.perf_counter() - t)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -466,15 +470,60 @@ print(json.dumps({"imports": t1 - t0, "parent": t2 - t1, "report": report[0],
 """
 
 
-def compare_parts(reps: int) -> dict[str, float]:
+def compare_parts(reps: int, env: dict[str, str] | None = None) -> dict[str, float]:
     """Median CPU seconds of each part of the compare with its report (fresh process each)."""
     runs = []
     for _ in range(reps):
         with tempfile.TemporaryDirectory(prefix="cio-bench-compare-") as tmp:
             out = subprocess.run([sys.executable, "-c", _COMPARE_PARTS, *COMPARE], cwd=tmp,
-                                 check=True, capture_output=True, text=True).stdout
+                                 check=True, capture_output=True, text=True, env=env).stdout
             runs.append(json.loads(out.strip().splitlines()[-1]))
     return {k: _med([r[k] for r in runs]) for k in runs[0]}
+
+
+def _env_with(path: Path) -> dict[str, str]:
+    """This environment with ``path`` first on PYTHONPATH (the ``cio_sim`` imported there)."""
+    rest = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), *([rest] if rest else [])])}
+
+
+def _parts_line(parts: dict[str, float]) -> str:
+    return (f"imports {parts['imports']:.2f} s, the workers' 90 runs {parts['workers']:.2f} s, "
+            f"the parent after its imports {parts['parent']:.2f} s (of which the report "
+            f"{parts['report']:.2f} s)")
+
+
+def compare_against(reps: int, base: str) -> int:
+    """The compare with its report at git ref ``base`` and in the working tree, alternating
+    (base first, then the tree, ``reps`` times each), whole and by part, side by side."""
+    desc, limit = TARGETS["compare_cpu"]
+    _print(f"load average at start: {_loadavg()}; machine speed {machine_speed():.1f} ms CPU")
+    with tempfile.TemporaryDirectory(prefix="cio-bench-base-") as tmp:
+        blob = subprocess.run(["git", "-C", str(HERE.parent), "archive", base, "cio_sim",
+                               "scenarios"],
+                              check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=blob, check=True)
+        envs = {f"base {base}": _env_with(Path(tmp)), "working tree": _env_with(HERE.parent)}
+        whole: dict[str, list[dict[str, float]]] = {k: [] for k in envs}
+        parts: dict[str, list[dict[str, float]]] = {k: [] for k in envs}
+        for _ in range(reps):
+            for label, env in envs.items():
+                whole[label].append(_cli(COMPARE, 1, env))
+                parts[label].append(compare_parts(1, env))
+    _print(f"cio-sim {' '.join(COMPARE)} (median of {reps}, fresh process each, alternating):")
+    cpu = {}
+    for label in envs:
+        w = {k: _med([r[k] for r in whole[label]]) for k in ("wall_s", "cpu_s")}
+        pt = {k: _med([r[k] for r in parts[label]]) for k in parts[label][0]}
+        cpu[label] = w["cpu_s"]
+        _print(f"   {label:28s} {w['wall_s']:5.2f} s wall, {w['cpu_s']:5.2f} s CPU (process "
+               f"tree); {_parts_line(pt)}")
+    base_cpu, new_cpu = cpu.values()
+    verdict = "PASS" if new_cpu <= limit else "FAIL"
+    _print(f"   working tree / base, CPU: {new_cpu / base_cpu:.3f}")
+    _print(f"   {verdict}  {desc}: {new_cpu:.3g} (target <= {limit:g})")
+    _print(f"load average at end: {_loadavg()}")
+    return 0
 
 
 def compare_only(reps: int) -> int:
@@ -489,9 +538,7 @@ def compare_only(reps: int) -> int:
     verdict = "PASS" if whole["cpu_s"] <= limit else "FAIL"
     _print(f"cio-sim {' '.join(COMPARE)} (median of {reps}, fresh process each):")
     _print(f"   {whole['wall_s']:5.2f} s wall, {whole['cpu_s']:5.2f} s CPU (process tree)")
-    _print(f"   parts: imports {parts['imports']:.2f} s, the workers' 90 runs "
-           f"{parts['workers']:.2f} s, the parent after its imports {parts['parent']:.2f} s "
-           f"(of which the report {parts['report']:.2f} s)")
+    _print(f"   parts: {_parts_line(parts)}")
     scale = IDLE_REFERENCE_MS / ((speed + end) / 2)
     _print(f"   {verdict}  {desc}: {whole['cpu_s']:.3g} (target <= {limit:g}); scaled to the "
            f"idle reference (factor {scale:.2f}): {whole['cpu_s'] * scale:.3g}")
@@ -507,10 +554,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", metavar="PATH", help="also write all figures as JSON")
     ap.add_argument("--compare", action="store_true",
                     help="only the three-regime compare with its report, by part")
+    ap.add_argument("--base", metavar="REF",
+                    help="with --compare: also at this git ref, alternating, side by side")
+    ap.add_argument("--reps", type=int, metavar="N",
+                    help="with --compare: repetitions of each measurement (default 3, quick 2)")
     args = ap.parse_args(argv)
     size = SIZES["quick" if args.quick else "full"]
+    if args.base and not args.compare:
+        ap.error("--base goes with --compare")
     if args.compare:
-        return compare_only(size["cli_reps"])
+        reps = args.reps or size["cli_reps"]
+        return compare_against(reps, args.base) if args.base else compare_only(reps)
     t_start = time.perf_counter()
     res: dict[str, Any] = {"machine": {
         "cpus": os.cpu_count(), "platform": platform.platform(),
