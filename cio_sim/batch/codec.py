@@ -71,8 +71,9 @@ def encode_frame(frame: pd.DataFrame) -> bytes:
     return zlib.compress(struct.pack("<I", len(header)) + header + b"".join(parts), 1)
 
 
-def decode_frame(blob: bytes) -> pd.DataFrame:
-    """The weekly table encoded by :func:`encode_frame`."""
+def decode_columns(blob: bytes) -> tuple[int, dict[str, np.ndarray | list[Any]]]:
+    """The row count and the columns (arrays; lists for JSON columns) of a weekly table
+    encoded by :func:`encode_frame`."""
     raw = zlib.decompress(blob)
     (size,) = struct.unpack_from("<I", raw)
     header = json.loads(raw[4:4 + size])
@@ -82,9 +83,15 @@ def decode_frame(blob: bytes) -> pd.DataFrame:
         pos += length
         data[name] = (json.loads(chunk) if dtype == "json"
                       else np.frombuffer(chunk, dtype=np.dtype(dtype)).copy())
-    return pd.DataFrame(data, index=pd.RangeIndex(header["rows"]))
+    return header["rows"], data
+
+
+def decode_frame(blob: bytes) -> pd.DataFrame:
+    """The weekly table encoded by :func:`encode_frame`."""
+    rows, data = decode_columns(blob)
+    return pd.DataFrame(data, index=pd.RangeIndex(rows))
 
 
 
-__all__ = ["KEY_COLUMNS", "Row", "decode_frame", "encode_frame", "plain", "row_checksum",
-           "run_row", "weekly_checksum"]
+__all__ = ["KEY_COLUMNS", "Row", "decode_columns", "decode_frame", "encode_frame", "plain",
+           "row_checksum", "run_row", "weekly_checksum"]

@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .codec import (
     KEY_COLUMNS,
     Row,
-    decode_frame,
+    decode_columns,
     encode_frame,
     plain,
     row_checksum,
@@ -114,13 +115,38 @@ def _check_plain(db: Path) -> None:
 
 
 def _check_weekly(store: ResultStore, key: tuple[int, int, int], blob: Any,
-                  checksum: str | None) -> pd.DataFrame:
-    """The decoded weekly table of run ``key``, or the damage that makes it unreadable."""
+                  checksum: str | None) -> tuple[int, dict[str, Any]]:
+    """The decoded weekly table of run ``key`` (row count and columns), or the damage that
+    makes it unreadable."""
     if not isinstance(blob, bytes):
         raise store.damaged(f"the weekly table of run {key} is not stored as bytes")
     if checksum is not None and weekly_checksum(key, blob) != checksum:
         raise store.damaged(f"the weekly table of run {key} does not match its checksum")
-    return decode_frame(blob)
+    return decode_columns(blob)
+
+
+def _weekly_frame(runs: list[tuple[dict[str, Any], int, dict[str, Any]]]) -> pd.DataFrame:
+    """Several runs' weekly tables as one frame: each run's lead columns (scenario, [point],
+    replication) over its rows, then its columns. Built column by column when every run has
+    the same columns of the same dtypes (a batch's runs do), else run by run as
+    ``pd.concat`` aligns them."""
+    def shape(columns: dict[str, Any]) -> list[tuple[str, Any]]:
+        return [(k, getattr(v, "dtype", None)) for k, v in columns.items()]
+
+    first = shape(runs[0][2])
+    if any(dtype is None for _, dtype in first) or any(shape(c) != first for _, _, c in runs):
+        frames = []
+        for lead, n, columns in runs:
+            frame = pd.DataFrame(columns, index=pd.RangeIndex(n))
+            for i, (col, value) in enumerate(lead.items()):
+                frame.insert(i, col, value)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+    counts = [n for _, n, _ in runs]
+    data = {k: np.repeat(np.array([lead[k] for lead, _, _ in runs]), counts)
+            for k in runs[0][0]}
+    data.update({k: np.concatenate([columns[k] for _, _, columns in runs]) for k, _ in first})
+    return pd.DataFrame(data)
 
 
 class ResultStore:
@@ -384,23 +410,21 @@ class ResultStore:
             "SELECT scenario_index, point, replication, data, "
             f"{'checksum' if checked else 'NULL'} FROM weekly "
             "ORDER BY scenario_index, point, replication")
-        parts: list[pd.DataFrame] = []
+        parts: list[tuple[dict[str, Any], int, dict[str, Any]]] = []
         rows = 0
         for si, point, rep, blob, checksum in cursor:
-            frame = _check_weekly(self, (si, point, rep), blob, checksum)
-            lead = {"scenario": names[si] if 0 <= si < len(names) else str(si)}
+            n, columns = _check_weekly(self, (si, point, rep), blob, checksum)
+            lead: dict[str, Any] = {"scenario": names[si] if 0 <= si < len(names) else str(si)}
             if with_point:
                 lead["point"] = point
             lead["replication"] = rep
-            for i, (col, value) in enumerate(lead.items()):
-                frame.insert(i, col, value)
-            parts.append(frame)
-            rows += len(frame)
+            parts.append((lead, n, columns))
+            rows += n
             if rows >= chunksize:
-                yield pd.concat(parts, ignore_index=True)
+                yield _weekly_frame(parts)
                 parts, rows = [], 0
         if parts:
-            yield pd.concat(parts, ignore_index=True)
+            yield _weekly_frame(parts)
 
     def read_timeseries(self, names: Sequence[str], with_point: bool = False) -> pd.DataFrame:
         """All weekly rows: scenario, [point], replication, then the model's columns."""
