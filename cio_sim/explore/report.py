@@ -181,6 +181,10 @@ def write_report(result) -> Path:
     if reasons:
         lines += [f"**Too small to be a result:** {'; '.join(reasons)}. This run exercises "
                   "the pipeline; read no conclusion from it.", ""]
+    if info.get("calibration") and "held_out" in t:
+        lines += ["**How sure.** " + cr.constraint_sentence(info["calibration"], t["held_out"])
+                  + f" Test-retest: {cr._pct(info['calibration']['test_retest'])} of the "
+                  "drawn sets get the same verdict on two disjoint seed blocks.", ""]
     lines += depends_on(result)
     lines += ["", "Each cell: the share of parameter sets where the first-named regime of the "
               "pair beats the second, its 95% Wilson interval, and the median paired "
