@@ -18,7 +18,7 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..schema import Param
 from .settings import names, param_range, table
+from .stages import RunStage, Stage
 
 
 @dataclass
@@ -79,39 +80,33 @@ def grid(low: float, high: float, points: int, integer: bool) -> list[float]:
     return [float(v) for v in np.linspace(low, high, points)]
 
 
-RunStage = Callable[[str, list[dict[str, Any]]], dict[int, dict[str, Any]]]
-
-
 def run_breakeven(be: BreakEven, space: Any, sets: pd.DataFrame, regimes: Sequence[str],
                   metrics: Sequence[str], directions: Mapping[str, int], run_stage: RunStage,
-                  task_base: dict[str, Any], seed: int
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+                  seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sweep each parameter at the first ``be.sets`` of the plausible ``sets`` (rows of
-    parameter values). Returns the sweep table (mean lead and share of sets led per value),
-    the break-even table and the points per stage (for the cost)."""
+    parameter values). Returns the sweep table (mean lead and share of sets led per value)
+    and the break-even table."""
     chosen = sets.head(be.sets).reset_index(drop=True)
-    sweep_rows, rows, stages = [], [], {}
+    sweep_rows, rows = [], []
     for key in be.parameters:
         j = space.keys.index(key)
         low, high = be.ranges.get(key, space.bounds[j])
         values = grid(low, high, be.grid, space.integer[j])
         stage = f"breakeven@{be.tag(chosen.to_dict('list'))}:{key}"
-        tasks = []
+        points = []
         for s in range(len(chosen)):
             base = {k: _plain(chosen.at[s, k], space.integer[i])
                     for i, k in enumerate(space.keys)}
             for v in values:
                 point = {**base, key: int(v) if space.integer[j] else v}
-                tasks.append({**task_base, "stage": stage, "point": len(tasks),
-                              "values": point, "replications": be.replications})
-        got = run_stage(stage, tasks) if tasks else {}
-        stages[stage] = len(tasks)
+                points.append(point)
+        got = run_stage(Stage(stage, points, be.replications))
         default = float(space.defaults[j])
         for metric in metrics:
             sign = directions[metric]
             for a, b in itertools.combinations(regimes, 2):
                 lead = np.full((len(chosen), len(values)), np.nan)
-                for p in range(len(tasks)):
+                for p in range(len(points)):
                     s, g = divmod(p, len(values))
                     ma, mb = got[p]["means"][a][metric], got[p]["means"][b][metric]
                     if ma is not None and mb is not None:
@@ -128,7 +123,7 @@ def run_breakeven(be: BreakEven, space: Any, sets: pd.DataFrame, regimes: Sequen
                              "default": default,
                              **statement(key, values, lead, default, a, b, metric,
                                          be.resamples, seed)})
-    return pd.DataFrame(sweep_rows), pd.DataFrame(rows), stages
+    return pd.DataFrame(sweep_rows), pd.DataFrame(rows)
 
 
 def _plain(v: Any, integer: bool) -> float | int:

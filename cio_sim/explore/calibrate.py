@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import history_matching as hm
 from .experiment import ExploreExperiment
+from .stages import RunStage, Stage
 from .targets import variants_for
 
 
@@ -31,14 +32,11 @@ class Calibrated:
     stored: dict[int, dict[str, Any]]          # payloads as the filter's, per set
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
-    stages: dict[str, int] = field(default_factory=dict)   # stage -> points (for the cost)
 
 
-def run_calibration(exp: ExploreExperiment, run_stage: Callable[[str, list[dict[str, Any]]],
-                                                                dict[int, dict[str, Any]]],
-                    task_base: dict[str, Any]) -> Calibrated:
-    """History-match ``exp`` (its ``calibration`` table). ``run_stage(stage, tasks)`` runs the
-    missing tasks of a stage and returns its stored payloads by point."""
+def run_calibration(exp: ExploreExperiment, run_stage: RunStage) -> Calibrated:
+    """History-match ``exp`` (its ``calibration`` table). ``run_stage(stage)`` runs what is
+    missing of a stage and returns its stored payloads by point."""
     cal = exp.calibration
     assert cal is not None
     space = exp.space
@@ -47,21 +45,15 @@ def run_calibration(exp: ExploreExperiment, run_stage: Callable[[str, list[dict[
     cal_variants = variants_for(cal.targets)
     all_targets = (*cal.targets, *cal.held_out)
     final_variants = variants_for(all_targets)
-    stages: dict[str, int] = {}
     payloads: dict[str, dict[int, dict[str, Any]]] = {}
 
     def evaluate(stage: str, unit: np.ndarray, blocks: int) -> hm.Evaluated:
         final = stage == "ensemble"
         which = all_targets if final else cal.targets
-        tasks = []
-        for i, u in enumerate(unit):
-            tasks.append({**task_base, "stage": f"calibration:{stage}", "point": i,
-                          "values": space.values(u), "replications": cal.replications,
-                          "blocks": blocks, "targets": [[t.name, t.statistic] for t in which],
-                          "variants": list(final_variants if final else cal_variants),
-                          "compare": final, "facts": []})
-        got = run_stage(f"calibration:{stage}", tasks)
-        stages[f"calibration:{stage}"] = len(tasks)
+        got = run_stage(Stage(
+            f"calibration:{stage}", [space.values(u) for u in unit], cal.replications,
+            targets=tuple((t.name, t.statistic) for t in which), blocks=blocks,
+            variants=tuple(final_variants if final else cal_variants), compare=final))
         payloads[stage] = got
         values = {t.name: np.array([[math.nan if v is None else v for v in got[i]["stats"][
             t.name]] for i in range(len(unit))], dtype=float) for t in which}
@@ -71,11 +63,11 @@ def run_calibration(exp: ExploreExperiment, run_stage: Callable[[str, list[dict[
                     candidates=cal.candidates, ensemble=cal.ensemble, cutoff=cal.cutoff,
                     active=cal.active)
     res = hm.history_match(evaluate, space.dim, targets, cfg, exp.seed, snap=space.snap)
-    return _tables(exp, res, payloads.get("ensemble", {}), held, stages)
+    return _tables(exp, res, payloads.get("ensemble", {}), held)
 
 
 def _tables(exp: ExploreExperiment, res: hm.Result, got: dict[int, dict[str, Any]],
-            held: list[hm.Target], stages: dict[str, int]) -> Calibrated:
+            held: list[hm.Target]) -> Calibrated:
     cal = exp.calibration
     assert cal is not None
     space = exp.space
@@ -148,7 +140,7 @@ def _tables(exp: ExploreExperiment, res: hm.Result, got: dict[int, dict[str, Any
     return Calibrated(sample, stored, {"calibration_targets": target_table,
                                        "calibration_waves": waves,
                                        "calibration_sets": per_set,
-                                       "held_out": held_table, "reach": reach}, info, stages)
+                                       "held_out": held_table, "reach": reach}, info)
 
 
 def _reach(exp: ExploreExperiment, sample: pd.DataFrame, plausible: np.ndarray
@@ -173,12 +165,11 @@ def _reach(exp: ExploreExperiment, sample: pd.DataFrame, plausible: np.ndarray
 
 
 def after_calibration(exp: ExploreExperiment, cal: Calibrated,
-                      run_stage: Callable[[str, list[dict[str, Any]]], dict[int, Any]],
-                      task_base: dict[str, Any], ranked: list[str],
+                      run_stage: RunStage, ranked: list[str],
                       outcomes: Callable[[dict[int, dict[str, Any]], int], pd.DataFrame]
                       ) -> None:
     """The stages that start from the plausible sets: Sobol indices on the calibrated
-    region and the break-even sweeps (their tables and points added to ``cal``)."""
+    region and the break-even sweeps (their tables added to ``cal``)."""
     from .experiment import DIRECTIONS
 
     if not len(cal.sample):
@@ -187,21 +178,17 @@ def after_calibration(exp: ExploreExperiment, cal: Calibrated,
     sets = cal.sample[plausible].drop(columns=["scale", "point"]).reset_index(drop=True)
     if len(sets) < 2:
         return
-    base = {**task_base, "metrics": list(exp.metrics)}
     if exp.sobol_calibrated is not None:
         from .region_sobol import run_region_sobol
 
-        sob, region, stages = run_region_sobol(exp.sobol_calibrated, exp.space, sets, ranked,
-                                               run_stage, base, outcomes, exp.seed)
+        sob, region = run_region_sobol(exp.sobol_calibrated, exp.space, sets, ranked,
+                                       run_stage, outcomes, exp.seed)
         cal.tables["sobol_calibrated"] = sob
         cal.tables["sobol_calibrated_region"] = region
-        cal.stages.update(stages)
     if exp.breakeven is not None:
         from .breakeven import run_breakeven
 
-        sweep, table, stages = run_breakeven(exp.breakeven, exp.space, sets, exp.regimes,
-                                             exp.metrics, DIRECTIONS, run_stage, base,
-                                             exp.seed)
+        sweep, table = run_breakeven(exp.breakeven, exp.space, sets, exp.regimes,
+                                     exp.metrics, DIRECTIONS, run_stage, exp.seed)
         cal.tables["breakeven_sweep"] = sweep
         cal.tables["breakeven"] = table
-        cal.stages.update(stages)

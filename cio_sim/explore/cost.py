@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def stage_costs(stored: dict[str, dict[int, dict[str, Any]]], used: dict[str, int]
-          ) -> list[dict[str, Any]]:
-    """Per stage: points, model runs and the CPU seconds the workers spent on them (summed
-    over the stored points the analysis uses), for projections to other machines."""
+def stage_costs(stored: dict[str, dict[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per stage run: points, model runs and the CPU seconds the workers spent on them
+    (summed over its points), for projections to other machines."""
     rows = []
-    for stage in used:
-        pts = [stored[stage][p] for p in range(used[stage]) if p in stored[stage]]
+    for stage, points in stored.items():
+        pts = list(points.values())
         runs = sum(int(p.get("runs", 0)) for p in pts)
         cpu = sum(float(p.get("cpu_seconds", 0.0)) for p in pts)
         rows.append({"stage": stage, "points": len(pts), "runs": runs,

@@ -15,7 +15,7 @@ import datetime as _dt
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from . import comparison, indices, prim
 from .cost import stage_costs
 from .experiment import DIRECTIONS, SCREENING_ONLY, ExploreError, ExploreExperiment
 from .prim import MIN_ACCEPTED_FOR_PRIM
-from .stages import LEGACY_DB, RUNS_DIR, StageRunner, _legacy
+from .stages import LEGACY_DB, RUNS_DIR, Stage, StageRunner, _legacy
 
 STAGES = ("screening", "sobol", "filter")  # the filter has a stage per scale (filter_stages)
 
@@ -136,17 +136,6 @@ def _remove_stores(out: Path) -> None:
             folder.rmdir()
 
 
-def _tasks(exp: ExploreExperiment, stage: str, values: Iterable[dict[str, Any]],
-           replications: int, horizon: int, facts: tuple[str, ...] = (),
-           compare_rejected: bool = False) -> list[dict[str, Any]]:
-    return [{"stage": stage, "point": i, "values": v, "regimes": list(exp.regimes),
-             "metrics": list(exp.metrics), "seed": exp.seed, "replications": replications,
-             "horizon_weeks": horizon, "facts": list(facts),
-             "early_rejection": exp.filter.early_rejection,
-             "compare_rejected": compare_rejected}
-            for i, v in enumerate(values)]
-
-
 def filter_stages(exp: ExploreExperiment) -> list[tuple[str, float]]:
     """``(stage name, scale)`` per component of the filter's prior; the whole box keeps the
     plain name ``filter``."""
@@ -205,34 +194,31 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
     design = designs(exp)
     result = Exploration(exp, out_dir)
     with get_executor(backend)(workers or 1, scheduler) as executor:
-        runner = StageRunner(out_dir, exp.digest(), executor, backend, progress,
-                             _interrupt_after)
-        got: dict[str, dict[int, dict[str, Any]]] = {}
+        runner = StageRunner(out_dir, exp, executor, backend, progress, _interrupt_after)
+        got: dict[str, dict[int, dict[str, Any]]] = {}  # every stage's payloads, in run order
 
-        def run_stage(stage: str, tasks: list[dict[str, Any]]) -> dict[int, Any]:
+        def run_stage(stage: Stage) -> dict[int, Any]:
             t0 = time.time()
-            got[stage] = runner.run(stage, tasks)
-            _timing(manifest, stage, runner.computed, time.time() - t0, out_dir)
-            return got[stage]
+            got[stage.name] = runner.run(stage)
+            _timing(manifest, stage.name, runner.computed, time.time() - t0, out_dir)
+            return got[stage.name]
 
         # 1. Morris screening of every explored assumption.
         values = [space.values(u) for u in design["screening"]]
-        screen = _outcomes(exp, run_stage("screening", _tasks(
-            exp, "screening", values, exp.screening.replications,
-            exp.screening.horizon_weeks)), len(values))
+        screen = _outcomes(exp, run_stage(Stage(
+            "screening", values, exp.screening.replications, exp.screening.horizon_weeks)),
+            len(values))
         morris = indices.morris_indices(space.problem(), design["screening"], screen,
                                         exp.screening.levels, exp.seed)
         points = pd.DataFrame(values, columns=list(space.keys))
         if exp.stages == SCREENING_ONLY:
             from .screening import screening_tables
 
-            task = _tasks(exp, "baseline", [{}], 1, exp.screening.horizon_weeks)[0]
             result.tables = {"morris_indices": morris, "screening_outcomes": pd.concat(
-                [points, screen], axis=1), **screening_tables(exp, run_stage, task, points,
-                                                             screen)}
+                [points, screen], axis=1), **screening_tables(exp, run_stage, points, screen)}
             result.info = {"screening_points": len(values), "n_errors": sum(
                 len(p["errors"]) for stage in got.values() for p in stage.values()),
-                "cost": stage_costs(got, {k: len(v) for k, v in got.items()})}
+                "cost": stage_costs(got)}
             return _finish(result, manifest, started, report)
         selected = _selection(out_dir, manifest, previous,
                               indices.select_parameters(morris, exp.sobol.parameters))
@@ -241,47 +227,40 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
         sub = space.subspace(selected)
         sob_x = indices.sobol_design(sub.problem(), exp.sobol.base_samples, exp.seed)
         values = [sub.values(u) for u in sob_x]
-        sob_out = _outcomes(exp, run_stage("sobol", _tasks(
-            exp, "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks)),
-            len(values))
+        sob_out = _outcomes(exp, run_stage(Stage(
+            "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks)), len(values))
         sobol = indices.sobol_indices(sub.problem(), sob_out, exp.sobol.resamples, exp.seed)
 
         # 3. Pattern-oriented filtering of a quasi-random sample of every assumption, for
         # each scale of the prior (the same quasi-random directions, shrunk toward the
         # defaults).
-        from ..patterns import HORIZON_WEEKS
-
         parts, stored = [], {}
         calibrated = None
         if exp.calibration is not None:
             # 3'. History matching on emergent facts instead of the rejection filter.
             from .calibrate import run_calibration
 
-            base = {"regimes": list(exp.regimes), "metrics": list(exp.metrics),
-                    "seed": exp.seed, "horizon_weeks": HORIZON_WEEKS}
-            calibrated = run_calibration(exp, run_stage, base)
+            calibrated = run_calibration(exp, run_stage)
             parts, stored = [calibrated.sample], calibrated.stored
             from .calibrate import after_calibration
 
-            after_calibration(exp, calibrated, run_stage, base, indices.select_parameters(
+            after_calibration(exp, calibrated, run_stage, indices.select_parameters(
                 morris, space.dim), lambda got, n: _outcomes(exp, got, n))
         for stage, scale in filter_stages(exp) if calibrated is None else ():
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]
             # The whole box's sample is also the unfiltered comparison: compare every set.
-            points = run_stage(stage, _tasks(exp, stage, values, exp.filter.replications,
-                                             HORIZON_WEEKS, exp.filter.facts,
-                                             compare_rejected=scale == 1.0))
+            points = run_stage(Stage(stage, values, exp.filter.replications,
+                                     facts=exp.filter.facts,
+                                     early_rejection=exp.filter.early_rejection,
+                                     compare_rejected=scale == 1.0))
             for p in range(len(values)):
                 stored[len(stored)] = points[p]
             part = pd.DataFrame(values)
             part.insert(0, "point", range(len(values)))
             part.insert(0, "scale", scale)
             parts.append(part)
-        used = {"screening": len(design["screening"]), "sobol": len(sob_x),
-                **({stage: len(design["filter"]) for stage, _ in filter_stages(exp)}
-                   if calibrated is None else calibrated.stages)}
-        cost = stage_costs({stage: got.get(stage, {}) for stage in used}, used)
+        cost = stage_costs(got)
     sample = pd.concat(parts, ignore_index=True)
     ensemble = sample.drop(columns=["scale", "point"])
     n_sets = len(sample)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .settings import table
+from .stages import RunStage, Stage
 
 
 @dataclass
@@ -87,16 +88,12 @@ def region(space: Any, plausible: pd.DataFrame, keys: Sequence[str]
     return sub, fixed, pinned
 
 
-RunStage = Callable[[str, list[dict[str, Any]]], dict[int, dict[str, Any]]]
-
-
 def run_region_sobol(cfg: RegionSobol, space: Any, plausible: pd.DataFrame,
-                     ranked: Sequence[str], run_stage: RunStage, task_base: dict[str, Any],
+                     ranked: Sequence[str], run_stage: RunStage,
                      outcomes: Callable[[dict[int, dict[str, Any]], int], pd.DataFrame],
-                     seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+                     seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sobol indices of the regimes' metrics and gaps over the calibrated region. ``ranked``:
-    the parameters by the screening's influence. Returns the indices, the region table and
-    the points of the stage."""
+    the parameters by the screening's influence. Returns the indices and the region table."""
     from . import indices
 
     keys = list(cfg.include)
@@ -112,16 +109,14 @@ def run_region_sobol(cfg: RegionSobol, space: Any, plausible: pd.DataFrame,
              "median": fixed[k]} for k in keys]
     table = pd.DataFrame(rows)
     if sub.dim < 2:
-        return pd.DataFrame(), table, {}
+        return pd.DataFrame(), table
     x = indices.sobol_design(sub.problem(), cfg.base_samples, seed)
     blob = json.dumps([asdict(cfg), list(sub.keys), [list(b) for b in sub.bounds], fixed],
                       sort_keys=True, default=str)
     stage = f"sobol_calibrated@{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
-    tasks = [{**task_base, "stage": stage, "point": i, "values": {**fixed, **sub.values(u)},
-              "replications": cfg.replications} for i, u in enumerate(x)]
-    got = run_stage(stage, tasks)
-    out = outcomes(got, len(tasks))
+    got = run_stage(Stage(stage, [{**fixed, **sub.values(u)} for u in x], cfg.replications))
+    out = outcomes(got, len(x))
     sob = indices.sobol_indices(sub.problem(), out, cfg.resamples, seed)
     if pinned:
         table.attrs["pinned"] = pinned
-    return sob, table, {stage: len(tasks)}
+    return sob, table

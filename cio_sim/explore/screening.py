@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..params import lookup
 from .experiment import DIRECTIONS, ExploreExperiment
+from .stages import Stage
 
 
 def ranking(values: Mapping[str, float], regimes: Sequence[str], sign: int = 1) -> str:
@@ -26,15 +27,13 @@ def ranking(values: Mapping[str, float], regimes: Sequence[str], sign: int = 1) 
 
 
 def screening_tables(exp: ExploreExperiment, run_stage: Callable[..., dict[int, Any]],
-                     task: dict[str, Any], points: pd.DataFrame, outcomes: pd.DataFrame
-                     ) -> dict[str, pd.DataFrame]:
+                     points: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The baseline (the defaults, more seeds) and the ranking flips over the screening
     design (``points``: its parameter values, ``outcomes``: every regime's means)."""
     reps = exp.screening.baseline_replications
     if not reps:
         return {}
-    got = run_stage("baseline", [{**task, "stage": "baseline", "point": 0, "values": {},
-                                  "replications": reps}])[0]["means"]
+    got = run_stage(Stage("baseline", [{}], reps, exp.screening.horizon_weeks))[0]["means"]
     metrics = exp.screening.ranking_metrics or exp.metrics
     baseline = pd.DataFrame([{"regime": r, **{m: got[r][m] for m in exp.metrics}}
                              for r in exp.regimes])

@@ -4,11 +4,10 @@ round (``runs/<stage>/<round>/``: ``results.sqlite`` and ``manifest.json``, the 
 ``cio-sim run`` and ``cio-sim sweep``), and resume by the batch's rule: the runs already
 stored are not run again.
 
-A stage's tasks are plain dicts (stage, point, values, regimes, metrics, seed, replications,
-horizon_weeks; ``facts`` for the filter, ``targets``/``variants``/``blocks`` for history
-matching); :meth:`StageRunner.run` returns one payload per point (means per regime and
-metric, and the filter's measures, facts and acceptance or the targets' statistics),
-computed from the stored runs. The filter runs its pattern variants in rounds
+A :class:`Stage` says what runs at each of its design points (parameter values); the regimes,
+metrics and seed are the experiment's. :meth:`StageRunner.run` returns one payload per point
+(means per regime and metric, and the filter's measures, facts and acceptance or the
+targets' statistics), computed from the stored runs. The filter runs its pattern variants in rounds
 (:data:`FILTER_ORDER`), so that a set failing a fact is not run further (early rejection:
 the acceptance is the same either way).
 """
@@ -21,7 +20,7 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,14 +91,43 @@ def _scenario(ref: str, cache: dict[str, Scenario] = {}) -> Scenario:  # noqa: B
     return cache[ref]
 
 
+@dataclass(frozen=True)
+class Stage:
+    """What a stage runs at each design point (``values``): every regime with ``replications``
+    seeds, and before them the filter's pattern variants in rounds (``facts``) or the
+    variants history matching needs (``targets`` as (name, statistic), ``variants``,
+    ``blocks`` seed blocks; ``compare``: whether the regimes run too)."""
+
+    name: str
+    values: list[dict[str, Any]]
+    replications: int
+    horizon_weeks: int = patterns.HORIZON_WEEKS
+    facts: tuple[str, ...] = ()
+    #: The filter stops a set at its first failing fact; its regimes run only if accepted
+    #: (or ``compare_rejected``: the whole box's sample is compared unfiltered).
+    early_rejection: bool = True
+    compare_rejected: bool = False
+    targets: tuple[tuple[str, str], ...] = ()
+    variants: tuple[str, ...] = ()
+    blocks: int = 1
+    compare: bool = True
+
+    @property
+    def reps(self) -> int:
+        return self.replications * (self.blocks if self.targets else 1)
+
+
+#: ``run_stage(stage)``: run what is missing of a stage, return its payloads by point.
+RunStage = Callable[[Stage], dict[int, dict[str, Any]]]
+
+
 @dataclass
 class _Point:
     """What is known of one design point while its rounds run."""
 
-    task: dict[str, Any]
+    index: int
     base: Scenario
     regimes: dict[str, Scenario]
-    reps: int
     runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # variant -> rows
     raw: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # as measured
     regime_rows: dict[str, list[dict[str, float]]] = field(default_factory=dict)
@@ -128,16 +156,16 @@ class _Point:
             self.regime_rows[name] = [r for r in out if r is not None]
 
 
-def _refused(task: dict[str, Any], error: str) -> dict[str, Any]:
+def _refused(stage: Stage, regimes: list[str], metrics: list[str], error: str
+             ) -> dict[str, Any]:
     payload: dict[str, Any] = {
-        "means": {r: dict.fromkeys(task["metrics"]) for r in task["regimes"]},
+        "means": {r: dict.fromkeys(metrics) for r in regimes},
         "errors": [f"parameter set refused: {error}"], "cpu_seconds": 0.0, "runs": 0}
-    if task.get("facts"):
-        payload.update({"measures": {}, "facts": dict.fromkeys(task["facts"], False),
+    if stage.facts:
+        payload.update({"measures": {}, "facts": dict.fromkeys(stage.facts, False),
                         "accepted": False})
-    if task.get("targets"):
-        reps = task["replications"] * task.get("blocks", 1)
-        payload["stats"] = {name: [None] * reps for name, _ in task["targets"]}
+    if stage.targets:
+        payload["stats"] = {name: [None] * stage.reps for name, _ in stage.targets}
     return payload
 
 
@@ -154,13 +182,13 @@ def fact_results(runs: dict[str, list[dict[str, Any]]], facts: tuple[str, ...]
         return dict.fromkeys(facts, False)
 
 
-def _statistics(pt: _Point) -> dict[str, list[float | None]]:
+def _statistics(stage: Stage, pt: _Point) -> dict[str, list[float | None]]:
     """The calibration targets' statistic per replication (explore/targets.py)."""
     from .targets import STATISTICS
 
-    per_rep = [{v: pt.raw[v][i] for v in pt.raw} for i in range(pt.reps)]
+    per_rep = [{v: pt.raw[v][i] for v in pt.raw} for i in range(stage.reps)]
     stats: dict[str, list[float | None]] = {}
-    for name, stat in pt.task["targets"]:
+    for name, stat in stage.targets:
         values = []
         for rows in per_rep:
             try:
@@ -173,76 +201,68 @@ def _statistics(pt: _Point) -> dict[str, list[float | None]]:
 
 
 class StageRunner:
-    """Runs the stages of one exploration on one executor, into ``out/runs/``."""
+    """Runs the stages of one exploration (its regimes, metrics and seed) on one executor,
+    into ``out/runs/``."""
 
-    def __init__(self, out: Path, digest: str, executor: Any, backend: str,
+    def __init__(self, out: Path, exp: Any, executor: Any, backend: str,
                  progress: bool = False, interrupt_after: int | None = None):
-        self.out, self.digest, self.backend, self.progress = out, digest, backend, progress
+        self.out, self.digest, self.backend, self.progress = out, exp.digest(), backend, progress
+        self.regimes, self.metrics, self.seed = list(exp.regimes), list(exp.metrics), exp.seed
         self.executor = executor if interrupt_after is None else _Interrupting(
             executor, interrupt_after)
         self.legacy = _legacy(out / LEGACY_DB)
         self.computed = 0  # points with runs computed by the last call (for the timings)
 
-    def run(self, stage: str, tasks: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-        """Run what is missing of a stage's tasks; their payloads by point."""
+    def run(self, stage: Stage) -> dict[int, dict[str, Any]]:
+        """Run what is missing of a stage; its payloads by point."""
         self.computed = 0
-        old = self.legacy.get(stage, {})
-        payloads = {t["point"]: old[t["point"]] for t in tasks if t["point"] in old}
+        payloads = dict(self.legacy.get(stage.name, {}))
         points: list[_Point] = []
-        for task in tasks:
-            if task["point"] in payloads:
+        for p, values in enumerate(stage.values):
+            if p in payloads:
                 continue
-            values = {**task["values"], "horizon_weeks": task["horizon_weeks"]}
+            values = {**values, "horizon_weeks": stage.horizon_weeks}
             try:
                 base = _scenario(patterns.BASE_SCENARIO).with_overrides(values,
                                                                         source="explore")
                 regimes = {r: _scenario(r).with_overrides(values, source="explore")
-                           for r in task["regimes"]}
+                           for r in self.regimes}
             except ScenarioError as exc:  # a point the schema refuses: recorded, never run
-                payloads[task["point"]] = _refused(task, str(exc))
+                payloads[p] = _refused(stage, self.regimes, self.metrics, str(exc))
                 continue
-            reps = task["replications"] * (task.get("blocks", 1) if task.get("targets") else 1)
-            points.append(_Point(task, base, regimes, reps))
+            points.append(_Point(p, base, regimes))
         if points:
             self._rounds(stage, points)
             self.computed = sum(pt.ran for pt in points)
-            payloads.update({pt.task["point"]: _payload(pt) for pt in points})
-        return {p: payloads[p] for p in sorted(payloads)}
+            payloads.update({pt.index: self._payload(stage, pt) for pt in points})
+        return {p: payloads[p] for p in sorted(payloads) if p < len(stage.values)}
 
-    def _rounds(self, stage: str, points: list[_Point]) -> None:
-        first = points[0].task
-        if first.get("targets"):
+    def _rounds(self, stage: Stage, points: list[_Point]) -> None:
+        if stage.targets:
             self._batch(stage, "variants", [(pt, f"variant:{v}", _variants(pt)[v])
-                                            for pt in points for v in first["variants"]])
-            compare = bool(first.get("compare"))
-        elif first.get("facts"):
-            facts = tuple(first["facts"])
-            needed = {v for f in facts for v in patterns.NEEDS[f]}
-            early = first.get("early_rejection", True)
+                                            for pt in points for v in stage.variants])
+        elif stage.facts:
+            needed = {v for f in stage.facts for v in patterns.NEEDS[f]}
             for variant in (v for v in FILTER_ORDER if v in needed):
                 alive = [pt for pt in points if pt.alive]
                 self._batch(stage, variant, [(pt, f"variant:{variant}",
                                               _variants(pt)[variant]) for pt in alive])
                 for pt in alive:
-                    ready = tuple(f for f in facts if f not in pt.results
+                    ready = tuple(f for f in stage.facts if f not in pt.results
                                   and set(patterns.NEEDS[f]) <= set(pt.runs))
                     if ready:
                         pt.results.update(fact_results(pt.runs, ready))
-                    if early and (pt.errors or not all(pt.results.values())):
+                    if stage.early_rejection and (pt.errors or not all(pt.results.values())):
                         pt.alive = False
             for pt in points:
-                pt.accepted = bool(not pt.errors and len(pt.results) == len(facts)
-                                           and all(pt.results.values()))
-            # A rejected set is not compared unless asked (the whole box's sample is
-            # compared unfiltered): otherwise its regime runs would not be used.
-            compare = None
-        else:
-            compare = True
+                pt.accepted = bool(not pt.errors and len(pt.results) == len(stage.facts)
+                                   and all(pt.results.values()))
         cells = []
         for pt in points:
-            pt.compared = compare if compare is not None else (
-                pt.accepted or not pt.task.get("early_rejection", True)
-                or pt.task.get("compare_rejected", False))
+            # A rejected set is not compared unless asked (the whole box's sample is
+            # compared unfiltered): otherwise its regime runs would not be used.
+            pt.compared = (pt.accepted or not stage.early_rejection or stage.compare_rejected
+                           ) if stage.facts else stage.compare
             if "base" in pt.runs:   # the 2021 regime's runs are the base variant's
                 pt.regime_rows[patterns.BASE_SCENARIO] = [r for r in pt.runs["base"] if r]
             if pt.compared:
@@ -250,22 +270,21 @@ class StageRunner:
                           if r not in pt.regime_rows]
         self._batch(stage, "regimes", cells)
 
-    def _batch(self, stage: str, round_name: str,
+    def _batch(self, stage: Stage, round_name: str,
                cells: list[tuple[_Point, str, Scenario]]) -> None:
         """Run one round (points x regimes or variants) as a batch and hand each point its
         stored runs."""
         if not cells:
             return
         labels = list(dict.fromkeys(label for _, label, _ in cells))
-        reps = cells[0][0].reps
-        plan_cells = [Cell(labels.index(label), pt.task["point"], sc)
-                      for pt, label, sc in cells]
-        folder = self.out / RUNS_DIR / re.sub(r"[^\w@.-]", "_", stage) / round_name
-        digest = hashlib.sha256(json.dumps([self.digest, stage, round_name]).encode()
+        reps = stage.reps
+        plan_cells = [Cell(labels.index(label), pt.index, sc) for pt, label, sc in cells]
+        folder = self.out / RUNS_DIR / re.sub(r"[^\w@.-]", "_", stage.name) / round_name
+        digest = hashlib.sha256(json.dumps([self.digest, stage.name, round_name]).encode()
                                 ).hexdigest()[:16]
-        plan = Plan("explore", f"{stage} {round_name}", plan_cells, labels, reps,
-                    cells[0][0].task["seed"], folder, True, False, digest,
-                    {"exploration": str(self.out), "stage": stage, "round": round_name},
+        plan = Plan("explore", f"{stage.name} {round_name}", plan_cells, labels, reps,
+                    self.seed, folder, True, False, digest,
+                    {"exploration": str(self.out), "stage": stage.name, "round": round_name},
                     weekly=False)
         folder.mkdir(parents=True, exist_ok=True)
         before = set(_rows(folder / DB_NAME)) if (folder / DB_NAME).exists() else set()
@@ -274,38 +293,35 @@ class StageRunner:
                 executor=self.executor).close()
         stored = _rows(folder / DB_NAME)
         for pt, label, _ in cells:
-            key = (labels.index(label), pt.task["point"])
+            key = (labels.index(label), pt.index)
             pt.ran = pt.ran or any((*key, rep) not in before for rep in range(reps))
             pt.add(label, [stored.get((*key, rep), (None, "not stored")) for rep in
                            range(reps)])
+
+    def _payload(self, stage: Stage, pt: _Point) -> dict[str, Any]:
+        payload: dict[str, Any] = {}
+        if stage.targets:
+            payload["stats"] = _statistics(stage, pt)
+        elif stage.facts:
+            payload["measures"] = pt.runs
+            payload["facts"] = {name: pt.results.get(name) for name in stage.facts}
+            payload["accepted"] = pt.accepted
+        payload["means"] = {ref: {m: _plain(_mean([r[m] for r in pt.regime_rows[ref]]))
+                                  for m in self.metrics} if pt.compared
+                            else dict.fromkeys(self.metrics) for ref in self.regimes}
+        payload["errors"] = pt.errors
+        # Cost bookkeeping for the projections in docs/exploration.md (not part of any result).
+        payload["cpu_seconds"] = round(pt.cpu, 3)
+        regime_sets = sum(1 for r in self.regimes if pt.compared and not (
+            r == patterns.BASE_SCENARIO and "base" in pt.runs))
+        payload["runs"] = stage.reps * (len(pt.runs) + regime_sets)
+        return payload
 
 
 def _variants(pt: _Point) -> dict[str, Scenario]:
     if not hasattr(pt, "_variant_scenarios"):
         pt._variant_scenarios = patterns.variant_scenarios(pt.base)  # type: ignore[attr-defined]
     return pt._variant_scenarios  # type: ignore[attr-defined]
-
-
-def _payload(pt: _Point) -> dict[str, Any]:
-    task, metrics = pt.task, pt.task["metrics"]
-    payload: dict[str, Any] = {}
-    if task.get("targets"):
-        payload["stats"] = _statistics(pt)
-    elif task.get("facts"):
-        payload["measures"] = pt.runs
-        payload["facts"] = {name: pt.results.get(name) for name in task["facts"]}
-        payload["accepted"] = pt.accepted
-    compared = pt.compared
-    payload["means"] = {ref: {m: _plain(_mean([r[m] for r in pt.regime_rows[ref]]))
-                              for m in metrics} if compared else dict.fromkeys(metrics)
-                        for ref in task["regimes"]}
-    payload["errors"] = pt.errors
-    # Cost bookkeeping for the projections in docs/exploration.md (not part of any result).
-    payload["cpu_seconds"] = round(pt.cpu, 3)
-    regime_sets = sum(1 for r in task["regimes"] if compared and not (
-        r == patterns.BASE_SCENARIO and "base" in pt.runs))
-    payload["runs"] = pt.reps * (len(pt.runs) + regime_sets)
-    return payload
 
 
 def _rows(db: Path) -> dict[tuple[int, int, int], tuple[dict | None, str | None]]:

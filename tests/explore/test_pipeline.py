@@ -18,8 +18,7 @@ from cio_sim.batch.designs import sobol_points as filter_design
 from cio_sim.batch.executors import SerialExecutor
 from cio_sim.batch.seeds import run_seed
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
-from cio_sim.explore.pipeline import _tasks
-from cio_sim.explore.stages import FILTER_ORDER, StageRunner, fact_results
+from cio_sim.explore.stages import FILTER_ORDER, Stage, StageRunner, fact_results
 
 TINY = {
     "name": "tiny", "seed": 5,
@@ -49,11 +48,10 @@ def stored_points(out: Path, stage: str, scale: float, samples: int = 3) -> dict
     exp = experiment_from_dict(TINY)
     values = [exp.space.shrunk(scale).values(u)
               for u in filter_design(exp.space.dim, samples, exp.seed)]
-    tasks = _tasks(exp, stage, values, exp.filter.replications, patterns.HORIZON_WEEKS,
-                   exp.filter.facts, compare_rejected=scale == 1.0)
     with SerialExecutor() as ex:
-        runner = StageRunner(out, exp.digest(), ex, "serial")
-        points = runner.run(stage, tasks)
+        runner = StageRunner(out, exp, ex, "serial")
+        points = runner.run(Stage(stage, values, exp.filter.replications,
+                                  facts=exp.filter.facts, compare_rejected=scale == 1.0))
     assert runner.computed == 0  # everything was stored: nothing ran
     return points
 
@@ -128,16 +126,13 @@ def test_early_rejection_keeps_the_acceptance_and_the_checked_facts(tmp_path: Pa
     facts have the results of the full evaluation."""
     exp = experiment_from_dict(TINY)
     box = exp.space.shrunk(0.2)
-    tasks = [{"stage": "filter", "point": p, "values": box.values(u),
-              "regimes": list(exp.regimes), "metrics": list(exp.metrics), "seed": exp.seed,
-              "replications": 4, "horizon_weeks": 260, "facts": list(exp.filter.facts)}
-             for p, u in enumerate(filter_design(exp.space.dim, 2, exp.seed))]
+    values = [box.values(u) for u in filter_design(exp.space.dim, 2, exp.seed)]
     got = {}
     for early in (True, False):
         with SerialExecutor() as ex:
-            got[early] = StageRunner(tmp_path / str(early), "d", ex, "serial").run(
-                "filter", [{**t, "early_rejection": early} for t in tasks])
-    for p in range(len(tasks)):
+            got[early] = StageRunner(tmp_path / str(early), exp, ex, "serial").run(Stage(
+                "filter", values, 4, 260, exp.filter.facts, early_rejection=early))
+    for p in range(len(values)):
         early, full = got[True][p], got[False][p]
         assert early["accepted"] == full["accepted"]
         assert all(full["facts"][f] == ok for f, ok in early["facts"].items() if ok is not None)
