@@ -369,3 +369,37 @@ def test_cio_rijk_declines_a_visible_share_and_the_cap_rarely_binds(dz_runs) -> 
     years = sum(m.steps / 52 for m in dz_runs)
     binding = sum(m.summary()["override_cap_binding_years"] for m in dz_runs)
     assert binding / years < 0.2
+
+
+def test_advisory_voice_counts_the_uitvoeringsorganisaties_only_when_counted() -> None:
+    """Reading advisory_voice (ADR:L968): under 'counted' the five uitvoeringsorganisatie
+    CIOs take positions in every CIO-beraad tally; under 'advice_only' only the twelve
+    departments do, and the outcomes differ."""
+    seats, summaries = {}, {}
+    for voice, value in (("counted", True), ("advice_only", False)):
+        m = cio_sim.CIOModel("consensus_2021", seed=0, overrides={
+            "regime.advisory_members": value, "horizon_weeks": 156}).run()
+        seats[voice] = len(m.cio_beraad.members)
+        summaries[voice] = m.summary()
+    assert seats == {"counted": 17, "advice_only": 12}
+    assert summaries["counted"]["adopted_per_year"] != summaries["advice_only"][
+        "adopted_per_year"]
+
+
+def test_agenda_order_puts_urgent_items_first_only_under_urgency() -> None:
+    """Reading agenda_order (ADR:L2237): under 'urgency' incident and parliamentary items
+    wait less for their first agenda slot than the others; under 'fifo' that lead shrinks."""
+    lead = {}
+    for order in ("urgency", "fifo"):
+        m = cio_sim.CIOModel("consensus_2021", seed=1, overrides={
+            "cio_beraad.prioritisation": order}).run()
+        first = m.agenda().groupby("proposal_id")["step"].min()
+        props = m.proposals_by_id
+        waits = {True: [], False: []}
+        for pid, step in first.items():
+            p = props[pid]
+            waits[p.urgent].append(step - p.submitted_step)
+        assert waits[True] and waits[False]
+        lead[order] = (sum(waits[False]) / len(waits[False])
+                       - sum(waits[True]) / len(waits[True]))
+    assert lead["urgency"] > lead["fifo"]
