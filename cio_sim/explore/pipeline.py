@@ -210,12 +210,13 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
             len(values))
         morris = indices.morris_indices(space.problem(), design["screening"], screen,
                                         exp.screening.levels, exp.seed)
-        points = pd.DataFrame(values, columns=list(space.keys))
+        screen_points = pd.DataFrame(values, columns=list(space.keys))
         if exp.stages == SCREENING_ONLY:
             from .screening import screening_tables
 
             result.tables = {"morris_indices": morris, "screening_outcomes": pd.concat(
-                [points, screen], axis=1), **screening_tables(exp, run_stage, points, screen)}
+                [screen_points, screen], axis=1), **screening_tables(exp, run_stage,
+                                                                     screen_points, screen)}
             result.info = {"screening_points": len(values), "n_errors": sum(
                 len(p["errors"]) for stage in got.values() for p in stage.values()),
                 "cost": stage_costs(got)}
@@ -250,12 +251,12 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
             box = space.shrunk(scale)
             values = [box.values(u) for u in design["filter"]]
             # The whole box's sample is also the unfiltered comparison: compare every set.
-            points = run_stage(Stage(stage, values, exp.filter.replications,
-                                     facts=exp.filter.facts,
-                                     early_rejection=exp.filter.early_rejection,
-                                     compare_rejected=scale == 1.0))
+            payloads = run_stage(Stage(stage, values, exp.filter.replications,
+                                       facts=exp.filter.facts,
+                                       early_rejection=exp.filter.early_rejection,
+                                       compare_rejected=scale == 1.0))
             for p in range(len(values)):
-                stored[len(stored)] = points[p]
+                stored[len(stored)] = payloads[p]
             part = pd.DataFrame(values)
             part.insert(0, "point", range(len(values)))
             part.insert(0, "scale", scale)
@@ -275,35 +276,29 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
 
     # 4. Comparison over the accepted ensemble; beside it, unfiltered, over the screening
     # design (a Morris grid over every assumption, every regime run at every point).
+    # Unfiltered over the whole box too: the filter's independent sample at scale 1 (every
+    # set compared, accepted or not), with the filter's seeds.
     acc_out = ens_out[accepted]
-    pairs = comparison.pairwise(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
-    regret = comparison.regret(acc_out, exp.regimes, exp.metrics, DIRECTIONS)
-    pairs_screen = comparison.pairwise(screen, exp.regimes, exp.metrics, DIRECTIONS)
-    regret_screen = comparison.regret(screen, exp.regimes, exp.metrics, DIRECTIONS)
-    # Unfiltered over the whole box: the filter's independent sample at scale 1 (every set
-    # compared, accepted or not), with the filter's seeds.
     whole = ens_out[(sample["scale"] == 1.0).to_numpy()]
-    pairs_whole = comparison.pairwise(whole, exp.regimes, exp.metrics, DIRECTIONS)
-    regret_whole = comparison.regret(whole, exp.regimes, exp.metrics, DIRECTIONS)
+    compared = {}
+    for suffix, frame in (("", acc_out), ("_screening", screen), ("_unfiltered", whole)):
+        for name, compare in (("pairwise", comparison.pairwise), ("regret", comparison.regret)):
+            compared[name + suffix] = compare(frame, exp.regimes, exp.metrics, DIRECTIONS)
 
     # 5. Scenario discovery: where does one regime beat another?
     # Over the accepted ensemble when it is large enough, otherwise over the screening design.
     use_accepted = int(accepted.sum()) >= MIN_ACCEPTED_FOR_PRIM
-    x = ensemble[accepted] if use_accepted else pd.DataFrame(
-        [space.values(u) for u in design["screening"]], columns=list(space.keys))
+    x = ensemble[accepted] if use_accepted else screen_points
     o = acc_out if use_accepted else screen
     boxes = discover(exp, x.reset_index(drop=True), o.reset_index(drop=True))
 
     ranges = narrowing(exp, ensemble, accepted)
     result.tables = {
         "morris_indices": morris, "sobol_indices": sobol, "ensemble": ensemble_table,
-        "pairwise": pairs, "regret": regret, "pairwise_screening": pairs_screen,
-        "regret_screening": regret_screen, "pairwise_unfiltered": pairs_whole,
-        "regret_unfiltered": regret_whole, "boxes": boxes, "ranges": ranges,
+        **compared, "boxes": boxes, "ranges": ranges,
         "fact_pass_rates": fact_pass_rates(facts),
         "acceptance": acceptance(sample["scale"], accepted),
-        "screening_outcomes": pd.concat([pd.DataFrame(
-            [space.values(u) for u in design["screening"]]), screen], axis=1),
+        "screening_outcomes": pd.concat([screen_points, screen], axis=1),
     }
     result.info = {
         "selected": selected, "accepted": int(accepted.sum()), "samples": n_sets,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..batch.designs import integer_value, number_value
+from ..batch.designs import scale
 from ..paramdoc import kind_of
 from ..params import RULES, Param, iter_params, lookup
 
@@ -82,19 +82,12 @@ class Space:
         return {"num_vars": self.dim, "names": list(self.keys), "bounds": [[0.0, 1.0]] * self.dim}
 
     def values(self, u: Sequence[float]) -> dict[str, float | int]:
-        """Parameter values of one point of the unit cube, by the batch designs' rule
-        (cio_sim.batch.designs): numbers ``low + u * (high - low)``; integers take every whole
-        number of the range with equal probability (:func:`integer_value`).
-        """
-        out: dict[str, float | int] = {}
-        for key, (low, high), is_int, x in zip(self.keys, self.bounds, self.integer, u,
-                                               strict=True):
-            x = min(max(float(x), 0.0), 1.0)
-            if is_int:
-                out[key] = integer_value(x, int(low), int(high))
-            else:
-                out[key] = number_value(x, low, high)
-        return out
+        """Parameter values of one point of the unit cube (clipped to it), by the batch
+        designs' rule (:func:`cio_sim.batch.designs.scale`): numbers ``low + u * (high -
+        low)``; integers take every whole number of the range with equal probability."""
+        return scale(np.clip(np.asarray(u, dtype=float), 0.0, 1.0),
+                     dict(zip(self.keys, self.bounds, strict=True)),
+                     [k for k, is_int in zip(self.keys, self.integer, strict=True) if is_int])[0]
 
     def unit(self, values: Mapping[str, float]) -> np.ndarray:
         """The inverse of :meth:`values` for numbers (integers map to their cell's centre)."""
