@@ -30,3 +30,19 @@ def test_reference_covers_every_bundled_scenario() -> None:
 
     assert {k.rsplit("/", 1)[0] for k in REFERENCE} == set(cio_sim.bundled_names())
     assert {int(k.rsplit("/", 1)[1]) for k in REFERENCE} == set(SEEDS)
+
+
+def test_every_preset_changes_something_of_the_one_it_extends() -> None:
+    """A preset that gives its parent's results on every seed models nothing of its own (as
+    keuzematrix_escalation_advice once did: its reading never reached the working groups)."""
+    from pathlib import Path
+
+    import cio_sim
+
+    for name in cio_sim.bundled_names():
+        chain = cio_sim.load_scenario(name).chain
+        if len(chain) < 2:
+            continue
+        parent = Path(chain[-2]).stem
+        assert any(REFERENCE[f"{name}/{s}"] != REFERENCE[f"{parent}/{s}"] for s in SEEDS), (
+            f"{name} gives the same results as {parent} on seeds {SEEDS.start}..{SEEDS.stop - 1}")

@@ -403,3 +403,20 @@ def test_agenda_order_puts_urgent_items_first_only_under_urgency() -> None:
         lead[order] = (sum(waits[False]) / len(waits[False])
                        - sum(waits[True]) / len(waits[True]))
     assert lead["urgency"] > lead["fifo"]
+
+
+def test_escalation_advice_reaches_the_keuzematrix_working_groups() -> None:
+    """ADR:L579 concerns every item on which consensus is not possible, also in a q3 working
+    group: under 'outside_digitalisation' no such item stalls there; it goes to the ICBR."""
+    failed = {}
+    for esc in ("financial_org", "outside_digitalisation"):
+        m = cio_sim.CIOModel("keuzematrix", seed=0, overrides={"regime.escalation": esc})
+        m.run()
+        items = m.proposals_by_id.values()
+        failed[esc] = (
+            sum(1 for p in items if p.outside_digitalisation and p.forum == "working_group"
+                and p.state == State.STALLED),
+            sum(1 for p in items if p.outside_digitalisation and p.escalated_icbr))
+    assert failed["financial_org"][0] > 0
+    assert failed["outside_digitalisation"][0] == 0
+    assert failed["outside_digitalisation"][1] > failed["financial_org"][1]

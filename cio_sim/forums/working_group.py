@@ -24,7 +24,8 @@ class WorkingGroup(Forum):
     is worked on first; a ripe one is decided by `regime.working_group_rule`. What the group
     agrees is the decision, reported to the CIO-beraad at the cost of a share of an agenda
     slot (`keuzematrix.q3_outcome = "inform"`), or goes back to the CIO-beraad, which
-    confirms it by its own rule (`"confirm"`). F/O items go on to the ICBR (ADR:L994)."""
+    confirms it by its own rule (`"confirm"`). F/O items go on to the ICBR (ADR:L994); an
+    item the group cannot agree on stalls, or goes to the ICBR under ADR:L579's advice."""
 
     name = ForumName.WORKING_GROUP
 
@@ -79,11 +80,22 @@ class WorkingGroup(Forum):
             elif action == Action.REJECT:
                 flow.close(prop, State.REJECTED, self.name)
             elif action == Action.STALL:
-                flow.close(prop, State.STALLED, self.name)
+                self.fail(prop)
             else:                  # rework: a compromise, back next meeting; defer: as it is
                 if action == Action.REWORK:
                     dilute(prop, self.dilution)
                 self.queue.append(prop)
+
+    def fail(self, prop: Proposal) -> None:
+        """The group cannot agree: the item stalls, or, under the ADR's advice for items on
+        which consensus is not possible (`regime.escalation = "outside_digitalisation"`,
+        ADR:L579), goes to the ICBR when it falls outside digitalisation, as it would from
+        the CIO-beraad."""
+        if self.flow.escalation.escalates_failed(prop):
+            prop.forum = self.name
+            self.flow.escalate(prop)
+        else:
+            self.flow.close(prop, State.STALLED, self.name)
 
     def inform(self, prop: Proposal) -> None:
         """The group's agreement is the decision; its progress is reported to the
