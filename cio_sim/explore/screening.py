@@ -34,7 +34,10 @@ def screening_tables(exp: ExploreExperiment, run_stage: Callable[..., dict[int, 
     if not reps:
         return {}
     got = run_stage(Stage("baseline", [{}], reps, exp.screening.horizon_weeks))[0]["means"]
-    metrics = exp.screening.ranking_metrics or exp.metrics
+    # A metric without a value at the defaults in some regime (e.g. compliance before any
+    # kader is adopted) cannot be ranked there; the report names it.
+    metrics = [m for m in exp.screening.ranking_metrics or exp.metrics
+               if all(got[r][m] is not None for r in exp.regimes)]
     baseline = pd.DataFrame([{"regime": r, **{m: got[r][m] for m in exp.metrics}}
                              for r in exp.regimes])
     gaps, ranks = {}, {}
@@ -113,9 +116,13 @@ def screening_report(result: Any) -> list[str]:
     if "ranking_flips" in t:
         flips = t["ranking_flips"]
         could = flips[flips["could_flip"]]
+        unranked = [m for m in exp.screening.ranking_metrics or exp.metrics
+                    if t["baseline"][m].isna().any()]
         lines += ["## Ranking at the defaults", "",
                   f"{exp.screening.baseline_replications} replications at the defaults:", "",
                   *table(t["baseline"]), "",
+                  *([f"Not ranked (no value at the defaults under every regime): "
+                     f"{', '.join(unranked)}.", ""] if unranked else []),
                   "## Which assumption could flip a pair", "",
                   "A least-squares fit of each gap between neighbouring regimes over the "
                   "design; a parameter could flip the pair when moving it alone to an end of "

@@ -89,14 +89,6 @@ class Space:
                      dict(zip(self.keys, self.bounds, strict=True)),
                      [k for k, is_int in zip(self.keys, self.integer, strict=True) if is_int])[0]
 
-    def unit(self, values: Mapping[str, float]) -> np.ndarray:
-        """The inverse of :meth:`values` for numbers (integers map to their cell's centre)."""
-        out = []
-        for key, (low, high), is_int in zip(self.keys, self.bounds, self.integer, strict=True):
-            v = float(values[key])
-            out.append((v - low + 0.5) / (high - low + 1) if is_int else (v - low) / (high - low))
-        return np.asarray(out)
-
     def subspace(self, keys: Sequence[str]) -> Space:
         idx = [self.keys.index(k) for k in keys]
         return Space(tuple(self.keys[i] for i in idx), tuple(self.bounds[i] for i in idx),

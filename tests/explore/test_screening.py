@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("SALib")
 
 from cio_sim.explore import ExploreError, experiment_from_dict, load_experiment, run_exploration
-from cio_sim.explore.screening import ranking
+from cio_sim.explore.screening import ranking, screening_tables
 from cio_sim.params import iter_params, lookup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +71,21 @@ def test_screening_resumes_through_the_batch_store(screened: Path, tmp_path: Pat
                     resume=True)
     for name in ("morris_indices", "ranking_flips", "baseline", "ranking_points"):
         assert (out / f"{name}.csv").read_bytes() == (screened / f"{name}.csv").read_bytes()
+
+
+def test_a_metric_without_a_value_at_the_defaults_is_left_out_of_the_ranking() -> None:
+    """Compliance before any kader is adopted has no value: the other metric is ranked."""
+    exp = experiment_from_dict(TINY)
+    means = {r: {m: None if m == "compliance_actual" else float(i) for m in exp.metrics}
+             for i, r in enumerate(exp.regimes)}
+    points = pd.DataFrame([exp.space.values(u) for u in ([0.1, 0.5, 0.9], [0.9, 0.1, 0.5],
+                                                          [0.5, 0.9, 0.1], [0.3, 0.3, 0.7])])
+    outcomes = pd.DataFrame({f"{r}:{m}": [1.0, 2.0, 4.0, 3.0] for r in exp.regimes
+                             for m in exp.metrics})
+    tables = screening_tables(exp, lambda stage: {0: {"means": means}}, points, outcomes)
+    assert set(tables["ranking_flips"]["metric"]) == {"adopted_per_year"}
+    assert tables["baseline"]["compliance_actual"].isna().all()
+    assert "flipped:compliance_actual" not in tables["ranking_points"]
 
 
 def test_ranking_orders_best_first() -> None:
