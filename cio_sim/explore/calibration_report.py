@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .markdown import percent as _pct
 from .markdown import table as _md
 
 
@@ -54,10 +55,6 @@ def calibration_section(result: Any) -> list[str]:
     lines += _md(t["reach"])
     lines += [""]
     return lines
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.0f}%"
 
 
 #: Test-retest agreement a result needs (the share of sets whose verdicts on two disjoint

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .calibration_report import constraint_sentence
+from .markdown import percent as _pct
 
 START, END = "<!-- explore-headline:start -->", "<!-- explore-headline:end -->"
 #: Plain names of the regimes and metrics in the headline (the keys stay in the tables).
@@ -36,10 +37,6 @@ METRIC_NAMES = {"adopted_per_year": "Adopted per year", "decided_within_52_weeks
 
 def _name(regime: str) -> str:
     return NAMES.get(regime, regime)
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.0f}%"
 
 
 def _num(x: float) -> str:

@@ -10,6 +10,11 @@ def number(x: float, digits: int = 3) -> str:
     return "–" if pd.isna(x) else f"{x:.{digits}g}"
 
 
+def percent(x: float) -> str:
+    """A share as a whole percentage; "n/a" for a missing one."""
+    return "n/a" if x != x else f"{100 * x:.0f}%"
+
+
 def table(df: pd.DataFrame, digits: int = 3) -> list[str]:
     """A table as Markdown lines (floats via `number`); "(none)" for an empty one."""
     if df.empty:

@@ -14,6 +14,7 @@ from ..patterns import ALPHA
 from . import figures
 from .cost import projected_seconds
 from .experiment import DIRECTIONS
+from .markdown import percent
 from .markdown import table as _md
 from .prim import MIN_ACCEPTED_FOR_PRIM
 
@@ -183,7 +184,7 @@ def write_report(result) -> Path:
                   "the pipeline; read no conclusion from it.", ""]
     if info.get("calibration") and "held_out" in t:
         lines += ["**How sure.** " + cr.constraint_sentence(info["calibration"], t["held_out"])
-                  + f" Test-retest: {cr._pct(info['calibration']['test_retest'])} of the "
+                  + f" Test-retest: {percent(info['calibration']['test_retest'])} of the "
                   "drawn sets get the same verdict on two disjoint seed blocks.", ""]
     lines += depends_on(result)
     lines += ["", "Each cell: the share of parameter sets where the first-named regime of the "
