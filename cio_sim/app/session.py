@@ -23,6 +23,9 @@ from ..params import SCHEMA
 from ..scenario import Scenario, load_scenario
 
 REGIME_KEYS: tuple[str, ...] = tuple(f"regime.{k}" for k in SCHEMA["regime"])
+#: What run B takes from the compared scenario: its regime parts and the keuzematrix's own
+#: settings (a preset may set either; the world, arrivals and behaviour stay run A's).
+RUN_B_KEYS: tuple[str, ...] = REGIME_KEYS + tuple(f"keuzematrix.{k}" for k in SCHEMA["keuzematrix"])
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def scenario_b(settings: Settings) -> Scenario | None:
     if not settings.compare:
         return None
     other = load_scenario(settings.compare)
-    regime = {k: other.get(k) for k in REGIME_KEYS}
+    regime = {k: other.get(k) for k in RUN_B_KEYS}
     return scenario_a(settings).with_overrides(regime, source=f"regime of {settings.compare}")
 
 

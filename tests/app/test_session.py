@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from cio_sim import CIOModel, load_scenario
-from cio_sim.app.session import REGIME_KEYS, Exploration, Settings, scenario_a, scenario_b
+from cio_sim.app.session import (
+    REGIME_KEYS,
+    RUN_B_KEYS,
+    Exploration,
+    Settings,
+    scenario_a,
+    scenario_b,
+)
 from cio_sim.batch.seeds import run_seed
 
 
@@ -33,6 +40,19 @@ def test_run_b_swaps_only_the_regime():
     assert all(b.get(k) == other.get(k) for k in REGIME_KEYS)
     assert b.get("arrivals.incident_per_year") == 20.0 == a.get("arrivals.incident_per_year")
     assert scenario_b(Settings()) is None
+
+
+def test_run_b_takes_the_keuzematrix_settings_of_the_compared_scenario(tmp_path):
+    """A preset that sets the keuzematrix's own settings is compared with them, not with
+    run A's (the defaults)."""
+    path = tmp_path / "confirming.toml"
+    path.write_text('name = "confirming"\nextends = "keuzematrix"\n'
+                    '[keuzematrix]\nq3_outcome = "confirm"\nq4_lead = "beraad"\n')
+    b = scenario_b(Settings(compare=str(path)))
+    assert b.get("keuzematrix.q3_outcome") == "confirm"
+    assert b.get("keuzematrix.q4_lead") == "beraad"
+    assert b.get("regime.routing") == "keuzematrix"
+    assert set(RUN_B_KEYS) > set(REGIME_KEYS)
 
 
 def test_side_by_side_runs_see_the_same_arrivals():
