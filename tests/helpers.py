@@ -4,6 +4,7 @@ path, as for ``reference``)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -58,3 +59,31 @@ def dump_store(folder: Path) -> tuple[list[tuple], list[tuple]]:
                 conn.execute("SELECT * FROM weekly ORDER BY 1, 2, 3").fetchall())
     finally:
         conn.close()
+
+
+def children(pid: int) -> set[int]:
+    """Every process whose parent is ``pid`` (read from /proc: Linux only)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running (neither gone nor a zombie)."""
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.add(pid)
+    return running

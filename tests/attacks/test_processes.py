@@ -12,38 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import alive, children
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCH = ["run", "consensus_2021", "-n", "400", "--workers", "2", "--no-report", "--quiet"]
-
-
-def _children(pid: int) -> set[int]:
-    """Every process whose parent is ``pid``."""
-    found = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.add(int(entry))
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
 
 
 def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
@@ -56,7 +30,7 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
 def _workers(proc: subprocess.Popen, want: int = 2, within: float = 60) -> set[int]:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        kids = _children(proc.pid)
+        kids = children(proc.pid)
         if len(kids) >= want:
             return kids
         assert proc.poll() is None, proc.communicate()
@@ -66,9 +40,9 @@ def _workers(proc: subprocess.Popen, want: int = 2, within: float = 60) -> set[i
 
 def _gone_within(pids: set[int], seconds: float = 5.0) -> set[int]:
     deadline = time.monotonic() + seconds
-    while _alive(pids) and time.monotonic() < deadline:
+    while alive(pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = _alive(pids)
+    left = alive(pids)
     for pid in left:  # do not leave them behind for the rest of the suite
         os.kill(pid, signal.SIGKILL)
     return left
@@ -127,10 +101,10 @@ def test_no_worker_of_other_commands_outlives_its_parent(tmp_path, command, sig)
     proc = _start(tmp_path, *command, "--workers", "2", "--quiet", "--out", "out")
     workers = _workers(proc)
     time.sleep(0.3)
-    children = workers | _children(proc.pid)
+    spawned = workers | children(proc.pid)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
-    assert not _gone_within(children), f"children outlived {command[0]} after {sig!r}"
+    assert not _gone_within(spawned), f"children outlived {command[0]} after {sig!r}"
     if sig != signal.SIGKILL:
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("cio-sim: interrupted"), err

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import alive, children
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -22,31 +23,6 @@ SCRIPT = ("from cio_sim.batch import executors\n"
           "cio_sim.run_batch('consensus_2021', replications=5000, workers=2, weekly=False)\n")
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry))
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
-
-
 def test_forkserver_workers_end_when_the_client_is_killed(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT], cwd=tmp_path, env=env,
@@ -55,18 +31,18 @@ def test_forkserver_workers_end_when_the_client_is_killed(tmp_path: Path) -> Non
     deadline = time.monotonic() + 60
     while len(workers) < 2 and time.monotonic() < deadline:   # the forkserver's children
         assert proc.poll() is None, proc.communicate()[1]
-        workers = {w for kid in _children(proc.pid) for w in _children(kid)}
+        workers = {w for kid in children(proc.pid) for w in children(kid)}
         time.sleep(0.05)
     assert len(workers) >= 2, "the forkserver's workers did not start"
-    helpers = _children(proc.pid)                 # the forkserver and the resource tracker
+    helpers = children(proc.pid)                 # the forkserver and the resource tracker
     time.sleep(0.5)                               # the workers are running models
-    assert _alive(workers) == workers, "a forkserver worker ended at start"
+    assert alive(workers) == workers, "a forkserver worker ended at start"
     proc.kill()
     proc.communicate(timeout=30)
     deadline = time.monotonic() + 5
-    while _alive(workers | helpers) and time.monotonic() < deadline:
+    while alive(workers | helpers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = _alive(workers | helpers)
+    left = alive(workers | helpers)
     for pid in left:                              # leave nothing behind for the suite
         os.kill(pid, signal.SIGKILL)
     assert not left, f"processes outlived the killed client: {sorted(left)}"
