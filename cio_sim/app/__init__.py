@@ -35,11 +35,17 @@ def missing() -> list[str]:
     return out
 
 
-def server_command(host: str, port: int) -> list[str]:
+def server_command(host: str, port: int, fd: int | None = None) -> list[str]:
     """The command that serves the page: Solara's server (production mode, no browser)
-    behind the Host and Origin check of :mod:`cio_sim.app.serve`."""
-    return [sys.executable, "-m", "cio_sim.app.serve", "run", PAGE, "--host", host, "--port",
-            str(port), "--production", "--no-open", "--log-level", "warning"]
+    behind the Host and Origin check of :mod:`cio_sim.app.serve`; with ``fd``, on that
+    listening socket (inherited, already bound to ``host``:``port``) instead of binding."""
+    command = [sys.executable, "-m", "cio_sim.app.serve", "run", PAGE, "--host", host,
+               "--port", str(port), "--production", "--no-open", "--log-level", "warning"]
+    return command if fd is None else [*command, SOCKET_FD, str(fd)]
+
+
+#: The option of :mod:`cio_sim.app.serve` that names the inherited listening socket.
+SOCKET_FD = "--socket-fd"
 
 
 #: Solara's warning for a plain-http page not on 'localhost' (it then uses samesite=lax

@@ -9,11 +9,16 @@ served port, and an ``Origin`` header, when a browser sends one, must name the s
 refused request gets 403 and one line of text; a refused websocket is closed before it
 opens.
 
+The server is handed the listening socket ``cio-sim app`` bound before it printed the
+address (``--socket-fd N``), so the port checked is the port served.
+
     python -m cio_sim.app.serve run cio_sim.app.page --host H --port P [solara options]
+        [--socket-fd N]
 """
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import socket
 import sys
@@ -161,11 +166,57 @@ def install_guard(host: str, port: int) -> None:
     uvicorn.config.import_from_string = load
 
 
+def serve_on(sock: socket.socket) -> None:
+    """Make uvicorn serve on ``sock`` (already bound and listening) instead of binding the
+    address again, through its public ``Server.run(sockets=...)``."""
+    import uvicorn
+
+    original = uvicorn.Server.run
+    if "sockets" not in inspect.signature(original).parameters:
+        raise RuntimeError("this uvicorn cannot be handed a socket; the app would bind its "
+                           "port a second time")
+
+    def run(self: Any, sockets: list[socket.socket] | None = None) -> None:
+        return original(self, sockets=sockets if sockets is not None else [sock])
+
+    uvicorn.Server.run = run
+
+
+def _take_option(args: list[str], flag: str) -> str | None:
+    """Remove ``flag VALUE`` from ``args`` (it is ours, not Solara's); its value or None."""
+    if flag in args:
+        i = args.index(flag)
+        if i + 1 < len(args):
+            value = args[i + 1]
+            del args[i:i + 2]
+            return value
+    return None
+
+
+def inherited_socket(fd_text: str) -> socket.socket:
+    """The listening socket with descriptor ``fd_text``; SystemExit with one line if it is
+    not one."""
+    try:
+        sock = socket.socket(fileno=int(fd_text))
+        if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) != 1:
+            raise OSError("not a listening socket")
+    except (ValueError, OSError) as exc:
+        raise SystemExit(f"cio-sim app: socket descriptor {fd_text!r} cannot be served on "
+                         f"({exc})") from None
+    return sock
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run ``solara ARGS`` with the guard installed for its ``--host`` and ``--port``."""
+    """Run ``solara ARGS`` with the guard installed for its ``--host`` and ``--port``, on the
+    inherited socket when ``--socket-fd`` names one."""
+    from . import SOCKET_FD
+
     args = list(sys.argv[1:] if argv is None else argv)
+    fd_text = _take_option(args, SOCKET_FD)
     host = _option(args, "--host", "127.0.0.1")
     port = int(_option(args, "--port", "8765"))
+    if fd_text is not None:
+        serve_on(inherited_socket(fd_text))
     install_guard(host, port)
     from solara.__main__ import main as solara_main
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 from collections.abc import Sequence
 
 from .common import CLIError, int_at_least, seed
@@ -15,6 +16,8 @@ DESCRIPTION = ("Serve a page that runs the model week by week: step, play and re
                "forums' queues, backlog, decisions, compliance, agenda and attendance; run a "
                "second regime side by side on the same seed; click a proposal to see its path. "
                "Needs the [app] extra: pip install 'cio-sim[app]'.")
+#: Connections the bound socket queues before the server accepts them (uvicorn's default).
+BACKLOG = 2048
 EPILOG = ("examples:\n  cio-sim app\n  cio-sim app --scenario keuzematrix "
           "--compare doorzettingsmacht_2026\n  cio-sim app --port 8800 --seed 7")
 
@@ -39,22 +42,25 @@ def _port(text: str) -> int:
     return value
 
 
-def _check_free(host: str, port: int) -> None:
-    """Bind the address before printing it: a busy port or an unknown host is one line."""
-    import socket
-
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind and listen on the address once, before printing it: a busy port or an unknown
+    host is one line, and the server is handed this socket, so no other process can take the
+    port between the check and the serving."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise CLIError(f"--host {host}: not an address of this machine ({exc})") from None
     family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise CLIError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); choose "
-                           "another --port") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        sock.close()
+        raise CLIError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); choose "
+                       "another --port") from None
+    return sock
 
 
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -68,16 +74,18 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     load_scenario(args.scenario)
     if args.compare:
         load_scenario(args.compare)
-    _check_free(args.host, args.port)
+    sock = _bind(args.host, args.port)
     print(f"cio-sim app: open http://{args.host}:{args.port} in a browser (Ctrl-C stops)",
           flush=True)
     env = app.server_env(args.scenario, args.compare, args.seed)
-    command = app.server_command(args.host, args.port)
-    if os.name == "posix":              # become the server: a signal to this pid stops it
+    if os.name == "posix":              # become the server, on the socket bound above
+        os.set_inheritable(sock.fileno(), True)
+        command = app.server_command(args.host, args.port, fd=sock.fileno())
         os.execve(command[0], command, env)
     import subprocess
 
-    with subprocess.Popen(command, env=env) as server:
+    sock.close()                        # no descriptor passing here: the server binds again
+    with subprocess.Popen(app.server_command(args.host, args.port), env=env) as server:
         try:
             return server.wait()
         except KeyboardInterrupt:       # Ctrl-C reaches the server too; let it finish

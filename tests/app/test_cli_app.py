@@ -32,5 +32,7 @@ def test_server_command_and_environment():
     cmd = app.server_command("127.0.0.1", 8123)
     assert cmd[:4] == [sys.executable, "-m", "cio_sim.app.serve", "run"]
     assert app.PAGE in cmd and "8123" in cmd and "--no-open" in cmd
+    assert app.SOCKET_FD not in cmd
+    assert app.server_command("127.0.0.1", 8123, fd=7)[-2:] == [app.SOCKET_FD, "7"]
     env = app.server_env("keuzematrix", None, 4)
     assert env["CIO_SIM_APP_SCENARIO"] == "keuzematrix" and env["CIO_SIM_APP_SEED"] == "4"

@@ -4,6 +4,8 @@ Origin of another site (a cross-site websocket) are refused before they reach th
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 
 import pytest
 
@@ -101,3 +103,21 @@ def test_lifespan_passes_through():
     guard, reached = _guard()
     _call(guard, "lifespan", [])
     assert reached == ["lifespan"]
+
+
+def test_the_server_takes_only_a_listening_socket():
+    from cio_sim.app.serve import _take_option, inherited_socket
+
+    args = ["run", "page", "--socket-fd", "9", "--port", "1"]
+    assert _take_option(args, "--socket-fd") == "9" and args == ["run", "page", "--port", "1"]
+    with socket.socket() as unbound:
+        for fd in ("x", "-1", str(unbound.fileno())):
+            with pytest.raises(SystemExit) as stop:
+                inherited_socket(fd)
+            assert "cannot be served on" in str(stop.value)
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        taken = inherited_socket(str(os.dup(listening.fileno())))
+        assert taken.getsockname() == listening.getsockname()
+        taken.close()
