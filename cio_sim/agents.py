@@ -6,8 +6,6 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import mesa
-
 from .institutions import (
     ADVISER_ROLE,
     CXO_ROLES,
@@ -17,6 +15,7 @@ from .institutions import (
     year_of_step,
 )
 from .judgement import Judgement, utility
+from .lazy_mesa import mesa
 from .proposals import Proposal
 from .types import ABSTAIN, OBJECT, RESERVE, SUPPORT, Tally
 

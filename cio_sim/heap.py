@@ -83,7 +83,7 @@ def release(model: Any) -> None:
     Mesa 3.3 keeps every model as a key of ``mesa.Agent._ids`` (mesa issue #3179, fixed
     upstream later), which would make memory grow with the number of runs.
     """
-    import mesa  # loaded already wherever a model ran
+    from .lazy_mesa import mesa  # loaded already wherever a model ran
 
     ids = getattr(mesa.Agent, "_ids", None)
     if model is not None and isinstance(ids, dict | weakref.WeakKeyDictionary):
@@ -106,7 +106,7 @@ def weak_agent_ids() -> None:
     """Make Mesa's class-level ``Agent._ids`` hold its models weakly (once per process), so a
     notebook's loop of ``CIOModel(...).run()`` frees each model with its last reference,
     whether it ran to the end or not. Newer Mesa keeps no such registry: nothing to do."""
-    import mesa
+    from .lazy_mesa import mesa
 
     ids = getattr(mesa.Agent, "_ids", None)
     if isinstance(ids, defaultdict):

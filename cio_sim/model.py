@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
 import pandas as pd
 
@@ -30,6 +29,7 @@ from .forums import (
 from .forums.tally import Seats
 from .heap import collected_once, weak_agent_ids
 from .institutions import DEPARTMENTS
+from .lazy_mesa import mesa
 from .proposals import Proposal
 from .regimes.decision import CIORijkLead
 from .registry import (

@@ -15,7 +15,8 @@ PACKAGE = Path(cio_sim.__file__).parent
 CORE = ("types", "registry", "catalogue", "schema", "params", "institutions", "scenario",
         "scenario_files", "proposals",
         "arrivals", "regimes", "flow", "forums", "agents", "judgement", "compliance", "metrics",
-        "model", "draws", "heap", "files")  # files: the bounded reader, stdlib only
+        "model", "draws", "heap", "files",  # files: the bounded reader, stdlib only
+        "lazy_mesa")  # Mesa's Agent and Model without the rest of Mesa
 
 
 def _module_name(path: Path) -> str:

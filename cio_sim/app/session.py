@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import mesa
-
 from ..batch.seeds import run_seed
+from ..lazy_mesa import mesa
 from ..model import CIOModel
 from ..params import SCHEMA
 from ..scenario import Scenario, load_scenario

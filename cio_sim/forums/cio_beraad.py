@@ -5,8 +5,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any
 
-import mesa
-
+from ..lazy_mesa import mesa
 from ..proposals import Proposal
 from ..types import (
     Action,

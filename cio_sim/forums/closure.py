@@ -6,8 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import mesa
-
+from ..lazy_mesa import mesa
 from ..proposals import Proposal
 from ..types import ForumName, State
 from .base import Forum

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
-
+from ..lazy_mesa import mesa
 from ..proposals import Proposal
 from ..types import ForumName, State
 from .base import Forum
