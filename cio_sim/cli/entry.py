@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     own_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if own_process:
-        _terminate_as_interrupt()
+        _exit_on_interrupt()
     try:
         parser = build_parser()
     except KeyboardInterrupt as exc:
@@ -144,11 +144,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  f"{args.backend!r} (choose from {choices}) (see "
                                  f"'{PROG} {args.command} --help')\n")
                 return EXIT_USAGE
+        if own_process:
+            _terminate_as_interrupt()
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
             return args.func(args, argv)
     except (Exception, KeyboardInterrupt) as exc:
         return _handle(exc)
+
+
+def _exit_on_interrupt() -> None:
+    """Until the command runs, Ctrl-C or SIGTERM exits at once with one line: nothing is
+    stored yet, and an interrupt raised inside an extension module's import (numpy's) would
+    surface as an ImportError with two tracebacks rather than as KeyboardInterrupt."""
+    import signal
+
+    from . import _interrupted_at_start_up
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGINT, _interrupted_at_start_up)
+        signal.signal(signal.SIGTERM, _interrupted_at_start_up)
 
 
 def _terminate_as_interrupt() -> None:
