@@ -134,9 +134,15 @@ _ENTRIES: tuple[Metric, ...] = (
            "share of due pairs", H, True,
            "actual compliance over the kader strata (quadrant x complexity) that every "
            "compared scenario judges: kaders of a shared kind, not the same kaders (a kader "
-           "adopted under one regime only still counts); compliance over matched kaders, the "
-           "same arriving kader adopted under both regimes, is cio_sim.matched_compliance(a, "
-           "b)", derived=True),
+           "adopted under one regime only still counts); compliance_actual_matched holds the "
+           "same kaders", derived=True),
+    Metric("compliance_actual_matched", "Compliance, actual, matched kaders",
+           "share of due pairs", H, True,
+           "actual compliance of each side of a pair of runs over the kaders both adopted: the "
+           "same arriving kader (matched by its arrival signature on the pair's common seed), "
+           "its due pairs judged on compliance; leaves out kaders only one regime adopted and "
+           "pairs judged on learning. A paired-table row only (it needs both runs); stored "
+           "with each run of a comparison from this version on", derived=True),
     Metric("implemented_pairs_per_year", "Implemented (kader, dept) pairs", "pairs per year",
            H, True, "(kader, department) pairs actually implemented by the end of the run, per "
            "simulated year, whether due or not; leaves out pairs judged on learning: the "
@@ -258,6 +264,7 @@ MATERIAL: dict[str, tuple[float, str]] = {
                          "(cio_beraad.slots): less is cleared in one meeting"),
     "compliance_actual": (0.02, _PAIRS),
     "compliance_actual_shared": (0.02, _PAIRS),
+    "compliance_actual_matched": (0.02, _PAIRS),
     "compliance_reported": (0.02, _PAIRS),
     "implemented_pairs_per_year": (
         6.0, "assumption: half of one kader's twelve departmental pairs a year"),

@@ -16,20 +16,23 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue
+from .matched import OUTCOMES, matched_values
 from .stats import interval_note, mean_ci, paired_difference
 
 __all__ = [
-    "SHARED_COMPLIANCE", "STATISTICS", "comparison_table", "compliance_sets",
+    "MATCHED_COMPLIANCE", "SHARED_COMPLIANCE", "STATISTICS", "comparison_table", "compliance_sets",
     "label_runs", "metric_columns", "paired_table", "point_labels", "summary_table",
     "with_derived",
 ]
 
 SHARED_COMPLIANCE = "compliance_actual_shared"
+#: Compliance over matched kaders: a metric of a pair of runs, in the paired table only.
+MATCHED_COMPLIANCE = "compliance_actual_matched"
 #: The material-difference columns of :func:`paired_table`.
 MATERIAL_COLUMNS: tuple[str, ...] = ("delta", "p_gap_above_delta", "p_gap_within_delta",
                                      "p_gap_below_delta", "material")
 STATISTICS: tuple[str, ...] = ("mean", "ci_low", "ci_high", "half_width", "n", "note")
-_BOOKKEEPING = {"scenario", "point", "replication", "seed", "error", "label"}
+_BOOKKEEPING = {"scenario", "point", "replication", "seed", "error", "label", OUTCOMES}
 
 
 # ---------------------------------------------------------------------------- runs
@@ -89,13 +92,14 @@ def metric_columns(runs: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]
     numeric = [c for c in runs.columns if c not in skip
                and pd.api.types.is_numeric_dtype(runs[c])
                and not pd.api.types.is_bool_dtype(runs[c])]
+    return sorted(numeric, key=_rank)           # stable: family members keep their order
+
+
+def _rank(column: str) -> int:
+    """A metric's place in the catalogue (unknown columns last)."""
     index = {m.key: i for i, m in enumerate(catalogue.CATALOGUE)}
-
-    def rank(column: str) -> int:
-        m = catalogue.lookup(column)
-        return index[m.key] if m is not None else len(index)
-
-    return sorted(numeric, key=rank)            # stable: family members keep their order
+    m = catalogue.lookup(column)
+    return index[m.key] if m is not None else len(index)
 
 
 # ---------------------------------------------------------------------------- compliance
@@ -225,8 +229,11 @@ def paired_table(runs: pd.DataFrame, baseline: str | None = None,
     base = labels[0] if baseline is None else baseline
     if base not in labels:
         raise ValueError(f"baseline {base!r} is not among the scenarios: {', '.join(labels)}")
-    metrics = [m for m in (metrics if metrics is not None else metric_columns(df, design_keys))
-               if m in df.columns]
+    matched = OUTCOMES in df.columns           # kader outcomes stored: compare, not sweeps
+    if metrics is None:
+        metrics = sorted([*metric_columns(df, design_keys),
+                          *([MATCHED_COMPLIANCE] if matched else [])], key=_rank)
+    metrics = [m for m in metrics if m in df.columns or (m == MATCHED_COMPLIANCE and matched)]
     ref = df[df["label"] == base].set_index("replication")
     rows = []
     for name in labels:
@@ -237,7 +244,9 @@ def paired_table(runs: pd.DataFrame, baseline: str | None = None,
         pairs, base_pairs = other.loc[common], ref.loc[common]   # the paired runs, once
         for m in metrics:
             material = catalogue.material(m)
-            p = paired_difference(pairs[m], base_pairs[m],
+            values, base_values = (matched_values(pairs[OUTCOMES], base_pairs[OUTCOMES])
+                                   if m == MATCHED_COMPLIANCE else (pairs[m], base_pairs[m]))
+            p = paired_difference(values, base_values,
                                   catalogue.better_sign(m), confidence,
                                   material[0] if material else None)
             rows.append({"scenario": name, "baseline": base, "metric": m,

@@ -6,8 +6,8 @@ outputs of a comparison at the defaults::
     python -m cio_sim.readme_table --from results/regimes    # curate, then rewrite README
 
 ``--from`` keeps the comparison's small outputs in :data:`CURATED` (headline summary and
-paired tables, the decomposition tables, compliance over matched kaders, run here on the same
-seeds, about a minute; the run's identity and the kader-set caveat); without
+paired tables, the decomposition tables, compliance over matched kaders with each side's
+mean and the kaders matched; the run's identity and the kader-set caveat); without
 it the README is rewritten from what is kept there. The README holds the generated text
 between ``<!-- defaults-table:begin -->`` and ``<!-- defaults-table:end -->``;
 ``tests/test_readme_table.py`` fails when the two disagree.
@@ -97,32 +97,34 @@ def curate(results_dir: str | Path, dest: str | Path = ROOT / CURATED,
 
 
 def matched_table(result: Any, paired: pd.DataFrame) -> pd.DataFrame:
-    """Compliance over matched kaders for each scenario against the baseline, on the
-    comparison's seeds (:func:`cio_sim.matched.matched_compliance`, run here): a row per
-    scenario with the paired gap, its interval and material-difference probabilities."""
-    from .matched import matched_compliance
-    from .scenario import load_scenario
-    from .stats import material_probabilities, material_verdict
+    """Compliance over matched kaders for each scenario against the baseline, from the kader
+    outcomes the comparison stored with its runs: a row per scenario with the paired row's
+    gap, interval and material-difference probabilities, each side's mean over the matched
+    kaders, and how many kaders a run matched and adopted on one side only."""
+    from .comparison import MATCHED_COMPLIANCE, ok_runs
+    from .matched import OUTCOMES, matched_pair
 
-    delta = catalogue.MATERIAL["compliance_actual_shared"][0]
-    rows = []
-    if paired.empty:
+    runs = ok_runs(result.runs)
+    rows: list[dict[str, Any]] = []
+    if paired.empty or OUTCOMES not in runs.columns:
         return pd.DataFrame(rows)
+    row_of = paired[paired["metric"] == MATCHED_COMPLIANCE].set_index("scenario")
     base = str(paired["baseline"].iloc[0])
-    reps, seed = int(result.manifest["replications"]), int(result.manifest["seed"])
-    for label in dict.fromkeys(paired["scenario"].astype(str)):
-        t = matched_compliance(load_scenario(base), load_scenario(label), reps, seed)
-        above, within, below = material_probabilities(t["gap"], delta)
-        rows.append({"scenario": label, "baseline": base, "n": t.attrs["n"],
-                     "baseline_mean": t.attrs["a_mean"], "scenario_mean": t.attrs["b_mean"],
-                     "mean_diff": t.attrs["gap"], "ci_low": t.attrs["ci_low"],
-                     "ci_high": t.attrs["ci_high"], "delta": delta,
-                     "p_gap_above_delta": above, "p_gap_within_delta": within,
-                     "p_gap_below_delta": below,
-                     "material": material_verdict(above, within, below, 1),
-                     "kaders_matched": float(t["kaders"].mean()),
-                     "kaders_baseline_only": float(t["only_a"].mean()),
-                     "kaders_scenario_only": float(t["only_b"].mean())})
+    ref = runs[runs["scenario"] == base].set_index("replication")[OUTCOMES]
+    for label in row_of.index.astype(str):
+        other = runs[runs["scenario"] == label].set_index("replication")[OUTCOMES]
+        common = ref.index.intersection(other.index)
+        got = pd.DataFrame([matched_pair(ref[r], other[r]) for r in common])
+        p = row_of.loc[label]
+        rows.append({"scenario": label, "baseline": base, "n": int(p["n"]),
+                     "baseline_mean": float(got["a"].mean()),
+                     "scenario_mean": float(got["b"].mean()),
+                     **{k: p[k] for k in ("mean_diff", "ci_low", "ci_high", "delta",
+                                          "p_gap_above_delta", "p_gap_within_delta",
+                                          "p_gap_below_delta", "material")},
+                     "kaders_matched": float(got["kaders"].mean()),
+                     "kaders_baseline_only": float(got["only_a"].mean()),
+                     "kaders_scenario_only": float(got["only_b"].mean())})
     return pd.DataFrame(rows)
 
 

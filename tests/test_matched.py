@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import cio_sim
-from cio_sim.matched import SIGNATURE, kader_outcomes, matched_pair
+from cio_sim.comparison import MATCHED_COMPLIANCE, paired_table
+from cio_sim.matched import OUTCOMES, SIGNATURE, kader_outcomes, kader_record, matched_pair
 
 
 def _kader(week: int, judged: int, compliant: int) -> dict:
@@ -48,3 +49,39 @@ def test_a_run_matches_itself_kader_for_kader():
     assert got["only_a"] == got["only_b"] == 0 and got["a"] == got["b"]
     judged = frame[frame["judged"] > 0]
     assert got["a"] == pytest.approx(judged["compliant"].sum() / judged["judged"].sum())
+
+
+def test_the_stored_record_holds_what_the_readable_frame_holds():
+    model = cio_sim.CIOModel("consensus_2021", seed=5, overrides={"horizon_weeks": 104}).run()
+    record, frame = kader_record(model), kader_outcomes(model)
+    assert len(record) == len(frame) > 0
+    assert len({d for d, _, _ in record}) == len(record)        # one digest per kader
+    assert [j for _, j, _ in record] == frame["judged"].tolist()
+    assert [c for _, _, c in record] == frame["compliant"].tolist()
+    got = matched_pair(record, record)
+    assert got["a"] == matched_pair(frame, frame)["a"] and got["only_b"] == 0
+
+
+def _runs(outcomes: dict[str, list]) -> pd.DataFrame:
+    """Stored runs of two scenarios, one per replication, with their kader records."""
+    return pd.DataFrame([{"scenario": s, "replication": r, "seed": f"1:{r}", "decisions": 1.0,
+                          OUTCOMES: rec, "error": None}
+                         for s, recs in outcomes.items() for r, rec in enumerate(recs)])
+
+
+def test_the_paired_table_counts_only_kaders_both_regimes_adopted():
+    base = [[["k1", 10, 6]], [["k1", 10, 5], ["k3", 4, 0]]]
+    other = [[["k1", 10, 9], ["k2", 10, 10]], [["k1", 10, 8]]]  # k2, k3: one regime only
+    paired = paired_table(_runs({"a": base, "b": other}), metrics=[MATCHED_COMPLIANCE])
+    row = paired.set_index("metric").loc[MATCHED_COMPLIANCE]
+    assert row["n"] == 2 and row["mean_diff"] == pytest.approx(0.3)   # 0.9-0.6, 0.8-0.5
+    assert row["better"] == 1.0
+
+
+def test_pairs_without_a_stored_record_are_left_out_not_counted_as_zero():
+    base = [[["k1", 10, 6]], None]               # replication 1 stored by an earlier version
+    other = [[["k1", 10, 9]], [["k1", 10, 0]]]
+    row = paired_table(_runs({"a": base, "b": other}), metrics=[MATCHED_COMPLIANCE]).iloc[0]
+    assert row["n"] == 1 and row["mean_diff"] == pytest.approx(0.3)
+    without = _runs({"a": base, "b": other}).drop(columns=[OUTCOMES])
+    assert MATCHED_COMPLIANCE not in set(paired_table(without)["metric"])

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import comparison
 from ..files import replacing
+from ..matched import OUTCOMES
 from .manifest import check_output_folder
 from .messages import StoreError
 
@@ -40,8 +41,10 @@ CSV_FLOAT_FORMAT = "%.6g"
 
 
 def export_runs(result: Exportable) -> pd.DataFrame:
-    """Every run (failed ones too) with the derived metrics as real columns."""
-    runs = result.runs.copy()
+    """Every run (failed ones too) with the derived metrics as real columns (the kader
+    outcomes a comparison stores per run stay in the database: compare's paired table holds
+    what they give, compliance over matched kaders)."""
+    runs = result.runs.drop(columns=[OUTCOMES], errors="ignore")
     derived = result.metrics_frame()
     if comparison.SHARED_COMPLIANCE in derived.columns:
         runs[comparison.SHARED_COMPLIANCE] = derived[comparison.SHARED_COMPLIANCE]

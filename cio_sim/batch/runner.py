@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..heap import collected_once, release
+from ..matched import OUTCOMES, kader_record
 from ..model import CIOModel
 from ..plugins import active as active_plugins
 from ..plugins import ensure as ensure_plugins
@@ -91,6 +92,9 @@ class Task:
     model: Callable[..., Any] | None = None
     #: Plugin modules the worker imports before the first run (cio_sim.plugins).
     plugins: tuple[str, ...] = ()
+    #: Keep each run's kader outcomes (:func:`cio_sim.matched.kader_record`) with its summary:
+    #: what compare's compliance over matched kaders pairs (not kept in sweeps).
+    kaders: bool = False
 
 
 #: What a task returns: the runs' rows and, when kept, their encoded weekly tables.
@@ -120,6 +124,8 @@ def _run_one(task: Task, make: Callable[..., Any], rep: int, rows: list[Row],
         model = make(task.scenario, seed=run_seed(task.seed, rep))
         model.run()
         summary = model.summary()
+        if task.kaders and hasattr(model, "ledger"):   # a model class of a plugin may lack it
+            summary = {**summary, OUTCOMES: kader_record(model)}
         blob = encode_frame(model.timeseries()) if task.weekly else None
     except Exception as exc:  # recorded, the batch goes on
         text = " ".join(f"{type(exc).__name__}: {exc}".split())
@@ -142,6 +148,7 @@ def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
            model: Callable[..., Any] | None) -> Iterator[Task]:
     """The missing runs as tasks of up to ``size`` replications, generated lazily."""
     plugins = active_plugins()
+    kaders = plan.kind != "sweep"
     for cell in plan.cells:
         params = cell.params if plan.kind == "sweep" else {}
         group: list[int] = []
@@ -152,12 +159,12 @@ def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
             if len(group) == size:
                 yield Task(cell.scenario, (cell.scenario_index, cell.point),
                            plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
-                           plan.weekly, model, plugins)
+                           plan.weekly, model, plugins, kaders)
                 group = []
         if group:
             yield Task(cell.scenario, (cell.scenario_index, cell.point),
                        plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
-                       plan.weekly, model, plugins)
+                       plan.weekly, model, plugins, kaders)
 
 
 # ---------------------------------------------------------------------------- execute

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .. import catalogue, comparison
 from ..files import make_dir, write_text
+from ..matched import OUTCOMES
 from . import figures, provenance
 from .html import write_html
 from .material import material_section
@@ -121,6 +122,8 @@ class ReportContext:
         if self.runs is None:
             return []
         have = set(self.runs.columns) | {comparison.SHARED_COMPLIANCE}
+        if OUTCOMES in self.runs.columns:           # kader outcomes stored: matched kaders
+            have.add(comparison.MATCHED_COMPLIANCE)
         skip = () if self.overrides_happen else OVERRIDE_METRICS
         return [m for m in REPORT_METRICS if m in have and m not in skip]
 
@@ -134,7 +137,8 @@ class ReportContext:
             return pd.DataFrame()
         present = set(self.summary["metric"])
         return comparison.paired_table(self.runs, self.baseline,
-                                       [m for m in self.metrics if m in present],
+                                       [m for m in self.metrics if m in present
+                                        or m == comparison.MATCHED_COMPLIANCE],
                                        design_keys=self.design_keys)
 
     def figure(self, name: str, svg: str | None, caption: str) -> str:

@@ -186,6 +186,7 @@ regime.decision_rule = ["consensus", "doorzettingsmacht"]
     assert list(runs.columns[:4]) == ["scenario", "point", "horizon_weeks",
                                       "regime.decision_rule"]
     assert runs.groupby("point")["seed"].apply(list).map(tuple).nunique() == 1  # CRN
+    assert "kader_outcomes" not in runs.columns   # kept for comparisons only, not sweeps
     last_step = res.timeseries.groupby("point")["step"].max()
     hz = runs.groupby("point")["horizon_weeks"].first()
     assert (last_step == hz).all()
@@ -230,3 +231,14 @@ def test_experiment_errors(tmp_path, body, text):
     with pytest.raises(ScenarioError, match=text) as info:
         load_experiment(path)
     assert "\n" not in str(info.value)
+
+
+def test_compare_pairs_compliance_over_matched_kaders_from_its_stored_runs():
+    scenarios = [cio_sim.load_scenario(n, {"horizon_weeks": 104})
+                 for n in ("consensus_2021", "doorzettingsmacht_2026")]
+    res = compare(scenarios, replications=3, seed=2)
+    assert res.runs["kader_outcomes"].map(len).min() > 0
+    row = res.paired_table().set_index("metric").loc["compliance_actual_matched"]
+    again = cio_sim.matched_compliance(*scenarios, replications=3, seed=2)
+    assert row["n"] == 3 and row["mean_diff"] == pytest.approx(again.attrs["gap"])
+    assert "compliance_actual_matched" in res.metrics()
