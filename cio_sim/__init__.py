@@ -13,8 +13,36 @@ stays fast: Mesa, pandas and SciPy are imported only when a model or batch needs
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import os as _os
+import sys as _sys
+
+
+def _interrupted_at_start_up(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM before a command runs: one line, nothing stored."""
+    _sys.stderr.write("cio-sim: interrupted; nothing was stored\n")
+    _os._exit(130)
+
+
+def _command_line() -> bool:
+    """Whether this process is the command line's own (the console script, or ``python -m
+    cio_sim.cli``), not a program that imports cio_sim."""
+    argv = list(getattr(_sys, "orig_argv", ()))
+    if "-m" in argv:
+        return argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["cio_sim.cli"]
+    return bool(_sys.argv) and _os.path.basename(_sys.argv[0]) == "cio-sim"
+
+
+# In the command line's own process an interrupt while the package and the command's modules
+# load is one line, not a traceback from whatever import it hit (cio_sim.cli.entry.main
+# takes over once the command runs).
+if _command_line():
+    import signal as _signal
+
+    _signal.signal(_signal.SIGINT, _interrupted_at_start_up)
+    _signal.signal(_signal.SIGTERM, _interrupted_at_start_up)
+
+import importlib  # noqa: E402
+from typing import Any  # noqa: E402
 
 __version__ = "0.1.0"
 

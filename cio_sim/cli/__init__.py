@@ -12,25 +12,9 @@ not match) print one line ``cio-sim: error: ...`` to stderr and exit with status
 anything is written.
 """
 
-import os as _os
-import signal as _signal
-import sys as _sys
-
-
-def _interrupted_at_start_up(signum: int, frame: object) -> None:
-    _sys.stderr.write("cio-sim: interrupted; nothing was stored\n")
-    _os._exit(130)
-
-
-# The command's own process (console script, or `python -m cio_sim.cli` while runpy locates
-# it): Ctrl-C while the command's modules load is one line too; main() takes over from here.
-if _sys.argv and (_sys.argv[0] == "-m" or _os.path.basename(_sys.argv[0]) == "cio-sim"):
-    _signal.signal(_signal.SIGINT, _interrupted_at_start_up)
-    _signal.signal(_signal.SIGTERM, _interrupted_at_start_up)
-
-from .common import EXIT_USAGE, PROG, WIDTH, BatchFailed, CLIError, settings_label  # noqa: E402
-from .entry import COMMANDS, build_parser, main  # noqa: E402
-from .params import params_lines  # noqa: E402
+from .common import EXIT_USAGE, PROG, WIDTH, BatchFailed, CLIError, settings_label
+from .entry import COMMANDS, build_parser, main
+from .params import params_lines
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "PROG", "WIDTH", "BatchFailed", "CLIError",
            "build_parser", "main", "params_lines", "settings_label"]

@@ -12,10 +12,16 @@ if TYPE_CHECKING:  # the heavy modules load only when a command needs them (fast
     from ..batch.store import BatchResult
 
 
+#: The batch this process's command finished (its folder and runs stored), so that a Ctrl-C
+#: while the tables or the report are written says what is kept rather than "nothing".
+FINISHED: list[tuple[Path | None, int]] = []
+
+
 def finish(result: BatchResult) -> None:
     """Print the batch's notes; raise BatchFailed when every run failed."""
     from ..batch.runner import first_error
 
+    FINISHED.append((result.path, len(result)))
     for text in result.notes:
         note(f"note: {text}")
     failed = first_error(result)

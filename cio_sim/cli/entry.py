@@ -103,7 +103,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stack is imported with the garbage collector paused (:func:`cio_sim.heap.quiet_import`:
     about a third of the start-up otherwise); a call with ``argv`` leaves the heap alone."""
     own_process = argv is None
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv), own_process)
+    finally:
+        if own_process:
+            _ignore_interrupts()
+
+
+def _main(argv: list[str], own_process: bool) -> int:
+    from .after_batch import FINISHED
+
+    FINISHED.clear()                            # a batch of an earlier call in this process
     if own_process:
         _exit_on_interrupt()
     try:
@@ -159,11 +169,21 @@ def _exit_on_interrupt() -> None:
     surface as an ImportError with two tracebacks rather than as KeyboardInterrupt."""
     import signal
 
-    from . import _interrupted_at_start_up
+    from .. import _interrupted_at_start_up
 
     with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
         signal.signal(signal.SIGINT, _interrupted_at_start_up)
         signal.signal(signal.SIGTERM, _interrupted_at_start_up)
+
+
+def _ignore_interrupts() -> None:
+    """The command is done: an interrupt while Python shuts down (which restores the default
+    handlers, so a Ctrl-C there would kill the process silently with status -2) is ignored."""
+    import signal
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _terminate_as_interrupt() -> None:
@@ -184,7 +204,16 @@ def _interrupted(err: BaseException) -> str:
     """The line after Ctrl-C or SIGTERM: what a batch kept, if it had started storing."""
     stored = getattr(err, "stored", None)
     if not stored:
-        return "interrupted; nothing was stored"
+        from .after_batch import FINISHED
+
+        if not FINISHED:
+            return "interrupted; nothing was stored"
+        out, n = FINISHED[-1]
+        runs = "1 run" if n == 1 else f"{n} runs"
+        if out is None:
+            return f"interrupted after the batch finished ({runs}, kept in no folder)"
+        return (f"interrupted after the batch finished; its {runs} are stored in {out} "
+                f"('{PROG} report {out}' writes the report)")
     out, n = stored
     if n == 0:
         return f"interrupted; no run was stored yet in {out}"

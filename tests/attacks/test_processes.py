@@ -108,3 +108,22 @@ def test_no_worker_of_other_commands_outlives_its_parent(tmp_path, command, sig)
     if sig != signal.SIGKILL:
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("cio-sim: interrupted"), err
+
+
+def test_ctrl_c_while_the_report_is_written_names_the_stored_runs(tmp_path, monkeypatch,
+                                                                  capsys):
+    """After the batch finished the runs are stored: the line says so (it said 'nothing was
+    stored')."""
+    from cio_sim.cli import after_batch, main
+
+    def interrupted(result, out):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(after_batch, "write_report", interrupted)
+    code = main(["run", "consensus_2021", "-n", "2", "--set", "horizon_weeks=8",
+                 "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 130 and len(err) == 1, err
+    assert err[0].startswith("cio-sim: interrupted after the batch finished; its 2 runs are "
+                             f"stored in {tmp_path / 'out'}"), err
+    assert main(["report", str(tmp_path / "out")]) == 0      # what the line says works
