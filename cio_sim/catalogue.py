@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 __all__ = [
-    "CATALOGUE", "COMPLEXITIES", "DECIDED_WITHIN_WEEKS", "HEADLINE", "MATERIAL", "QUADRANTS",
-    "Better", "Metric", "better", "better_sign", "bounds", "headline", "is_better", "label",
-    "lookup", "material", "stratum_keys", "summary_keys", "unit",
+    "CATALOGUE", "COMPLEXITIES", "DECIDED_WITHIN_WEEKS", "HEADLINE", "MATERIAL",
+    "PER_RUN_HEADLINE", "QUADRANTS", "Better", "Metric", "better", "better_sign", "bounds",
+    "headline", "is_better", "label", "lookup", "material", "stratum_keys", "summary_keys",
+    "unit",
 ]
 
 
@@ -50,6 +51,9 @@ class Metric:
     headline: bool
     meaning: str
     derived: bool = False
+    #: A metric of a pair of runs (one scenario's against the baseline's on one seed): in
+    #: paired tables and figures only, never a per-scenario value.
+    paired: bool = False
     material_delta: float | None = None
     material_reason: str = ""
 
@@ -142,7 +146,7 @@ _ENTRIES: tuple[Metric, ...] = (
            "same arriving kader (matched by its arrival signature on the pair's common seed), "
            "its due pairs judged on compliance; leaves out kaders only one regime adopted and "
            "pairs judged on learning. A paired-table row only (it needs both runs); stored "
-           "with each run of a comparison from this version on", derived=True),
+           "with each run of a comparison from this version on", derived=True, paired=True),
     Metric("implemented_pairs_per_year", "Implemented (kader, dept) pairs", "pairs per year",
            H, True, "(kader, department) pairs actually implemented by the end of the run, per "
            "simulated year, whether due or not; leaves out pairs judged on learning: the "
@@ -298,6 +302,9 @@ if set(MATERIAL) - set(_BY_KEY):  # pragma: no cover - a catalogue typo
 
 #: Headline metrics, in catalogue order (CLI output, main comparison figure, README).
 HEADLINE: tuple[str, ...] = tuple(m.key for m in CATALOGUE if m.headline)
+#: The headline metrics with a value per scenario (those of per-scenario tables and figures).
+PER_RUN_HEADLINE: tuple[str, ...] = tuple(m.key for m in CATALOGUE
+                                          if m.headline and not m.paired)
 
 
 def lookup(key: str) -> Metric | None:

@@ -44,7 +44,7 @@ Record = list[list[Any]]
 
 
 def _digest(values: Sequence[Any]) -> str:
-    text = json.dumps(list(values), separators=(",", ":"))
+    text = json.dumps(list(values), separators=(",", ":"), default=lambda v: v.item())
     return hashlib.blake2b(text.encode(), digest_size=_DIGEST_BYTES).hexdigest()
 
 
@@ -97,14 +97,9 @@ def _as_record(outcomes: Record | pd.DataFrame) -> dict[str, tuple[int, int]]:
     """Digest -> (judged, compliant) of a record, or of a frame of :func:`kader_outcomes`."""
     if isinstance(outcomes, pd.DataFrame):
         key = list(SIGNATURE)
-        outcomes = [[_digest([plain(v) for v in row[:len(key)]]), *row[len(key):]]
+        outcomes = [[_digest(row[:len(key)]), *row[len(key):]]
                     for row in outcomes[[*key, "judged", "compliant"]].itertuples(index=False)]
     return {str(d): (int(j), int(c)) for d, j, c in outcomes}
-
-
-def plain(value: Any) -> Any:
-    """A JSON-friendly scalar (numpy scalars become int/float)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def matched_pair(a: Record | pd.DataFrame, b: Record | pd.DataFrame) -> dict[str, float]:

@@ -79,7 +79,9 @@ def test_compliance_actual_vs_reported(batch):
 def test_regime_comparison_small_multiples(batch):
     fig = plots.plot_regime_comparison(batch.runs)
     axes = _visible_axes(fig)
-    assert len(axes) == len(plots.HEADLINE_METRICS) == len(catalogue.HEADLINE)
+    assert len(axes) == len(plots.HEADLINE_METRICS) == len(catalogue.PER_RUN_HEADLINE)
+    assert set(catalogue.HEADLINE) - set(catalogue.PER_RUN_HEADLINE) == {
+        m.key for m in catalogue.CATALOGUE if m.paired}      # paired-only: no panel per scenario
     for ax, key in zip(axes, plots.HEADLINE_METRICS, strict=True):
         assert ax.get_title().replace("\n", " ").startswith(plots.metric_label(key,
                                                                               unit=False))

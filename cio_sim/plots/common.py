@@ -16,7 +16,7 @@ from ..comparison import label_runs, with_derived
 
 DPI = 120
 
-HEADLINE_METRICS: tuple[str, ...] = catalogue.HEADLINE
+HEADLINE_METRICS: tuple[str, ...] = catalogue.PER_RUN_HEADLINE
 """The metrics compared across regimes in :func:`plot_regime_comparison` and the report."""
 
 QUADRANT_LABELS: dict[str, str] = {
