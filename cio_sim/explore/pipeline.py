@@ -156,8 +156,7 @@ def designs(exp: ExploreExperiment) -> dict[str, np.ndarray]:
 def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
                     backend: str = "local", workers: int | None = None,
                     scheduler: str | None = None, resume: bool = False, force: bool = False,
-                    progress: bool = True, report: bool = True,
-                    _interrupt_after: int | None = None) -> Exploration:
+                    progress: bool = True, report: bool = True) -> Exploration:
     """Run (or resume) the whole exploration and write its tables, figures and report. What
     stops it before or between runs (the folder, the executor, a batch) is one ExploreError
     line; a write failing midway (disk full) stays a StoreWriteError."""
@@ -168,8 +167,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         make_dir(out_dir)
         with WriterLock(out_dir, "cio-sim explore"):  # a second explore waits with one line
             _check_out(exp, out_dir, resume, force, clear=True)
-            return _explore(exp, out_dir, backend, workers, scheduler, progress, report,
-                            _interrupt_after)
+            return _explore(exp, out_dir, backend, workers, scheduler, progress, report)
     except StoreWriteError:
         raise
     except (BatchError, ExecutorError, FileRefused, StoreError) as exc:
@@ -177,8 +175,7 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
 
 
 def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int | None,
-             scheduler: str | None, progress: bool, report: bool,
-             _interrupt_after: int | None) -> Exploration:
+             scheduler: str | None, progress: bool, report: bool) -> Exploration:
     started = time.time()
     previous = read_manifest(out_dir) if (out_dir / "manifest.json").exists() else {}
     manifest: dict[str, Any] = {
@@ -194,7 +191,7 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
     design = designs(exp)
     result = Exploration(exp, out_dir)
     with get_executor(backend)(workers or 1, scheduler) as executor:
-        runner = StageRunner(out_dir, exp, executor, backend, progress, _interrupt_after)
+        runner = StageRunner(out_dir, exp, executor, backend, progress)
         got: dict[str, dict[int, dict[str, Any]]] = {}  # every stage's payloads, in run order
 
         def run_stage(stage: Stage) -> dict[int, Any]:

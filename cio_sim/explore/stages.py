@@ -20,7 +20,7 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,11 +205,10 @@ class StageRunner:
     into ``out/runs/``."""
 
     def __init__(self, out: Path, exp: Any, executor: Any, backend: str,
-                 progress: bool = False, interrupt_after: int | None = None):
+                 progress: bool = False):
         self.out, self.digest, self.backend, self.progress = out, exp.digest(), backend, progress
         self.regimes, self.metrics, self.seed = list(exp.regimes), list(exp.metrics), exp.seed
-        self.executor = executor if interrupt_after is None else _Interrupting(
-            executor, interrupt_after)
+        self.executor = executor
         self.legacy = _legacy(out / LEGACY_DB)
         self.computed = 0  # points with runs computed by the last call (for the timings)
 
@@ -349,17 +348,3 @@ def _legacy(db: Path) -> dict[str, dict[int, dict[str, Any]]]:
         out.setdefault(stage, {})[point] = json.loads(text)
     return out
 
-
-class _Interrupting:
-    """An executor that stops after a number of tasks (the resume tests' hook)."""
-
-    def __init__(self, executor: Any, after: int):
-        self._executor, self._left = executor, after
-        self.workers, self.slots = executor.workers, executor.slots
-
-    def map_unordered(self, fn: Any, tasks: Any) -> Iterator[Any]:
-        for result in self._executor.map_unordered(fn, tasks):
-            yield result
-            self._left -= 1
-            if self._left <= 0:
-                raise KeyboardInterrupt("interrupted (test hook)")

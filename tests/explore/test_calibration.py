@@ -16,6 +16,7 @@ pytest.importorskip("sklearn")
 
 import cio_sim
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
+from tests.explore.hooks import interrupted_after
 
 ROOT = Path(cio_sim.__file__).resolve().parents[1]
 CI = tomllib.loads((ROOT / "experiments" / "explore_ci.toml").read_text())
@@ -59,9 +60,8 @@ def test_interrupted_calibration_resumes_to_identical_tables(ci_run: Path,
     out = tmp_path / "b"
     # 14 screening + 40 Sobol points under 3 regimes (a run per task on one worker), then
     # the calibration: stop inside the first wave.
-    with pytest.raises(KeyboardInterrupt):
-        run_exploration(exp, out=out, backend="serial", progress=False,
-                        _interrupt_after=(14 + 40) * 3 + 5)
+    with pytest.raises(KeyboardInterrupt), interrupted_after((14 + 40) * 3 + 5):
+        run_exploration(exp, out=out, backend="serial", progress=False)
     assert (out / "runs" / "calibration_wave1").exists()
     run_exploration(exp, out=out, backend="serial", progress=False, resume=True)
     for name in ("calibration_sets", "held_out", "reach", "pairwise", "ensemble"):

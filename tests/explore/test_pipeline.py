@@ -19,6 +19,7 @@ from cio_sim.batch.executors import SerialExecutor
 from cio_sim.batch.seeds import run_seed
 from cio_sim.explore import ExploreError, experiment_from_dict, run_exploration
 from cio_sim.explore.stages import FILTER_ORDER, Stage, StageRunner, fact_results
+from tests.explore.hooks import interrupted_after
 
 TINY = {
     "name": "tiny", "seed": 5,
@@ -148,16 +149,15 @@ def test_interrupted_exploration_resumed_gives_identical_tables(uninterrupted: P
     # 8 screening and 16 Sobol points under 3 regimes, one replication: a task (one run)
     # each. Interrupt after 10 Sobol runs, then after the rest of Sobol and two tasks of the
     # filter's first round (3 points x 4 replications of the base variant, 2 per task).
-    with pytest.raises(KeyboardInterrupt):
-        run_exploration(exp, out=out, backend="local", workers=2, progress=False,
-                        _interrupt_after=24 + 10)
+    with pytest.raises(KeyboardInterrupt), interrupted_after(24 + 10):
+        run_exploration(exp, out=out, backend="local", workers=2, progress=False)
     assert stored_runs(out, "screening", "regimes") == 24
     assert stored_runs(out, "sobol", "regimes") == 10
     with pytest.raises(ExploreError, match="--resume"):
         run_exploration(exp, out=out, backend="serial", progress=False)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), interrupted_after(38 + 2):
         run_exploration(exp, out=out, backend="local", workers=2, resume=True,
-                        progress=False, _interrupt_after=38 + 2)
+                        progress=False)
     assert stored_runs(out, "sobol", "regimes") == 48
     assert stored_runs(out, "filter", "base") == 4
     assert not (out / "runs" / "filter@0.2").exists()

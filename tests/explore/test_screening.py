@@ -14,6 +14,7 @@ pytest.importorskip("SALib")
 from cio_sim.explore import ExploreError, experiment_from_dict, load_experiment, run_exploration
 from cio_sim.explore.screening import ranking, screening_tables
 from cio_sim.params import iter_params, lookup
+from tests.explore.hooks import interrupted_after
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {
@@ -63,9 +64,9 @@ def test_screening_writes_indices_flips_baseline_and_report(screened: Path) -> N
 
 def test_screening_resumes_through_the_batch_store(screened: Path, tmp_path: Path) -> None:
     out = tmp_path / "b"
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), interrupted_after(10):
         run_exploration(experiment_from_dict(TINY), out=out, backend="serial",
-                        progress=False, _interrupt_after=10)
+                        progress=False)
     assert (out / "runs" / "screening" / "regimes" / "results.sqlite").exists()
     run_exploration(experiment_from_dict(TINY), out=out, backend="serial", progress=False,
                     resume=True)
