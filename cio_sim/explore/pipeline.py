@@ -41,7 +41,7 @@ from . import comparison, indices, prim
 from .cost import stage_costs
 from .experiment import DIRECTIONS, SCREENING_ONLY, ExploreError, ExploreExperiment
 from .prim import MIN_ACCEPTED_FOR_PRIM
-from .stages import LEGACY_DB, RUNS_DIR, Stage, StageRunner, _legacy
+from .stages import RUNS_DIR, Stage, StageRunner
 
 STAGES = ("screening", "sobol", "filter")  # the filter has a stage per scale (filter_stages)
 
@@ -75,8 +75,11 @@ def _outcomes(exp: ExploreExperiment, stored: dict[int, dict[str, Any]], n: int
     return df
 
 
-#: Store files an exploration keeps beside its runs/ folder (the legacy database of earlier
-#: versions with its sidecars); ``--force`` removes these and the batch stores under runs/.
+#: The store of explorations made before the stages ran as batches: recognised as cio-sim's
+#: and removed by ``--force``, but not resumed (its points would be a second store format).
+LEGACY_DB = "explore.sqlite"
+#: Store files an exploration keeps beside its runs/ folder (with the earlier database and its
+#: sidecars); ``--force`` removes these and the batch stores under runs/.
 STORE_NAMES = ("manifest.json", LEGACY_DB, f"{LEGACY_DB}-wal", f"{LEGACY_DB}-shm",
                f"{LEGACY_DB}-journal")
 #: Everything else an exploration writes into its folder (with its *.csv tables).
@@ -106,6 +109,10 @@ def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool,
     if not resume:
         raise ExploreError(f"{out}: holds an exploration already; use --resume to complete "
                            "it or --force to replace it")
+    if (out / LEGACY_DB).exists():
+        raise ExploreError(f"{out}: holds an exploration stored before its stages ran as "
+                           f"batches ({LEGACY_DB}), which does not resume; use --force to run "
+                           "it again")
     try:
         manifest = read_manifest(out)
     except StoreError:
@@ -335,8 +342,7 @@ def _selection(out: Path, manifest: dict[str, Any], previous: dict[str, Any],
                selected: list[str]) -> list[str]:
     """The Sobol stage's parameters: kept in the manifest when first chosen, so a resumed
     exploration completes the same design even if the selection rule has changed since."""
-    kept = previous.get("sobol_parameters") or (
-        _legacy(out / LEGACY_DB).get("meta", {}).get(0, {}).get("sobol_parameters"))
+    kept = previous.get("sobol_parameters")
     manifest["sobol_parameters"] = list(kept) if kept else selected
     write_manifest(out, manifest)
     return manifest["sobol_parameters"]

@@ -41,8 +41,6 @@ FILTER_ORDER: tuple[str, ...] = ("base", "high_turnover", "incidents_x2", *(
     v for v in patterns.VARIANTS if v not in ("base", "high_turnover", "incidents_x2")))
 #: Folder of the stages' batches inside an exploration's output folder.
 RUNS_DIR = "runs"
-#: The store of explorations made before the stages ran as batches (read for resume only).
-LEGACY_DB = "explore.sqlite"
 CPU = "cpu_seconds"  # the key under which a run reports its CPU time (cost bookkeeping)
 
 
@@ -209,13 +207,12 @@ class StageRunner:
         self.out, self.digest, self.backend, self.progress = out, exp.digest(), backend, progress
         self.regimes, self.metrics, self.seed = list(exp.regimes), list(exp.metrics), exp.seed
         self.executor = executor
-        self.legacy = _legacy(out / LEGACY_DB)
         self.computed = 0  # points with runs computed by the last call (for the timings)
 
     def run(self, stage: Stage) -> dict[int, dict[str, Any]]:
         """Run what is missing of a stage; its payloads by point."""
         self.computed = 0
-        payloads = dict(self.legacy.get(stage.name, {}))
+        payloads: dict[int, dict[str, Any]] = {}
         points: list[_Point] = []
         for p, values in enumerate(stage.values):
             if p in payloads:
@@ -332,19 +329,4 @@ def _rows(db: Path) -> dict[tuple[int, int, int], tuple[dict | None, str | None]
                     "SELECT scenario_index, point, replication, error, summary FROM runs")}
     finally:
         conn.close()
-
-
-def _legacy(db: Path) -> dict[str, dict[int, dict[str, Any]]]:
-    """The points of an exploration stored before its stages ran as batches, by stage."""
-    if not db.exists():
-        return {}
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT stage, point, payload FROM points").fetchall()
-    finally:
-        conn.close()
-    out: dict[str, dict[int, dict[str, Any]]] = {}
-    for stage, point, text in rows:
-        out.setdefault(stage, {})[point] = json.loads(text)
-    return out
 

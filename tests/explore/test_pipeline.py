@@ -179,6 +179,23 @@ def test_resume_refuses_a_different_experiment(uninterrupted: Path, tmp_path: Pa
         run_exploration(other, out=out, backend="serial", resume=True, progress=False)
 
 
+def test_a_folder_of_the_earlier_store_format_is_not_resumed(uninterrupted: Path,
+                                                             tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "d"
+    shutil.copytree(uninterrupted, out)
+    shutil.rmtree(out / "runs")
+    (out / "explore.sqlite").write_bytes(b"")   # the points of an earlier version
+    with pytest.raises(ExploreError, match="does not resume; use --force"):
+        run_exploration(experiment_from_dict(TINY), out=out, backend="serial", resume=True,
+                        progress=False, report=False)
+    run_exploration(experiment_from_dict(TINY), out=out, backend="serial", force=True,
+                    progress=False, report=False)
+    assert not (out / "explore.sqlite").exists()
+    assert (out / "ensemble.csv").read_bytes() == (uninterrupted / "ensemble.csv").read_bytes()
+
+
 def test_a_larger_filter_sample_extends_a_smaller_one() -> None:
     small, large = filter_design(10, 5, 3), filter_design(10, 9, 3)
     assert (small == large[:5]).all()
