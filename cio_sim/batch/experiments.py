@@ -8,6 +8,7 @@ The design is either ``[grid]`` (dotted key = [values], full factorial) or ``[sa
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,12 +46,7 @@ class Experiment:
 
 def integer_keys(keys: Any) -> set[str]:
     """The keys among ``keys`` whose schema type is int (they get the integer rule)."""
-    out = set()
-    for key in keys:
-        spec = lookup(key)
-        if spec is not None and spec.kind is int:
-            out.add(key)
-    return out
+    return {key for key in keys if (spec := lookup(key)) is not None and spec.kind is int}
 
 
 def _grid(src: str, grid: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -60,9 +56,7 @@ def _grid(src: str, grid: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             raise ScenarioError(src, f"grid.{key}", "expected a non-empty list of values")
-    size = 1
-    for values in grid.values():
-        size *= len(values)
+    size = math.prod(len(values) for values in grid.values())
     if size > MAX_POINTS:
         raise ScenarioError(src, "grid", f"{size:,} design points; at most {MAX_POINTS:,} "
                             "allowed (use [sample] for a large space)")

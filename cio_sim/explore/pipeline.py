@@ -41,9 +41,7 @@ from . import comparison, indices, prim
 from .cost import stage_costs
 from .experiment import DIRECTIONS, SCREENING_ONLY, ExploreError, ExploreExperiment
 from .prim import MIN_ACCEPTED_FOR_PRIM
-from .stages import RUNS_DIR, Stage, StageRunner
-
-STAGES = ("screening", "sobol", "filter")  # the filter has a stage per scale (filter_stages)
+from .stages import RUNS_DIR, RunStage, Stage, StageRunner
 
 
 @dataclass
@@ -60,11 +58,11 @@ def pair_column(a: str, b: str, metric: str) -> str:
     return f"{a} - {b}:{metric}"
 
 
-def _outcomes(exp: ExploreExperiment, stored: dict[int, dict[str, Any]], n: int
-              ) -> pd.DataFrame:
-    """One row per point: every regime's mean of every metric, and every pair's difference."""
+def _outcomes(exp: ExploreExperiment, stored: dict[int, dict[str, Any]]) -> pd.DataFrame:
+    """One row per point (``stored``: payloads by point 0..n-1): every regime's mean of every
+    metric, and every pair's difference."""
     rows = []
-    for p in range(n):
+    for p in range(len(stored)):
         means = stored[p]["means"]
         rows.append({f"{r}:{m}": (np.nan if means[r][m] is None else means[r][m])
                      for r in exp.regimes for m in exp.metrics})
@@ -143,23 +141,6 @@ def _remove_stores(out: Path) -> None:
             folder.rmdir()
 
 
-def filter_stages(exp: ExploreExperiment) -> list[tuple[str, float]]:
-    """``(stage name, scale)`` per component of the filter's prior; the whole box keeps the
-    plain name ``filter``."""
-    return [("filter" if scale == 1.0 else f"filter@{scale:g}", scale)
-            for scale in exp.filter.scales]
-
-
-def designs(exp: ExploreExperiment) -> dict[str, np.ndarray]:
-    """The unit-cube designs of screening and filter (Sobol's depends on the screening)."""
-    space = exp.space
-    morris = indices.morris_design(space.problem(), exp.screening.trajectories,
-                                   exp.screening.levels, exp.seed)
-    # The filter's sample is a prefix of one sequence: raise filter.samples and resume.
-    return {"screening": morris, "filter": sobol_points(space.dim, exp.filter.samples,
-                                                        exp.seed)}
-
-
 def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
                     backend: str = "local", workers: int | None = None,
                     scheduler: str | None = None, resume: bool = False, force: bool = False,
@@ -195,7 +176,6 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
     }
     write_manifest(out_dir, manifest)
     space = exp.space
-    design = designs(exp)
     result = Exploration(exp, out_dir)
     with get_executor(backend)(workers or 1, scheduler) as executor:
         runner = StageRunner(out_dir, exp, executor, backend, progress)
@@ -208,19 +188,20 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
             return got[stage.name]
 
         # 1. Morris screening of every explored assumption.
-        values = [space.values(u) for u in design["screening"]]
+        morris_x = indices.morris_design(space.problem(), exp.screening.trajectories,
+                                         exp.screening.levels, exp.seed)
+        values = [space.values(u) for u in morris_x]
         screen = _outcomes(exp, run_stage(Stage(
-            "screening", values, exp.screening.replications, exp.screening.horizon_weeks)),
-            len(values))
-        morris = indices.morris_indices(space.problem(), design["screening"], screen,
+            "screening", values, exp.screening.replications, exp.screening.horizon_weeks)))
+        morris = indices.morris_indices(space.problem(), morris_x, screen,
                                         exp.screening.levels, exp.seed)
         screen_points = pd.DataFrame(values, columns=list(space.keys))
+        result.tables = {"morris_indices": morris,
+                         "screening_outcomes": pd.concat([screen_points, screen], axis=1)}
         if exp.stages == SCREENING_ONLY:
             from .screening import screening_tables
 
-            result.tables = {"morris_indices": morris, "screening_outcomes": pd.concat(
-                [screen_points, screen], axis=1), **screening_tables(exp, run_stage,
-                                                                     screen_points, screen)}
+            result.tables.update(screening_tables(exp, run_stage, screen_points, screen))
             result.info = {"screening_points": len(values), "n_errors": sum(
                 len(p["errors"]) for stage in got.values() for p in stage.values()),
                 "cost": stage_costs(got)}
@@ -231,45 +212,28 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
         # 2. Sobol indices of the selected parameters (the others at their defaults).
         sub = space.subspace(selected)
         sob_x = indices.sobol_design(sub.problem(), exp.sobol.base_samples, exp.seed)
-        values = [sub.values(u) for u in sob_x]
-        sob_out = _outcomes(exp, run_stage(Stage(
-            "sobol", values, exp.sobol.replications, exp.sobol.horizon_weeks)), len(values))
+        sob_out = _outcomes(exp, run_stage(Stage("sobol", [sub.values(u) for u in sob_x],
+                                                 exp.sobol.replications,
+                                                 exp.sobol.horizon_weeks)))
         sobol = indices.sobol_indices(sub.problem(), sob_out, exp.sobol.resamples, exp.seed)
 
         # 3. Pattern-oriented filtering of a quasi-random sample of every assumption, for
         # each scale of the prior (the same quasi-random directions, shrunk toward the
-        # defaults).
-        parts, stored = [], {}
-        calibrated = None
+        # defaults); or history matching on emergent facts instead.
         if exp.calibration is not None:
-            # 3'. History matching on emergent facts instead of the rejection filter.
-            from .calibrate import run_calibration
+            from .calibrate import after_calibration, run_calibration
 
             calibrated = run_calibration(exp, run_stage)
-            parts, stored = [calibrated.sample], calibrated.stored
-            from .calibrate import after_calibration
-
+            sample, stored = calibrated.sample.reset_index(drop=True), calibrated.stored
             after_calibration(exp, calibrated, run_stage, indices.select_parameters(
-                morris, space.dim), lambda got, n: _outcomes(exp, got, n))
-        for stage, scale in filter_stages(exp) if calibrated is None else ():
-            box = space.shrunk(scale)
-            values = [box.values(u) for u in design["filter"]]
-            # The whole box's sample is also the unfiltered comparison: compare every set.
-            payloads = run_stage(Stage(stage, values, exp.filter.replications,
-                                       facts=exp.filter.facts,
-                                       early_rejection=exp.filter.early_rejection,
-                                       compare_rejected=scale == 1.0))
-            for p in range(len(values)):
-                stored[len(stored)] = payloads[p]
-            part = pd.DataFrame(values)
-            part.insert(0, "point", range(len(values)))
-            part.insert(0, "scale", scale)
-            parts.append(part)
+                morris, space.dim), lambda got, _n: _outcomes(exp, got))
+        else:
+            calibrated = None
+            sample, stored = _filter(exp, run_stage)
         cost = stage_costs(got)
-    sample = pd.concat(parts, ignore_index=True)
     ensemble = sample.drop(columns=["scale", "point"])
     n_sets = len(sample)
-    ens_out = _outcomes(exp, stored, n_sets)
+    ens_out = _outcomes(exp, stored)
     fact_names = list(exp.filter.facts) if calibrated is None else [
         t.name for t in exp.calibration.targets]  # type: ignore[union-attr]
     facts = pd.DataFrame([stored[p]["facts"] for p in range(n_sets)], columns=fact_names)
@@ -284,30 +248,29 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
     # set compared, accepted or not), with the filter's seeds.
     acc_out = ens_out[accepted]
     whole = ens_out[(sample["scale"] == 1.0).to_numpy()]
-    compared = {}
-    for suffix, frame in (("", acc_out), ("_screening", screen), ("_unfiltered", whole)):
-        for name, compare in (("pairwise", comparison.pairwise), ("regret", comparison.regret)):
-            compared[name + suffix] = compare(frame, exp.regimes, exp.metrics, DIRECTIONS)
+    frames = {"": acc_out, "_screening": screen, **({"_unfiltered": whole} if calibrated is None
+                                                    else {})}
+    compared = {name + suffix: compare(frame, exp.regimes, exp.metrics, DIRECTIONS)
+                for suffix, frame in frames.items()
+                for name, compare in (("pairwise", comparison.pairwise),
+                                      ("regret", comparison.regret))}
 
     # 5. Scenario discovery: where does one regime beat another?
     # Over the accepted ensemble when it is large enough, otherwise over the screening design.
     use_accepted = int(accepted.sum()) >= MIN_ACCEPTED_FOR_PRIM
     x = ensemble[accepted] if use_accepted else screen_points
     o = acc_out if use_accepted else screen
-    boxes = discover(exp, x.reset_index(drop=True), o.reset_index(drop=True))
-
-    ranges = narrowing(exp, ensemble, accepted)
     result.tables = {
         "morris_indices": morris, "sobol_indices": sobol, "ensemble": ensemble_table,
-        **compared, "boxes": boxes, "ranges": ranges,
-        "fact_pass_rates": fact_pass_rates(facts),
-        "acceptance": acceptance(sample["scale"], accepted),
-        "screening_outcomes": pd.concat([screen_points, screen], axis=1),
+        **compared, "boxes": discover(exp, x.reset_index(drop=True), o.reset_index(drop=True)),
+        "ranges": narrowing(exp, ensemble, accepted), "fact_pass_rates": fact_pass_rates(facts),
+        **({"acceptance": acceptance(sample["scale"], accepted)} if calibrated is None else {}),
+        "screening_outcomes": result.tables["screening_outcomes"],
     }
     result.info = {
         "selected": selected, "accepted": int(accepted.sum()), "samples": n_sets,
         "prim_over": "accepted" if use_accepted else "screening", "errors": errors[:20],
-        "n_errors": len(errors), "screening_points": len(design["screening"]),
+        "n_errors": len(errors), "screening_points": len(morris_x),
         "sobol_points": len(sob_x), "cost": cost, "unfiltered_points": len(whole),
     }
     if calibrated is not None:
@@ -315,9 +278,27 @@ def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int |
         result.tables["p_material"] = comparison.p_material(acc_out, exp.regimes, exp.metrics,
                                                             DIRECTIONS)
         result.info.update(calibrated.info)
-        del result.tables["acceptance"], result.tables["pairwise_unfiltered"], \
-            result.tables["regret_unfiltered"]
     return _finish(result, manifest, started, report)
+
+
+def _filter(exp: ExploreExperiment, run_stage: RunStage
+            ) -> tuple[pd.DataFrame, dict[int, dict[str, Any]]]:
+    """The rejection filter's sample (its scale and point beside the values) and payloads,
+    one stage per scale of the prior (the whole box keeps the plain name ``filter``). The
+    sample is a prefix of one quasi-random sequence: raise filter.samples and resume."""
+    unit = sobol_points(exp.space.dim, exp.filter.samples, exp.seed)
+    parts, stored = [], {}
+    for scale in exp.filter.scales:
+        values = [exp.space.shrunk(scale).values(u) for u in unit]
+        # The whole box's sample is also the unfiltered comparison: compare every set.
+        payloads = run_stage(Stage("filter" if scale == 1.0 else f"filter@{scale:g}", values,
+                                   exp.filter.replications, facts=exp.filter.facts,
+                                   early_rejection=exp.filter.early_rejection,
+                                   compare_rejected=scale == 1.0))
+        stored.update({len(stored) + p: payloads[p] for p in range(len(values))})
+        parts.append(pd.concat([pd.DataFrame({"scale": scale, "point": range(len(values))}),
+                                pd.DataFrame(values)], axis=1))
+    return pd.concat(parts, ignore_index=True), stored
 
 
 def _finish(result: Exploration, manifest: dict[str, Any], started: float, report: bool
