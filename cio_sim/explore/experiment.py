@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import catalogue
 from ..params import lookup
 from ..patterns import FACTS, HORIZON_WEEKS, REPRODUCED
 from ..scenario import ScenarioError, load_scenario, read_toml_file
@@ -18,17 +19,11 @@ from ..schema import InvalidValue, Param
 from .settings import names, param_range, table
 from .space import RUN_CONTROLS, Space, build_space, is_assumption, is_numeric
 
-
-def _directions() -> dict[str, int]:
-    """Summary metrics with a better direction (+1 higher, -1 lower), from the catalogue."""
-    from .. import catalogue
-
-    return {m.key: catalogue.better_sign(m.key) for m in catalogue.CATALOGUE
-            if not m.family and not m.derived and catalogue.better_sign(m.key) != 0}
-
-
-#: Metrics that can be compared, with the direction that is better (cio_sim.catalogue).
-DIRECTIONS: dict[str, int] = _directions()
+#: Metrics that can be compared, with the direction that is better (+1 higher, -1 lower;
+#: summary metrics of cio_sim.catalogue with a better direction).
+DIRECTIONS: dict[str, int] = {m.key: sign for m in catalogue.CATALOGUE
+                              if not m.family and not m.derived
+                              and (sign := catalogue.better_sign(m.key)) != 0}
 #: Speed as the share decided within a year (Kaplan-Meier, so undecided items count; always
 #: finite, unlike the median time to decision when fewer than half are decided).
 DEFAULT_METRICS = ("adopted_per_year", "decided_within_52_weeks", "backlog_end",

@@ -369,23 +369,17 @@ def discover(exp: ExploreExperiment, x: pd.DataFrame, outcomes: pd.DataFrame,
 def fact_pass_rates(facts: pd.DataFrame) -> pd.DataFrame:
     """Per fact: the sets where it was checked (a set that failed an earlier fact is not
     checked further), how many passed, and the pass rate among the checked."""
-    rows = []
-    for name in facts.columns:
-        col = facts[name].dropna().astype(bool)
-        rows.append({"fact": name, "checked": int(col.size), "passed": int(col.sum()),
-                     "pass_rate": float(col.mean()) if col.size else np.nan})
-    return pd.DataFrame(rows, columns=["fact", "checked", "passed", "pass_rate"])
+    checked, passed = facts.notna().sum(), facts.eq(True).sum()
+    return pd.DataFrame({"fact": facts.columns, "checked": checked.to_numpy(),
+                         "passed": passed.to_numpy(), "pass_rate": (passed / checked).to_numpy()})
 
 
 def acceptance(scale: pd.Series, accepted: np.ndarray) -> pd.DataFrame:
     """Per component of the prior (scale of the box) and overall: sets, accepted, share."""
     df = pd.DataFrame({"scale": scale.to_numpy(dtype=float), "accepted": accepted})
-    out = df.groupby("scale", sort=False)["accepted"].agg(["size", "sum"]).reset_index()
-    out.columns = ["scale", "sets", "accepted"]
-    out = out.sort_values("scale", ascending=False).reset_index(drop=True)
-    total = pd.DataFrame([{"scale": np.nan, "sets": len(df), "accepted": int(accepted.sum())}])
-    out = pd.concat([out, total], ignore_index=True)
-    out["accepted"] = out["accepted"].astype(int)
+    out = df.groupby("scale")["accepted"].agg(sets="size", accepted="sum").iloc[::-1]
+    out.loc[np.nan] = [len(df), int(accepted.sum())]   # overall: the row without a scale
+    out = out.astype(int).reset_index()
     out["share"] = out["accepted"] / out["sets"]
     return out
 

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..params import lookup
 from .experiment import DIRECTIONS, ExploreExperiment
 from .stages import Stage
 
@@ -69,12 +68,10 @@ def flip_table(exp: ExploreExperiment, points: pd.DataFrame,
     the default; the parameter *could flip* the pair when one of them has the other sign.
     """
     keys = list(exp.space.keys)
-    lows = np.array([b[0] for b in exp.space.bounds], dtype=float)
-    highs = np.array([b[1] for b in exp.space.bounds], dtype=float)
+    lows, highs = np.array(exp.space.bounds, dtype=float).T
     z = (points[keys].to_numpy(dtype=float) - lows) / (highs - lows)
     design = np.column_stack([np.ones(len(z)), z])
-    defaults = np.array([float(lookup(k).default) for k in keys])  # type: ignore[union-attr]
-    z0 = (defaults - lows) / (highs - lows)
+    z0 = (np.array(exp.space.defaults, dtype=float) - lows) / (highs - lows)
     rows = []
     for gap, (metric, _, _, default_gap) in gaps.items():
         y = points[gap].to_numpy(dtype=float)

@@ -14,6 +14,7 @@ the acceptance is the same either way).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -83,10 +84,8 @@ def _mean(values: list[float]) -> float:
     return float(v.mean()) if v.size else math.nan
 
 
-def _scenario(ref: str, cache: dict[str, Scenario] = {}) -> Scenario:  # noqa: B006
-    if ref not in cache:
-        cache[ref] = load_scenario(ref)
-    return cache[ref]
+#: A scenario by name or path, loaded once per process (the regimes of every design point).
+_scenario = functools.cache(load_scenario)
 
 
 @dataclass(frozen=True)
@@ -136,6 +135,11 @@ class _Point:
     accepted: bool = False
     compared: bool = True
     ran: bool = False   # some of its runs were computed now (not all stored before)
+
+    @functools.cached_property
+    def variants(self) -> dict[str, Scenario]:
+        """The pattern variants of this point's base scenario (built when first needed)."""
+        return patterns.variant_scenarios(self.base)
 
     def add(self, label: str, rows: list[tuple[dict[str, Any] | None, str | None]]) -> None:
         """The stored runs (row, error) of one regime or pattern variant, in replication
@@ -235,14 +239,14 @@ class StageRunner:
 
     def _rounds(self, stage: Stage, points: list[_Point]) -> None:
         if stage.targets:
-            self._batch(stage, "variants", [(pt, f"variant:{v}", _variants(pt)[v])
+            self._batch(stage, "variants", [(pt, f"variant:{v}", pt.variants[v])
                                             for pt in points for v in stage.variants])
         elif stage.facts:
             needed = {v for f in stage.facts for v in patterns.NEEDS[f]}
             for variant in (v for v in FILTER_ORDER if v in needed):
                 alive = [pt for pt in points if pt.alive]
                 self._batch(stage, variant, [(pt, f"variant:{variant}",
-                                              _variants(pt)[variant]) for pt in alive])
+                                              pt.variants[variant]) for pt in alive])
                 for pt in alive:
                     ready = tuple(f for f in stage.facts if f not in pt.results
                                   and set(patterns.NEEDS[f]) <= set(pt.runs))
@@ -312,12 +316,6 @@ class StageRunner:
             r == patterns.BASE_SCENARIO and "base" in pt.runs))
         payload["runs"] = stage.reps * (len(pt.runs) + regime_sets)
         return payload
-
-
-def _variants(pt: _Point) -> dict[str, Scenario]:
-    if not hasattr(pt, "_variant_scenarios"):
-        pt._variant_scenarios = patterns.variant_scenarios(pt.base)  # type: ignore[attr-defined]
-    return pt._variant_scenarios  # type: ignore[attr-defined]
 
 
 def _rows(db: Path) -> dict[tuple[int, int, int], tuple[dict | None, str | None]]:
