@@ -34,6 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     try:  # heavy imports only here, so 'cio-sim --help' stays fast
         from ..explore import ExploreError, load_experiment, run_exploration
+        from ..explore.experiment import SCREENING_ONLY
         from ..explore.report import depends_on, not_a_result
     except ImportError as exc:
         raise CLIError(f"cio-sim explore needs its extra: pip install 'cio-sim[explore]' "
@@ -47,6 +48,14 @@ def main(args: argparse.Namespace, argv: Sequence[str]) -> int:
     except (ExploreError, ImportError) as exc:
         raise CLIError(str(exc)) from None
     info = result.info
+    if exp.stages == SCREENING_ONLY:  # the Morris screening preset: no filter, no Sobol
+        flips = result.tables.get("ranking_flips")
+        could = "" if flips is None else (f"; {len(set(flips[flips['could_flip']]['parameter']))}"
+                                          " assumption(s) could flip the ranking at the defaults")
+        wrap(f"{exp.name}: Morris screening of {exp.space.dim} assumptions, "
+             f"{info['screening_points']} points; {info['n_errors']} run error(s){could}")
+        print(f"results: {result.out} (report.html, report.md, *.csv, figures/, runs/)")
+        return 0
     reasons = not_a_result(result)
     if reasons:       # first, before any figure, box or index is printed
         wrap(f"NOT A RESULT (too small): {'; '.join(reasons)}. This run exercises the "

@@ -64,3 +64,35 @@ def test_tiny_exploration_end_to_end_and_resume(tmp_path: Path,
     assert main(["explore", str(exp), "--out", str(out), "-q"]) == 2
     assert "--resume" in capsys.readouterr().err
     assert main(["explore", str(exp), "--out", str(out), "-q", "--resume"]) == 0
+
+
+SCREENING = """
+name = "tiny_screening"
+stages = ["screening"]
+seed = 3
+metrics = ["adopted_per_year", "compliance_actual"]
+[screening]
+trajectories = 2
+replications = 1
+horizon_weeks = 26
+baseline_replications = 2
+[space]
+include = ["positions.noise_sd", "cio_beraad.slots"]
+"""
+
+
+def test_the_screening_preset_prints_its_summary(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    """The Morris screening preset has no filter or Sobol stage: the CLI says what it ran
+    (it stopped with a KeyError traceback when it looked for the filter's counts)."""
+    pytest.importorskip("SALib")
+    exp = tmp_path / "screening.toml"
+    exp.write_text(SCREENING)
+    out = tmp_path / "out"
+    assert main(["explore", str(exp), "--out", str(out), "-q"]) == 0
+    text = capsys.readouterr().out
+    flat = " ".join(text.split())
+    assert flat.startswith("tiny_screening: Morris screening of 2 assumptions, 6 points; "
+                           "0 run error(s);") and "NOT A RESULT" not in text
+    assert "could flip the ranking at the defaults" in flat
+    assert (out / "ranking_flips.csv").exists() and (out / "report.html").exists()
