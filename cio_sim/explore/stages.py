@@ -185,21 +185,18 @@ def fact_results(runs: dict[str, list[dict[str, Any]]], facts: tuple[str, ...]
 
 
 def _statistics(stage: Stage, pt: _Point) -> dict[str, list[float | None]]:
-    """The calibration targets' statistic per replication (explore/targets.py)."""
+    """The calibration targets' statistic per replication (explore/targets.py); None where
+    a replication's runs do not give one."""
     from .targets import STATISTICS
 
+    def value(stat: str, rows: dict[str, dict[str, Any]]) -> float | None:
+        try:
+            return _plain(float(STATISTICS[stat].compute(rows)))
+        except (ZeroDivisionError, TypeError, KeyError):
+            return None
+
     per_rep = [{v: pt.raw[v][i] for v in pt.raw} for i in range(stage.reps)]
-    stats: dict[str, list[float | None]] = {}
-    for name, stat in stage.targets:
-        values = []
-        for rows in per_rep:
-            try:
-                v = float(STATISTICS[stat].compute(rows))
-            except (ZeroDivisionError, TypeError, KeyError):
-                v = math.nan
-            values.append(_plain(v))
-        stats[name] = values
-    return stats
+    return {name: [value(stat, rows) for rows in per_rep] for name, stat in stage.targets}
 
 
 class StageRunner:
