@@ -92,12 +92,13 @@ def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool,
     anchor = RUNS_DIR if (out / RUNS_DIR).is_dir() else LEGACY_DB
     tables = [p.name for p in out.iterdir() if p.suffix == ".csv"] if out.is_dir() else []
     check_owned(out, "manifest.json", (*OWN_NAMES, *tables), anchor=anchor, ignore=(LOCK_NAME,))
+    manifest = None
     if (out / "manifest.json").exists():
-        with contextlib.suppress(StoreError):
-            kind = read_manifest(out).get("kind")
-            if kind != "exploration":
-                raise ExploreError(f"{out}: holds a {kind} batch's results, not an "
-                                   "exploration; choose another --out")
+        with contextlib.suppress(StoreError):  # damaged: said below if runs are stored
+            manifest = read_manifest(out)
+    if manifest is not None and manifest.get("kind") != "exploration":
+        raise ExploreError(f"{out}: holds a {manifest.get('kind')} batch's results, not an "
+                           "exploration; choose another --out")
     if not (out / RUNS_DIR).exists() and not (out / LEGACY_DB).exists():
         return
     if force:
@@ -111,11 +112,9 @@ def _check_out(exp: ExploreExperiment, out: Path, resume: bool, force: bool,
         raise ExploreError(f"{out}: holds an exploration stored before its stages ran as "
                            f"batches ({LEGACY_DB}), which does not resume; use --force to run "
                            "it again")
-    try:
-        manifest = read_manifest(out)
-    except StoreError:
+    if manifest is None:
         raise ExploreError(f"{out}: stored runs without a readable manifest.json; use --force "
-                           "to replace them (only cio-sim's files are removed)") from None
+                           "to replace them (only cio-sim's files are removed)")
     if manifest.get("digest") != exp.digest():
         raise ExploreError(f"{out}: was made by a different experiment (digest "
                            f"{manifest.get('digest')} vs {exp.digest()}); use another --out "

@@ -179,6 +179,24 @@ def test_resume_refuses_a_different_experiment(uninterrupted: Path, tmp_path: Pa
         run_exploration(other, out=out, backend="serial", resume=True, progress=False)
 
 
+def test_a_damaged_manifest_or_a_sweeps_folder_is_refused(uninterrupted: Path,
+                                                          tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    out = tmp_path / "e"
+    shutil.copytree(uninterrupted, out)
+    (out / "manifest.json").write_text("{not json")
+    with pytest.raises(ExploreError, match="without a readable manifest.json; use --force"):
+        run_exploration(experiment_from_dict(TINY), out=out, backend="serial", resume=True,
+                        progress=False, report=False)
+    manifest = json.loads((uninterrupted / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "kind": "sweep"}))
+    with pytest.raises(ExploreError, match="holds a sweep batch's results, not an exploration"):
+        run_exploration(experiment_from_dict(TINY), out=out, backend="serial", force=True,
+                        progress=False, report=False)
+
+
 def test_a_folder_of_the_earlier_store_format_is_not_resumed(uninterrupted: Path,
                                                              tmp_path: Path) -> None:
     import shutil
