@@ -187,7 +187,7 @@ def test_a_damaged_manifest_or_a_sweeps_folder_is_refused(uninterrupted: Path,
     out = tmp_path / "e"
     shutil.copytree(uninterrupted, out)
     (out / "manifest.json").write_text("{not json")
-    with pytest.raises(ExploreError, match="without a readable manifest.json; use --force"):
+    with pytest.raises(ExploreError, match=r"without a readable manifest\.json; use --force"):
         run_exploration(experiment_from_dict(TINY), out=out, backend="serial", resume=True,
                         progress=False, report=False)
     manifest = json.loads((uninterrupted / "manifest.json").read_text())
