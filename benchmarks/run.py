@@ -530,9 +530,10 @@ def compare_only(reps: int) -> int:
     """The compare_cpu target alone: the whole command, then its parts, with the yardstick."""
     speed = machine_speed()
     _print(f"load average at start: {_loadavg()}; machine speed {speed:.1f} ms CPU "
-           f"(idle reference {IDLE_REFERENCE_MS:g})")
-    whole = _cli(COMPARE, reps)
-    parts = compare_parts(reps)
+           f"(idle reference {IDLE_REFERENCE_MS:g}); measuring the cio_sim of {HERE.parent}")
+    env = _env_with(HERE.parent)   # this checkout, not whichever cio_sim is installed
+    whole = _cli(COMPARE, reps, env)
+    parts = compare_parts(reps, env)
     end = machine_speed()
     desc, limit = TARGETS["compare_cpu"]
     verdict = "PASS" if whole["cpu_s"] <= limit else "FAIL"
