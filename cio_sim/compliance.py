@@ -261,3 +261,32 @@ def status_at(a: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:
     reported = actual | (in_progress & a["optimistic"] & (a["first_check"] > t) & ~explained)
     return {"actual": actual, "reported": reported, "explained": explained,
             "started": a["start"] <= t}
+
+
+def judged_counts(a: dict[str, np.ndarray], t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each time in ``t``: the pairs judged (due, not judged on learning), and of those
+    the ones compliant by `status_at`'s actual and reported status, as counts.
+
+    The same counts as summing `status_at(a, t[:, None])` over the pairs, without the
+    times x pairs arrays (they cost three quarters of a run's weekly table): each status is
+    an interval of time per pair, counted with `np.searchsorted` over the pairs' sorted
+    bounds. A judged pair is compliant by its actual status from max(due, done) on; by its
+    reported status also while it is under way, optimistic and not explaining, from
+    max(due, start) until min(done, first check) (a pair that explains, once due, reports
+    the truth). A NaN bound never holds, as in `status_at`'s comparisons."""
+    judged = ~a["learning"]
+
+    def at_or_before(bounds: np.ndarray) -> np.ndarray:
+        """How many of ``bounds`` are <= each time (NaN and inf never are)."""
+        return np.searchsorted(np.sort(bounds), t, side="right")
+
+    due = a["due"][judged]
+    n = at_or_before(due)
+    actual = at_or_before(np.maximum(due, a["done"][judged]))
+    cover = judged & a["optimistic"] & ~a["explains"]
+    done = a["done"][cover]
+    low = np.maximum(a["due"][cover], a["start"][cover])
+    high = np.minimum(a["first_check"][cover], np.where(np.isnan(done), np.inf, done))
+    valid = low < high            # NaN bounds compare False: the pair never reports this way
+    reported = actual + at_or_before(low[valid]) - at_or_before(high[valid])
+    return n, actual, reported

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue
-from .compliance import status_at
+from .compliance import judged_counts, status_at
 from .proposals import QUADRANTS
 from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 
@@ -374,14 +374,10 @@ def timeseries_frame(model: CIOModel) -> pd.DataFrame:
             "closed": sum(by_state[s] for s in CLOSED_STATES),
             "decisions": by_state[ADOPTED] + by_state[REJECTED]}
     if model.ledger.pairs and len(step):
-        a = model.ledger.arrays()
-        t = step.astype(float)[:, None]
-        st = status_at(a, t)                       # broadcasts: steps x pairs
-        judged = (a["due"][None, :] <= t) & ~a["learning"][None, :]
-        n = judged.sum(axis=1)
+        n, n_actual, n_reported = judged_counts(model.ledger.arrays(), step.astype(float))
         with np.errstate(invalid="ignore", divide="ignore"):
-            actual = np.where(n > 0, (st["actual"] & judged).sum(axis=1) / n, np.nan)
-            reported = np.where(n > 0, (st["reported"] & judged).sum(axis=1) / n, np.nan)
+            actual = np.where(n > 0, n_actual / n, np.nan)
+            reported = np.where(n > 0, n_reported / n, np.nan)
     else:
         actual = reported = np.full(len(step), np.nan)
     data["compliance_actual"] = actual

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 import cio_sim
-from cio_sim.compliance import status_at
+from cio_sim.compliance import judged_counts, status_at
 from cio_sim.regimes import NORMATIVE_BINDING, NORMATIVE_VOLUNTARY
 from tests.test_regimes import make_proposal
 
@@ -18,6 +18,31 @@ def arrays(**cols):
             "learning": np.zeros(n, bool), "overridden": np.zeros(n, bool)}
     base.update({k: np.asarray(v) for k, v in cols.items()})
     return base
+
+
+def test_judged_counts_are_the_sums_of_status_at_over_the_pairs() -> None:
+    """The weekly table's counts equal the times x pairs sums of `status_at`, with NaN and
+    infinite bounds, ties and pairs that explain, learn or are not optimistic."""
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+
+        def bounds(n: int = n) -> np.ndarray:
+            v = rng.integers(0, 30, n).astype(float)
+            v[rng.random(n) < 0.15] = math.nan
+            v[rng.random(n) < 0.15] = math.inf
+            return v
+
+        a = arrays(due=bounds(), done=bounds(), start=bounds(), first_check=bounds(),
+                   optimistic=rng.random(n) < 0.5, explains=rng.random(n) < 0.4,
+                   learning=rng.random(n) < 0.2)
+        t = np.arange(-2.0, 35.0)
+        st = status_at(a, t[:, None])
+        judged = (a["due"][None, :] <= t[:, None]) & ~a["learning"][None, :]
+        n_judged, n_actual, n_reported = judged_counts(a, t)
+        assert n_judged.tolist() == judged.sum(axis=1).tolist()
+        assert n_actual.tolist() == (st["actual"] & judged).sum(axis=1).tolist()
+        assert n_reported.tolist() == (st["reported"] & judged).sum(axis=1).tolist()
 
 
 def test_work_in_progress_is_reported_compliant_until_a_check() -> None:
