@@ -184,6 +184,22 @@ class ArrivalGenerator:
         )
         return ArrivalSpec(week, traits, self._context())
 
+    def inputs(self) -> tuple[Any, ...]:
+        """Everything the arrival streams depend on besides the generator's state: the
+        `proposals`, `arrivals` and `positions.context_sd` parameters and the seat counts
+        (`SharedArrivals` hands the arrivals of one run to another only when these agree)."""
+        return (repr(self.pp), repr(self.p["arrivals"]), self._context_sd, self.n,
+                self.n_members, self.n_seats)
+
+    def state(self) -> tuple[dict[str, Any], int | None]:
+        """Where the generator's random stream stands (its bit generator and the unused half
+        that `BoundedIntegers` holds)."""
+        return self.rng.bit_generator.state, self.ints.half
+
+    def restore(self, state: tuple[dict[str, Any], int | None]) -> None:
+        """Put the random stream where `state` says."""
+        self.rng.bit_generator.state, self.ints.half = state
+
     def all(self, horizon: int, start_year: int) -> dict[int, list[ArrivalSpec]]:
         """Arrival specs by week for the whole horizon."""
         by_week: dict[int, list[ArrivalSpec]] = {}
@@ -205,3 +221,32 @@ class ArrivalGenerator:
                 for _ in range(count):
                     by_week.setdefault(week, []).append(stochastic(origin, week))
         return by_week
+
+
+class SharedArrivals:
+    """The arrivals of runs that draw the same ones, drawn once.
+
+    Two runs whose arrival generators stand at the same state and have the same inputs
+    (`ArrivalGenerator.inputs`) draw the same arrivals: the regimes of one replication of a
+    comparison (common random numbers), about a sixth of each run's CPU. A batch worker runs
+    those one after the other and passes them one `SharedArrivals`; the first run draws, the
+    others get the same specs (frozen, so shared safely) in a dict of their own, and their
+    generator is left where drawing would have left it (a scale-up draws from it later). So
+    every run is the one it would have been alone (tests/test_arrivals.py checks it)."""
+
+    def __init__(self) -> None:
+        self._drawn: dict[tuple[Any, ...], tuple[dict[int, list[ArrivalSpec]],
+                                                 tuple[dict[str, Any], int | None]]] = {}
+
+    def all(self, gen: ArrivalGenerator, horizon: int,
+            start_year: int) -> dict[int, list[ArrivalSpec]]:
+        """`gen.all(horizon, start_year)`, drawn by the first run with these inputs."""
+        state, half = gen.state()
+        key = (repr(state), half, gen.inputs(), horizon, start_year)
+        if key in self._drawn:
+            by_week, after = self._drawn[key]
+            gen.restore(after)
+        else:
+            by_week = gen.all(horizon, start_year)
+            self._drawn[key] = by_week, gen.state()
+        return {week: list(specs) for week, specs in by_week.items()}

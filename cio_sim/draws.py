@@ -31,11 +31,11 @@ class BoundedIntegers:
         bitgen = rng.bit_generator
         self._exact = type(bitgen) is np.random.PCG64
         self._raw = bitgen.random_raw
-        self._half: int | None = None          # the unused high half of the last output
+        self.half: int | None = None           # the unused high half of the last output
         if self._exact:
             state = bitgen.state
             if state["has_uint32"]:            # a half numpy held: it is ours to use now
-                self._half = int(state["uinteger"])
+                self.half = int(state["uinteger"])
                 state["has_uint32"] = 0
                 bitgen.state = state
 
@@ -49,13 +49,13 @@ class BoundedIntegers:
         if n == 1:
             return 0
         while True:
-            half = self._half
+            half = self.half
             if half is None:
                 out = self._raw()
-                self._half = out >> 32
+                self.half = out >> 32
                 m = (out & _M32) * n
             else:
-                self._half = None
+                self.half = None
                 m = half * n
             if (m & _M32) >= n or (m & _M32) >= (_2_32 - n) % n:
                 return m >> 32

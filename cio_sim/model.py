@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import metrics
 from .agents import AdvisoryCIO, CIORijk, DepartmentalCIO, OverrideCase
-from .arrivals import ArrivalGenerator
+from .arrivals import ArrivalGenerator, SharedArrivals
 from .compliance import ComplianceLedger
 from .flow import Flow
 from .forums import (
@@ -62,7 +62,11 @@ class CIOModel(mesa.Model):
     """
 
     def __init__(self, scenario: str | Path | Scenario = "consensus_2021", seed: SeedLike = None,
-                 overrides: dict[str, Any] | None = None, **kwargs: Any):
+                 overrides: dict[str, Any] | None = None,
+                 shared_arrivals: SharedArrivals | None = None, **kwargs: Any):
+        """``shared_arrivals``: the arrivals of runs on the same seed, drawn once for all of
+        them (a batch worker passes one to the scenarios of a replication; the run is the
+        same without it)."""
         _check_seed(seed)
         if not isinstance(scenario, Scenario | str | os.PathLike):
             raise ValueError(f"scenario: got {type(scenario).__name__} {scenario!r:.60}; "
@@ -101,7 +105,9 @@ class CIOModel(mesa.Model):
         self._build_forums()
         self.ledger = ComplianceLedger(self)
         self.flow.ledger = self.ledger
-        self._planned = self.arrivals.all(self.horizon, p["start_year"])
+        self._planned = (self.arrivals.all(self.horizon, p["start_year"])
+                         if shared_arrivals is None else
+                         shared_arrivals.all(self.arrivals, self.horizon, p["start_year"]))
 
     # ------------------------------------------------------------------ construction
 

@@ -39,3 +39,29 @@ def test_stochastic_rates_are_respected() -> None:
 def test_the_planned_stream_can_be_switched_off() -> None:
     model = cio_sim.CIOModel("consensus_2021", seed=2, overrides={"arrivals.planned": False})
     assert not (model.run().proposals()["origin"] == "roadmap").any()
+
+
+def test_runs_sharing_their_arrivals_are_the_runs_alone() -> None:
+    """The scenarios of a replication drawn through one SharedArrivals (as a batch worker runs
+    them) give the runs they give alone: the same summaries, weekly tables and proposals
+    (the keuzematrix's scale-ups included, drawn from the arrival stream after the shared
+    part); a scenario with other arrival rates draws its own."""
+    from cio_sim.arrivals import SharedArrivals
+    from cio_sim.batch.seeds import run_seed
+
+    scenarios = [("consensus_2021", None), ("doorzettingsmacht_2026", None),
+                 ("keuzematrix", None),
+                 ("consensus_2021", {"arrivals.departmental_per_year": 30.0})]
+    scale_ups = 0
+    for rep in range(3):
+        shared = SharedArrivals()
+        for name, overrides in scenarios:
+            alone = cio_sim.CIOModel(name, seed=run_seed(1, rep), overrides=overrides).run()
+            with_shared = cio_sim.CIOModel(name, seed=run_seed(1, rep), overrides=overrides,
+                                           shared_arrivals=shared).run()
+            assert repr(with_shared.summary()) == repr(alone.summary())   # NaN == NaN too
+            assert with_shared.timeseries().equals(alone.timeseries())
+            assert with_shared.proposals().equals(alone.proposals())
+            scale_ups += int((alone.proposals()["origin"] == "scale_up").sum())
+        assert len(shared._drawn) == 2           # the override's rates drew their own
+    assert scale_ups > 0

@@ -2,7 +2,8 @@
 
 Run ``i`` of every scenario or design point gets ``SeedSequence(seed, spawn_key=(i,))``
 (:mod:`cio_sim.batch.seeds`), so serial, local processes and Dask give identical tables.
-Workers run a task of several replications and return ready-to-store rows (and, when weekly
+Workers run a task of several runs, replication by replication (the scenarios of a
+replication share their arrivals, drawn once), and return ready-to-store rows (and, when weekly
 tables are kept, each run's table compressed); the client writes them in blocks of whole runs,
 one transaction each, so an interrupted batch resumes exactly and the client's cost per run
 stays small. Planning (validation, digest, manifest) is :mod:`cio_sim.batch.plan`; its names
@@ -12,6 +13,7 @@ are re-exported here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..arrivals import SharedArrivals
 from ..heap import collected_once, release
 from ..matched import OUTCOMES, kader_record
 from ..model import CIOModel
@@ -67,7 +70,7 @@ from .store import (
 #: A block of runs is written when it holds this many runs or is this old, whichever first.
 BLOCK_RUNS = 2000
 BLOCK_SECONDS = 0.25
-#: At most this many replications per task (more amortises the cost of a task).
+#: At most this many runs per task (more amortises the cost of a task).
 MAX_TASK_RUNS = 50
 
 
@@ -79,15 +82,26 @@ def backends() -> tuple[str, ...]:
 # ---------------------------------------------------------------------------- work
 
 @dataclass(frozen=True)
-class Task:
-    """Several replications of one cell: one unit of work for a backend."""
+class TaskCell:
+    """A cell of a task: the scenario (or design point) and how its runs are stored."""
 
     scenario: Scenario
     key: tuple[int, int]  # (scenario_index, point)
     label: str
     params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Several runs of a plan: one unit of work for a backend.
+
+    ``runs`` are (index into ``cells``, replication), replication by replication, so that
+    the cells of one replication run one after the other in one worker and draw their
+    common arrivals once (:class:`~cio_sim.arrivals.SharedArrivals`)."""
+
+    cells: tuple[TaskCell, ...]
+    runs: tuple[tuple[int, int], ...]
     seed: int
-    replications: tuple[int, ...]
     weekly: bool
     model: Callable[..., Any] | None = None
     #: Plugin modules the worker imports before the first run (cio_sim.plugins).
@@ -102,26 +116,29 @@ Block = tuple[list[Row], list[tuple[int, int, int, bytes]]]
 
 
 def run_task(task: Task) -> Block:
-    """Run a task's replications; an exception becomes that run's error text."""
+    """Run a task's runs; an exception becomes that run's error text."""
     if task.plugins:
         ensure_plugins(task.plugins)
-    make = task.model or CIOModel
     rows: list[Row] = []
     weekly: list[tuple[int, int, int, bytes]] = []
-    for rep in task.replications:
+    shared, current = SharedArrivals(), None
+    for index, rep in task.runs:
+        if rep != current:                  # a new replication: new arrivals
+            shared, current = SharedArrivals(), rep
+        make = task.model or functools.partial(CIOModel, shared_arrivals=shared)
         with collected_once():              # the finished run is reclaimed in one pass
-            _run_one(task, make, rep, rows, weekly)
+            _run_one(task, task.cells[index], make, rep, rows, weekly)
     return rows, weekly
 
 
-def _run_one(task: Task, make: Callable[..., Any], rep: int, rows: list[Row],
+def _run_one(task: Task, cell: TaskCell, make: Callable[..., Any], rep: int, rows: list[Row],
              weekly: list[tuple[int, int, int, bytes]]) -> None:
-    """One replication of a task: its row (and weekly table) appended."""
-    key = (*task.key, rep)
+    """One replication of a cell: its row (and weekly table) appended."""
+    key = (*cell.key, rep)
     sid = seed_id(task.seed, rep)
     model = None
     try:
-        model = make(task.scenario, seed=run_seed(task.seed, rep))
+        model = make(cell.scenario, seed=run_seed(task.seed, rep))
         model.run()
         summary = model.summary()
         if task.kaders and hasattr(model, "ledger"):   # a model class of a plugin may lack it
@@ -129,9 +146,9 @@ def _run_one(task: Task, make: Callable[..., Any], rep: int, rows: list[Row],
         blob = encode_frame(model.timeseries()) if task.weekly else None
     except Exception as exc:  # recorded, the batch goes on
         text = " ".join(f"{type(exc).__name__}: {exc}".split())
-        rows.append(run_row(key, task.label, sid, task.params, None, text))
+        rows.append(run_row(key, cell.label, sid, cell.params, None, text))
     else:
-        rows.append(run_row(key, task.label, sid, task.params, summary, None))
+        rows.append(run_row(key, cell.label, sid, cell.params, summary, None))
         if blob is not None:
             weekly.append((*key, blob))
     finally:
@@ -146,25 +163,34 @@ def _task_size(todo: int, slots: int) -> int:
 
 def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
            model: Callable[..., Any] | None) -> Iterator[Task]:
-    """The missing runs as tasks of up to ``size`` replications, generated lazily."""
+    """The missing runs as tasks of up to ``size`` runs, replication by replication (every
+    cell's run of a replication, then the next replication), generated lazily."""
     plugins = active_plugins()
-    kaders = plan.kind != "sweep"
-    for cell in plan.cells:
-        params = cell.params if plan.kind == "sweep" else {}
-        group: list[int] = []
-        for rep in range(plan.replications):
-            if (cell.scenario_index, cell.point, rep) in done:
+    # No more runs than one cell's replications, as when a task held one cell: the number of
+    # tasks, and so how they spread over the workers and where an interruption stops, stays.
+    size = min(size, max(1, plan.replications))
+    cells = [TaskCell(cell.scenario, (cell.scenario_index, cell.point),
+                      plan.labels[cell.scenario_index],
+                      cell.params if plan.kind == "sweep" else {}) for cell in plan.cells]
+    group: list[tuple[int, int]] = []
+
+    def task() -> Task:
+        used = sorted({index for index, _ in group})
+        where = {index: k for k, index in enumerate(used)}
+        return Task(tuple(cells[i] for i in used),
+                    tuple((where[index], rep) for index, rep in group), plan.seed,
+                    plan.weekly, model, plugins, plan.kind != "sweep")
+
+    for rep in range(plan.replications):
+        for index, cell in enumerate(cells):
+            if (*cell.key, rep) in done:
                 continue
-            group.append(rep)
+            group.append((index, rep))
             if len(group) == size:
-                yield Task(cell.scenario, (cell.scenario_index, cell.point),
-                           plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
-                           plan.weekly, model, plugins, kaders)
+                yield task()
                 group = []
-        if group:
-            yield Task(cell.scenario, (cell.scenario_index, cell.point),
-                       plan.labels[cell.scenario_index], params, plan.seed, tuple(group),
-                       plan.weekly, model, plugins, kaders)
+    if group:
+        yield task()
 
 
 # ---------------------------------------------------------------------------- execute
@@ -434,5 +460,6 @@ def run_sweep(experiment: str | Path | Experiment, out: str | Path | None = None
 
 
 __all__ = ["BLOCK_RUNS", "BLOCK_SECONDS", "SEED_LIST_LIMIT", "BatchError", "BatchResult",
-           "Block", "Cell", "Plan", "Task", "backends", "compare", "execute", "first_error",
-           "plan_batch", "plan_compare", "plan_sweep", "run_batch", "run_sweep", "run_task"]
+           "Block", "Cell", "Plan", "Task", "TaskCell", "backends", "compare", "execute",
+           "first_error", "plan_batch", "plan_compare", "plan_sweep", "run_batch", "run_sweep",
+           "run_task"]
