@@ -238,6 +238,10 @@ class SharedArrivals:
         self._drawn: dict[tuple[Any, ...], tuple[dict[int, list[ArrivalSpec]],
                                                  tuple[dict[str, Any], int | None]]] = {}
 
+    def __len__(self) -> int:
+        """How many different sets of arrivals were drawn."""
+        return len(self._drawn)
+
     def all(self, gen: ArrivalGenerator, horizon: int,
             start_year: int) -> dict[int, list[ArrivalSpec]]:
         """`gen.all(horizon, start_year)`, drawn by the first run with these inputs."""

@@ -63,5 +63,5 @@ def test_runs_sharing_their_arrivals_are_the_runs_alone() -> None:
             assert with_shared.timeseries().equals(alone.timeseries())
             assert with_shared.proposals().equals(alone.proposals())
             scale_ups += int((alone.proposals()["origin"] == "scale_up").sum())
-        assert len(shared._drawn) == 2           # the override's rates drew their own
+        assert len(shared) == 2                  # the override's rates drew their own
     assert scale_ups > 0
