@@ -25,11 +25,13 @@ def _interrupted_at_start_up(signum: int, frame: object) -> None:
 
 def _command_line() -> bool:
     """Whether this process is the command line's own (the console script, or ``python -m
-    cio_sim.cli``), not a program that imports cio_sim."""
+    cio_sim.cli``), not a program that imports cio_sim. Read from the interpreter's own
+    arguments: a worker that multiprocessing spawns re-imports the console script with the
+    parent's ``sys.argv``, but its own arguments are ``-c ...``."""
     argv = list(getattr(_sys, "orig_argv", ()))
     if "-m" in argv:
         return argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["cio_sim.cli"]
-    return bool(_sys.argv) and _os.path.basename(_sys.argv[0]) == "cio-sim"
+    return any(_os.path.basename(a) == "cio-sim" for a in argv[1:2])
 
 
 # In the command line's own process an interrupt while the package and the command's modules
