@@ -246,43 +246,131 @@ class LocalExecutor(Executor):
                 fut.cancel()
 
 
+#: How long closing a Dask client, and then its LocalCluster, may take (after an interrupt
+#: too); a cluster's worker processes end with this process anyway (they watch a pipe from it).
+DASK_CLOSE_TIMEOUT = 10.0
+
+
+@contextlib.contextmanager
+def held_signals() -> Iterator[list[int]]:
+    """Hold Ctrl-C and SIGTERM while a Dask cluster starts or closes; yields the signals that
+    arrived, for the caller to act on once the cluster is whole (or closed).
+
+    Interrupting LocalCluster's start-up left a half-started cluster that distributed's exit
+    hook could not close (an AssertionError traceback, worker heartbeats to a closed
+    scheduler, a leaked semaphore), and interrupting its close left the same. SIGINT is also
+    *blocked* in this thread meanwhile: the threads that distributed starts inherit that
+    mask, and so do the worker processes they spawn, so a Ctrl-C on the terminal (sent to the
+    whole process group) reaches only this process, which stops the cluster in order,
+    instead of raising KeyboardInterrupt tracebacks in every worker. SIGTERM stays deliverable
+    to the workers (their nanny stops them with it). Outside the main thread nothing is held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in old:
+        signal.signal(sig, hold)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield received
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held Ctrl-C arrives here
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, if it is not running: starting it
+    *unblocks* SIGINT and SIGTERM in the thread that starts it, which, inside
+    :func:`held_signals`, would be a thread of distributed's, and the worker processes it
+    spawns after that would take Ctrl-C again."""
+    with contextlib.suppress(ImportError, OSError, AttributeError):  # not on Windows
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+
+
 @register_executor("dask")
 class DaskExecutor(Executor):
     """A Dask cluster: the one at ``scheduler``, or a new LocalCluster of ``workers``
-    single-threaded processes. Connecting waits at most :data:`DASK_CONNECT_TIMEOUT`."""
+    single-threaded processes. Connecting waits at most :data:`DASK_CONNECT_TIMEOUT`.
+
+    Ctrl-C or SIGTERM while the cluster starts or closes takes effect once that is done
+    (:func:`held_signals`), so an interrupted batch always closes a whole cluster: client
+    first, then the cluster (its workers, then its scheduler), each within
+    :data:`DASK_CLOSE_TIMEOUT`. The workers' own log lines are kept off the terminal (a task's
+    error reaches this process with its result; a worker losing its scheduler while a batch
+    stops is expected)."""
 
     connect_timeout: ClassVar[str] = DASK_CONNECT_TIMEOUT
+    close_timeout: ClassVar[float] = DASK_CLOSE_TIMEOUT
 
     def __enter__(self) -> DaskExecutor:
         if importlib.util.find_spec("distributed") is None:
             raise ExecutorError("the dask backend needs dask.distributed: "
                                 "pip install 'cio-sim[dask]'")
+        self._cluster: Any = None
+        self._client: Any = None
+        if not self.scheduler:
+            _start_resource_tracker()
+        with held_signals() as received:
+            try:
+                self._connect()
+            except BaseException:
+                self._close()
+                raise
+        if received:  # interrupted while starting: close the whole cluster, then stop
+            with held_signals():
+                self._close()
+            raise KeyboardInterrupt("terminated" if signal.SIGTERM in received else "")
+        return self
+
+    def _connect(self) -> None:
         import logging
 
         from distributed import Client, LocalCluster
 
-        self._cluster = None
         try:
             if self.scheduler:
                 self._client = Client(self.scheduler, timeout=self.connect_timeout)
             else:
-                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                             processes=True, dashboard_address=None,
-                                             silence_logs=logging.ERROR)
+                # the scheduler's HTTP server on a free port (its default 8787 warns when
+                # taken, e.g. by a second batch), without the dashboard
+                self._cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.CRITICAL,
+                    scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"})
                 self._client = Client(self._cluster)
         except (OSError, ValueError, TimeoutError) as exc:
-            if self._cluster is not None:
-                self._cluster.close()
+            self._close()
             where = (f"the Dask scheduler {self.scheduler}" if self.scheduler
                      else "a local Dask cluster")
             text = " ".join(str(exc).split()) or type(exc).__name__
             raise ExecutorError(f"cannot reach {where}: {text}") from None
-        return self
+
+    def _close(self) -> None:
+        """Close the client, then the cluster; what does not close in time is left to end
+        with this process (a LocalCluster's workers exit when its pipe closes)."""
+        client, self._client = self._client, None
+        cluster, self._cluster = self._cluster, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close(timeout=self.close_timeout)
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=self.close_timeout)
 
     def __exit__(self, *exc: object) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        with held_signals() as received:
+            self._close()
+        if received and exc[0] is None:  # interrupted while closing after a whole batch
+            raise KeyboardInterrupt("terminated" if signal.SIGTERM in received else "")
 
     @property
     def slots(self) -> int:
@@ -308,7 +396,7 @@ class DaskExecutor(Executor):
             yield result
 
 
-__all__ = ["DASK_CONNECT_TIMEOUT", "EXECUTORS", "PARENT_CHECK_SECONDS", "START_METHOD",
-           "DaskExecutor", "Executor", "ExecutorError", "LocalExecutor", "SerialExecutor",
-           "available_cores", "get_executor", "mp_context", "register_executor",
-           "worker_start"]
+__all__ = ["DASK_CLOSE_TIMEOUT", "DASK_CONNECT_TIMEOUT", "EXECUTORS", "PARENT_CHECK_SECONDS",
+           "START_METHOD", "DaskExecutor", "Executor", "ExecutorError", "LocalExecutor",
+           "SerialExecutor", "available_cores", "get_executor", "held_signals", "mp_context",
+           "register_executor", "worker_start"]
