@@ -258,12 +258,15 @@ def held_signals() -> Iterator[list[int]]:
 
     Interrupting LocalCluster's start-up left a half-started cluster that distributed's exit
     hook could not close (an AssertionError traceback, worker heartbeats to a closed
-    scheduler, a leaked semaphore), and interrupting its close left the same. SIGINT is also
-    *blocked* in this thread meanwhile: the threads that distributed starts inherit that
-    mask, and so do the worker processes they spawn, so a Ctrl-C on the terminal (sent to the
-    whole process group) reaches only this process, which stops the cluster in order,
-    instead of raising KeyboardInterrupt tracebacks in every worker. SIGTERM stays deliverable
-    to the workers (their nanny stops them with it). Outside the main thread nothing is held.
+    scheduler, a leaked semaphore), and interrupting its close left the same. Both signals
+    are also *blocked* in this thread meanwhile: the threads that distributed starts inherit
+    that mask, and so do the worker processes they spawn. A Ctrl-C on the terminal, or a
+    SIGTERM to the process group, is sent to every process of the group; it now reaches only
+    this process, which closes the cluster in order, instead of raising KeyboardInterrupt
+    tracebacks in the workers or killing them under their nanny (which restarted them or
+    failed to start). The workers end when their nanny stops them (a message, then SIGKILL)
+    or when this process ends (distributed's parent pipe). Outside the main thread nothing
+    is held.
     """
     if threading.current_thread() is not threading.main_thread():
         yield []
@@ -276,11 +279,11 @@ def held_signals() -> Iterator[list[int]]:
     old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     for sig in old:
         signal.signal(sig, hold)
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(old))
     try:
         yield received
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held Ctrl-C arrives here
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held signal arrives here
         for sig, handler in old.items():
             signal.signal(sig, handler)
 
@@ -289,7 +292,7 @@ def _start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker now, if it is not running: starting it
     *unblocks* SIGINT and SIGTERM in the thread that starts it, which, inside
     :func:`held_signals`, would be a thread of distributed's, and the worker processes it
-    spawns after that would take Ctrl-C again."""
+    spawns after that would take Ctrl-C and SIGTERM again."""
     with contextlib.suppress(ImportError, OSError, AttributeError):  # not on Windows
         from multiprocessing import resource_tracker
 
@@ -324,7 +327,8 @@ class DaskExecutor(Executor):
                 self._connect()
             except BaseException:
                 self._close()
-                raise
+                if not received:
+                    raise
         if received:  # interrupted while starting: close the whole cluster, then stop
             with held_signals():
                 self._close()
