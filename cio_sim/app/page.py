@@ -286,29 +286,60 @@ def ParameterView(exploration: Exploration) -> None:
 
 # ---------------------------------------------------------------------------- controls
 
+def use_redraw_on_refusal(on_value: Any) -> tuple[Any, str]:
+    """A widget's ``on_v_model`` that hands the page's value to ``on_value`` as it arrives,
+    and the key to give the widget: ``on_value`` returns False when it refused the value
+    (with a message on the page), and the widget is then drawn anew at the value in use. A
+    widget left holding a refused value shows it (a select an empty box), or, a slider given
+    null or 10**30, puts itself at its end and sends that as a change of its own."""
+    refused, set_refused = solara.use_state(0)
+
+    def take(raw: Any) -> None:
+        if on_value(raw) is False:
+            set_refused(lambda n: n + 1)
+
+    return take, f"refused-{refused}"
+
+
+@solara.component
+def Slider(value: float, low: float, high: float, step: float, on_value: Any) -> Any:
+    """A slider whose value goes to the page's check (:mod:`.values`) as it arrives. Solara's
+    SliderInt and SliderFloat convert it first, with ``int()`` and ``float()``, outside any
+    check: a crafted NaN, Infinity, string or null for a slider raised there, and the page
+    was replaced by the server's traceback, file paths included."""
+    take, key = use_redraw_on_refusal(on_value)
+    return solara.v.Slider(v_model=value, on_v_model=take, label="", min=low, max=high,
+                           step=step, thumb_label=True, dense=False,
+                           hide_details=True).key(key)
+
+
+@solara.component
+def Choice(label: str, value: Any, choices: list, on_value: Any, dense: bool = False) -> Any:
+    """A select whose value goes to the page's check as it arrives, and that shows the value
+    in use again after a refused one (Solara's Select keeps what it was sent)."""
+    take, key = use_redraw_on_refusal(on_value)
+    return solara.v.Select(v_model=value, on_v_model=take, items=choices, label=label,
+                           dense=dense).key(key)
+
+
 @solara.component
 def ControlWidget(ctl: Control, settings: Settings, on_value: Any) -> None:
     base = _base(settings.scenario)
     value = settings.changed.get(ctl.key, base.get(ctl.key))
 
-    def set_value(v: Any) -> None:
-        on_value(ctl.key, v)
+    def set_value(v: Any) -> bool:
+        return on_value(ctl.key, v)
 
     with solara.Column(gap="0px", classes=["cio-control", "ctl-" + ctl.key.replace(".", "-")],
                        style={"margin-bottom": "14px"}):
         shown = f"{ctl.label}: {fmt(value)}" if ctl.widget in ("int", "float") else ctl.label
         solara.Text(shown, style={"font-size": "0.85rem", "font-weight": "500"})
         if ctl.widget == "select":
-            solara.Select("", value=value, values=list(ctl.param.choices or ()),
-                          on_value=set_value, dense=True)
+            Choice("", value, list(ctl.param.choices or ()), set_value, dense=True)
         elif ctl.widget == "checkbox":
             solara.Checkbox(label="yes" if value else "no", value=value, on_value=set_value)
-        elif ctl.widget == "int":
-            solara.SliderInt("", value=int(value), min=int(ctl.low), max=int(ctl.high),
-                             step=1, on_value=set_value, thumb_label=True)
         else:
-            solara.SliderFloat("", value=float(value), min=ctl.low, max=ctl.high,
-                               step=ctl.step, on_value=set_value, thumb_label=True)
+            Slider(value, ctl.low, ctl.high, ctl.step, set_value)
         solara.Text(ctl.note(base, value), style={"font-size": "0.72rem", "color": "#666",
                                                   "line-height": "1.15"})
 
@@ -325,29 +356,32 @@ def Page() -> None:
     error = solara.use_reactive("")
     view = solara.use_reactive(VIEWS[0])
 
-    def apply(new: Settings) -> None:
-        """Re-run the model with new settings up to the week shown now."""
+    def apply(new: Settings) -> bool:
+        """Re-run the model with new settings up to the week shown now (False, and the
+        reason on the page, when the model refuses them)."""
         try:
             fresh = Exploration(new).advance_to(model.value.week)
         except (ScenarioError, ValueError, TypeError) as exc:  # a value the model refuses
             error.set(" ".join(str(exc).split()))
-            return
+            return False
         error.set("")
         settings.set(new)
         model_params.set({"settings": new})
         model.set(fresh)
         force_update()
+        return True
 
     def checked(read: Any, then: Any) -> Any:
         """A widget's callback that checks the value from the page first (values.py): a bad
-        one becomes the message on the page."""
-        def callback(*raw: Any) -> None:
+        one becomes the message on the page. The callback returns whether the value was
+        taken (a slider redraws itself at the old value when not)."""
+        def callback(*raw: Any) -> bool:
             try:
                 value = read(*raw)
             except values.BadValue as exc:
                 error.set(str(exc))
-                return
-            then(value)
+                return False
+            return then(value) is not False
         return callback
 
     on_control = checked(lambda key, v: (key, values.control_value(control(key), v)),
@@ -370,22 +404,18 @@ def Page() -> None:
                                 settings.value.replace(seed=s))))
         with solara.Card("Scenario and side-by-side"), solara.Column(gap="6px"):
             names = bundled_names()
-            solara.Select("base scenario (run A)", value=settings.value.scenario,
-                          values=names,
-                          on_value=checked(lambda s: values.scenario_name("base scenario", s),
-                                           lambda s: apply(settings.value.replace(
-                                               scenario=s))))
+            Choice("base scenario (run A)", settings.value.scenario, names,
+                   checked(lambda s: values.scenario_name("base scenario", s),
+                           lambda s: apply(settings.value.replace(scenario=s))))
             solara.Checkbox(label="side by side: run a second regime (B) on the same seed",
                             value=settings.value.compare is not None,
                             on_value=lambda on: apply(settings.value.replace(
                                 compare=_default_other(settings.value.scenario) if on
                                 else None)))
             if settings.value.compare is not None:
-                solara.Select("regime of run B (from this scenario)",
-                              value=settings.value.compare, values=names,
-                              on_value=checked(
-                                  lambda s: values.scenario_name("regime of run B", s),
-                                  lambda s: apply(settings.value.replace(compare=s))))
+                Choice("regime of run B (from this scenario)", settings.value.compare, names,
+                       checked(lambda s: values.scenario_name("regime of run B", s),
+                               lambda s: apply(settings.value.replace(compare=s))))
                 solara.Text("Run B has run A's assumptions and changes, with this "
                             "scenario's regime parts.", style={"font-size": "0.75rem"})
             if settings.value.overrides:
@@ -425,8 +455,7 @@ def StepSize(weeks: solara.Reactive[int], on_value: Any) -> None:
     solara.Text(f"weeks per Step (and per frame when playing): {weeks.value}",
                 style={"font-size": "0.85rem"})
     with solara.Column(classes=["weeks-per-step"]):
-        solara.SliderInt("", value=weeks.value, on_value=on_value, min=values.STEP_WEEKS[0],
-                         max=values.STEP_WEEKS[1], thumb_label=True)
+        Slider(weeks.value, *values.STEP_WEEKS, 1, on_value)
 
 
 @solara.component
