@@ -284,8 +284,8 @@ def held_signals() -> Iterator[list[int]]:
         yield received
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a held signal arrives here
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
+        for sig, handler in old.items():  # None: a handler not set from Python
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
 
 
 def _start_resource_tracker() -> None:
