@@ -289,14 +289,29 @@ def held_signals() -> Iterator[list[int]]:
 
 
 def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker now, if it is not running: starting it
-    *unblocks* SIGINT and SIGTERM in the thread that starts it, which, inside
-    :func:`held_signals`, would be a thread of distributed's, and the worker processes it
-    spawns after that would take Ctrl-C and SIGTERM again."""
+    """Start multiprocessing's resource tracker now, if it is not running, with its stderr
+    on /dev/null (one that is running is left as it is).
+
+    Now: starting it *unblocks* SIGINT and SIGTERM in the thread that starts it, which,
+    inside :func:`held_signals`, would be a thread of distributed's, and the worker processes
+    it spawns after that would take Ctrl-C and SIGTERM again. Its stderr: the tracker only
+    writes there when this process ended without releasing what it registered, i.e. after
+    a SIGKILL, when it removes the nannies' semaphores itself and then warned "There appear
+    to be 12 leaked semaphore objects" on the terminal the user had got back (every close
+    this process makes releases them: none is left after Ctrl-C or SIGTERM)."""
     with contextlib.suppress(ImportError, OSError, AttributeError):  # not on Windows
         from multiprocessing import resource_tracker
 
-        resource_tracker.ensure_running()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        saved = os.dup(2)
+        try:
+            sys.stderr.flush()
+            os.dup2(devnull, 2)   # the tracker inherits this process's fd 2
+            resource_tracker.ensure_running()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
 
 
 @register_executor("dask")
