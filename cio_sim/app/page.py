@@ -240,10 +240,16 @@ def ProposalView(exploration: Exploration) -> None:
     page_no, set_page_no = solara.use_state(0)
     run = exploration.runs[min(run_index, len(exploration.runs) - 1)]
     if exploration.paired:
-        solara.ToggleButtonsSingle(value=run.label, values=[r.label for r in exploration.runs],
-                                   on_value=lambda v: set_run_index(
-                                       [r.label for r in exploration.runs].index(v))
-                                   if v in [r.label for r in exploration.runs] else None)
+        labels = [r.label for r in exploration.runs]
+
+        def pick(index: Any) -> bool:
+            try:
+                set_run_index(values.choice_index("run", index, labels))
+            except values.BadValue:
+                return False   # the buttons show the run in view again
+            return True
+
+        Toggle(run.label, labels, pick)
     df = adapter.proposals(run.model).iloc[::-1]
     pages = max(1, -(-len(df) // ROWS_PER_PAGE))
     page_no = min(page_no, pages - 1)
@@ -320,6 +326,20 @@ def Choice(label: str, value: Any, choices: list, on_value: Any, dense: bool = F
     take, key = use_redraw_on_refusal(on_value)
     return solara.v.Select(v_model=value, on_v_model=take, items=choices, label=label,
                            dense=dense).key(key)
+
+
+@solara.component
+def Toggle(value: str, choices: list[str], on_index: Any, classes: list[str] | None = None
+           ) -> Any:
+    """A row of buttons, one of them pressed, whose pressed index goes to ``on_index`` as
+    it arrives (it returns False to refuse it). Solara's ToggleButtonsSingle looks the index
+    up in its list first: a crafted index (NaN, a string, null, 99) raised there and the
+    page was replaced by the server's traceback."""
+    take, key = use_redraw_on_refusal(on_index)
+    return solara.v.BtnToggle(children=[solara.Button(label=c) for c in choices],
+                              v_model=choices.index(value) if value in choices else None,
+                              on_v_model=take, multiple=False, mandatory=True,
+                              class_=" ".join(classes or [])).key(key)
 
 
 @solara.component
@@ -431,7 +451,9 @@ def Page() -> None:
 
     if error.value:
         solara.Error(error.value)
-    solara.ToggleButtonsSingle(value=view, values=list(VIEWS), classes=["view-switch"])
+    Toggle(view.value, list(VIEWS), checked(lambda i: VIEWS[values.choice_index("view", i,
+                                                                                VIEWS)],
+                                            view.set), classes=["view-switch"])
     if view.value == VIEWS[0]:
         ForumView(exploration)
         with solara.Columns([3, 2]):

@@ -9,6 +9,7 @@ is a path. Each function here returns the value as the model wants it, or raises
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from ..scenario import bundled_names
@@ -78,6 +79,16 @@ def scenario_name(label: str, value: Any) -> str:
     return value
 
 
+def choice_index(label: str, value: Any, choices: Sequence[str]) -> int:
+    """The index of one of ``choices`` (a row of buttons sends the index of the one
+    pressed): a whole number from 0 to one less than their count, never negative."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not value.is_integer()) \
+            or not 0 <= value < len(choices):
+        raise BadValue(f"{label}: got {_shown(value)}; allowed: one of {', '.join(choices)}")
+    return int(value)
+
+
 def _bound(limit: float | None, otherwise: int) -> int:
     return int(limit) if limit is not None and math.isfinite(limit) else otherwise
 
@@ -106,5 +117,5 @@ def control_value(ctl: Control, value: Any) -> Any:
     return float(value)
 
 
-__all__ = ["MAX_SEED", "REPLICATIONS", "STEP_WEEKS", "BadValue", "control_value",
+__all__ = ["MAX_SEED", "REPLICATIONS", "STEP_WEEKS", "BadValue", "choice_index", "control_value",
            "count_or_none", "scenario_name", "seed", "step_weeks", "whole_number"]

@@ -1,17 +1,20 @@
 """Crafted widget values sent to the live app over the page's own websocket, as a hostile
 page or script could send them: NaN, Infinity, a string, null, a huge number, a list, for an
-integer slider, a float slider, a select and the weeks-per-Step slider. Each becomes a
+integer slider, a float slider, a select, the weeks-per-Step slider and the row of view
+buttons (which sends an index). Each becomes a
 message on the page and the control keeps its value; the page never shows a traceback or a
 server path, and still steps afterwards.
 
-Before, 19 of these 32 replaced the page with the server's traceback: Solara's SliderInt and
-SliderFloat convert the value with int()/float() before the page's own check. The messages
+Before, 27 of these 40 replaced the page with the server's traceback: Solara's SliderInt and
+SliderFloat convert the value with int()/float(), and its ToggleButtonsSingle looks the
+index up in its list, before the page's own check. The messages
 are Jupyter widget messages (``comm_msg``, ``method: update``, ``state: {v_model: ...}``),
 written as text so that NaN and Infinity arrive as such (the server's JSON reader takes
 them; a browser's JSON.stringify cannot write them)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -47,6 +50,7 @@ TARGETS = {
                      "ctl-arrivals-departmental_per_year"),
     "select": ("SelectModel", {"items": ["uniform", "keuzematrix"]}, "ctl-regime-routing"),
     "weeks per Step": ("SliderModel", {"min": 1.0, "max": 26.0}, "weeks-per-step"),
+    "view switch": ("BtnToggleModel", {"class_": "view-switch"}, "view-switch"),
 }
 
 
@@ -66,17 +70,13 @@ class Socket:
 
     def _received(self, payload) -> None:
         if isinstance(payload, str):
-            try:
+            with contextlib.suppress(ValueError):
                 self.received.append(json.loads(payload))
-            except ValueError:
-                pass
 
     def _sent(self, payload) -> None:
         if isinstance(payload, str) and self.session is None:
-            try:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
                 self.session = json.loads(payload)["header"]["session"]
-            except (ValueError, KeyError, TypeError):
-                pass
 
     def widget(self, model: str, state: dict) -> str:
         """The comm id of the newest widget of ``model`` whose state has ``state``."""
@@ -156,6 +156,7 @@ def test_crafted_widget_values_become_a_message_and_the_page_still_steps(attacke
             now = label.inner_text() if name != "weeks per Step" else \
                 page.get_by_text("weeks per Step (and per frame").inner_text()
             assert now == shown, f"{name} = {raw} changed the control: {now!r}"
+    page.locator(".view-forums img").first.wait_for()    # still the first view
     page.get_by_role("button", name="Step").click()     # the page still works
     page.get_by_text("Week 1 of").wait_for()
     page.get_by_text("Headline figures at week 1").wait_for()

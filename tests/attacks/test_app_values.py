@@ -80,3 +80,13 @@ def test_replications_from_the_page(bad):
         values.whole_number("replications", bad, *values.REPLICATIONS)
     assert "replications" in _one_line(exc)
     assert values.count_or_none(30, *values.REPLICATIONS) == 30
+
+
+@pytest.mark.parametrize("bad", [*CRAFTED, -1, 4, 1.5, 2**70])
+def test_a_button_row_index_is_one_of_its_buttons(bad):
+    views = ["a", "b", "c", "d"]
+    with pytest.raises(values.BadValue) as exc:
+        values.choice_index("view", bad, views)
+    assert "one of a, b, c, d" in _one_line(exc)
+    assert values.choice_index("view", 3, views) == 3
+    assert values.choice_index("view", 0.0, views) == 0
