@@ -366,7 +366,7 @@ class DaskExecutor(Executor):
                     dashboard_address=None, silence_logs=logging.CRITICAL,
                     scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"})
                 self._client = Client(self._cluster)
-        except (OSError, ValueError, TimeoutError) as exc:
+        except (OSError, ValueError, TimeoutError, RuntimeError) as exc:  # a nanny's failure
             self._close()
             where = (f"the Dask scheduler {self.scheduler}" if self.scheduler
                      else "a local Dask cluster")
