@@ -27,8 +27,10 @@ from ..batch.designs import sobol_points
 from ..batch.executors import ExecutorError, get_executor
 from ..batch.plan import BatchError
 from ..batch.store import (
+    DB_NAME,
     LOCK_NAME,
     STORE_FILES,
+    ResultStore,
     StoreError,
     StoreWriteError,
     WriterLock,
@@ -159,6 +161,20 @@ def run_exploration(exp: ExploreExperiment, out: str | Path | None = None,
         raise
     except (BatchError, ExecutorError, FileRefused, StoreError) as exc:
         raise ExploreError(str(exc)) from None
+    except KeyboardInterrupt as exc:  # the line names every stage's runs, not the last batch's
+        exc.stored = (out_dir, _stored_runs(out_dir))  # type: ignore[attr-defined]
+        raise
+
+
+def _stored_runs(out_dir: Path) -> int:
+    """Runs stored in all of an exploration's stage batches (what --resume keeps)."""
+    total = 0
+    for db in sorted((out_dir / RUNS_DIR).glob(f"*/*/{DB_NAME}")):
+        with contextlib.suppress(StoreError, OSError):
+            store = ResultStore(db, readonly=True)
+            total += store.count()
+            store.close()
+    return total
 
 
 def _explore(exp: ExploreExperiment, out_dir: Path, backend: str, workers: int | None,

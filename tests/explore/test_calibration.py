@@ -5,6 +5,7 @@ tables, and the loader refuses targets the method must not use."""
 from __future__ import annotations
 
 import copy
+import sqlite3
 import tomllib
 from pathlib import Path
 
@@ -60,9 +61,13 @@ def test_interrupted_calibration_resumes_to_identical_tables(ci_run: Path,
     out = tmp_path / "b"
     # 14 screening + 40 Sobol points under 3 regimes (a run per task on one worker), then
     # the calibration: stop inside the first wave.
-    with pytest.raises(KeyboardInterrupt), interrupted_after((14 + 40) * 3 + 5):
+    with pytest.raises(KeyboardInterrupt) as stop, interrupted_after((14 + 40) * 3 + 5):
         run_exploration(exp, out=out, backend="serial", progress=False)
     assert (out / "runs" / "calibration_wave1").exists()
+    where, kept = stop.value.stored       # the line names every stage's runs, in the folder
+    counts = [sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+              for db in (out / "runs").glob("*/*/results.sqlite")]
+    assert where == out and kept == sum(counts) > (14 + 40) * 3
     run_exploration(exp, out=out, backend="serial", progress=False, resume=True)
     for name in ("calibration_sets", "held_out", "reach", "pairwise", "ensemble"):
         pd.testing.assert_frame_equal(pd.read_csv(out / f"{name}.csv"),
