@@ -77,7 +77,10 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def offline_env() -> dict[str, str]:
     """The environment with Solara's CDN unreachable (a closed local port): the page must
     come from what the [app] extra installed."""
-    return {**os.environ, "SOLARA_ASSETS_CDN": f"http://127.0.0.1:{_free_port()}/npm/"}
+    return {**os.environ, "SOLARA_ASSETS_CDN": f"http://127.0.0.1:{_free_port()}/npm/",
+            # the server runs this checkout's cio_sim (not another installed one)
+            "PYTHONPATH": os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[2]),
+                                                      os.environ.get("PYTHONPATH")) if p)}
 
 
 def is_local(url: str) -> bool:
