@@ -17,7 +17,6 @@ digest, judged and compliant pairs) that a batch stores with each run of a compa
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -44,7 +43,8 @@ Record = list[list[Any]]
 
 
 def _digest(values: Sequence[Any]) -> str:
-    text = json.dumps(list(values), separators=(",", ":"), default=lambda v: v.item())
+    """A short stable digest of a signature's values (their text, joined)."""
+    text = "|".join(map(str, values))
     return hashlib.blake2b(text.encode(), digest_size=_DIGEST_BYTES).hexdigest()
 
 
