@@ -87,3 +87,33 @@ def alive(pids: set[int]) -> set[int]:
         if state != "Z":
             running.add(pid)
     return running
+
+
+def stored_runs(db: Path) -> int:
+    """Runs stored in a results database so far (0 while it does not exist or is locked),
+    read-only, while its batch may still write."""
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def gone_within(pids: set[int], seconds: float = 5.0) -> set[int]:
+    """The processes of ``pids`` still alive after ``seconds`` (then killed, so that they are
+    not left behind for the rest of the suite)."""
+    import signal
+    import time
+
+    deadline = time.monotonic() + seconds
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = alive(pids)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left

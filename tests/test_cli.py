@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import modules_after
+from helpers import modules_after, stored_runs
 
 import cio_sim
 from cio_sim.batch.store import DB_NAME, MANIFEST_NAME, decode_frame
@@ -308,17 +308,6 @@ def test_compare_prints_table_and_writes_report(tmp_path, capsys):
     assert code == 2 and "--baseline" in _one_error_line(err)
 
 
-def _stored(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return con.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
 
 
 @pytest.mark.slow
@@ -333,13 +322,13 @@ def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
                             stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while _stored(killed / DB_NAME) < 10 and time.monotonic() < deadline:
+        while stored_runs(killed / DB_NAME) < 10 and time.monotonic() < deadline:
             assert proc.poll() is None, "batch ended before it could be killed"
             time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its worker processes
     finally:
         proc.wait(timeout=30)
-    partial = _stored(killed / DB_NAME)
+    partial = stored_runs(killed / DB_NAME)
     assert 10 <= partial < int(n)
     # each stored run is whole: 10 timeseries rows per run, nothing else
     con = sqlite3.connect(killed / DB_NAME)

@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import alive, children, dump_store
+from helpers import children, dump_store, gone_within, stored_runs
+
+from cio_sim.batch.store import DB_NAME
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
@@ -42,20 +44,6 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def _stored(out: Path) -> int:
-    import sqlite3
-
-    db = out / "results.sqlite"
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
-        try:
-            return conn.execute("SELECT count(*) FROM runs").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def _interrupt(proc: subprocess.Popen, sig: int, group: bool, when, within: float = 90
@@ -82,14 +70,6 @@ def _interrupt(proc: subprocess.Popen, sig: int, group: bool, when, within: floa
     return err, seen
 
 
-def _gone_within(pids: set[int], seconds: float = 5.0) -> set[int]:
-    deadline = time.monotonic() + seconds
-    while alive(pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = alive(pids)
-    for pid in left:  # do not leave them behind for the rest of the suite
-        os.kill(pid, signal.SIGKILL)
-    return left
 
 
 def _one_line(proc: subprocess.Popen, err: str) -> str:
@@ -111,7 +91,7 @@ def test_interrupt_while_the_cluster_starts(tmp_path, sig, group):
     proc = _start(tmp_path, *BATCH, *DASK, "--out", "out")
     err, spawned = _interrupt(proc, sig, group, lambda seen: len(seen) >= 1)
     assert _one_line(proc, err) == "cio-sim: interrupted; nothing was stored", err
-    assert not _gone_within(spawned | children(proc.pid)), "cluster processes outlived it"
+    assert not gone_within(spawned | children(proc.pid)), "cluster processes outlived it"
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +113,11 @@ def test_interrupt_mid_batch_keeps_runs_and_resumes_exactly(tmp_path, sig, group
     Ctrl-Cs printed the workers' KeyboardInterrupt tracebacks or CommClosedError lines)."""
     out = tmp_path / "out"
     proc = _start(tmp_path, *BATCH, *DASK, "--out", str(out))
-    err, spawned = _interrupt(proc, sig, group, lambda seen: _stored(out) >= 1)
+    err, spawned = _interrupt(proc, sig, group, lambda seen: stored_runs(out / DB_NAME) >= 1)
     line = _one_line(proc, err)
     assert line.endswith("continue with --resume"), line
-    assert not _gone_within(spawned), "cluster processes outlived the command"
-    kept = _stored(out)
+    assert not gone_within(spawned), "cluster processes outlived the command"
+    kept = stored_runs(out / DB_NAME)
     assert 1 <= kept < 40 and f"{kept} runs stored" in line
     resumed = _start(tmp_path, *BATCH, *DASK, "--out", str(out), "--resume")
     _, err = resumed.communicate(timeout=120)
@@ -151,7 +131,8 @@ def test_a_killed_command_leaves_no_process_and_no_warning(tmp_path):
     semaphore objects" on the terminal)."""
     out = tmp_path / "out"
     proc = _start(tmp_path, *BATCH, *DASK, "--out", str(out))
-    err, spawned = _interrupt(proc, signal.SIGKILL, False, lambda seen: _stored(out) >= 1)
+    err, spawned = _interrupt(proc, signal.SIGKILL, False,
+                              lambda seen: stored_runs(out / DB_NAME) >= 1)
     assert proc.returncode == -signal.SIGKILL
-    assert not _gone_within(spawned), "cluster processes outlived the killed command"
+    assert not gone_within(spawned), "cluster processes outlived the killed command"
     assert not err.strip(), err

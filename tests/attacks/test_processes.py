@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import alive, children
+from helpers import children, gone_within
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -38,14 +38,6 @@ def _workers(proc: subprocess.Popen, want: int = 2, within: float = 60) -> set[i
     raise AssertionError("the workers did not start")
 
 
-def _gone_within(pids: set[int], seconds: float = 5.0) -> set[int]:
-    deadline = time.monotonic() + seconds
-    while alive(pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = alive(pids)
-    for pid in left:  # do not leave them behind for the rest of the suite
-        os.kill(pid, signal.SIGKILL)
-    return left
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
@@ -55,7 +47,7 @@ def test_no_worker_outlives_its_parent(tmp_path, sig):
     time.sleep(0.3)  # the workers are running models
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
-    assert not _gone_within(workers), f"workers outlived the parent after {sig!r}"
+    assert not gone_within(workers), f"workers outlived the parent after {sig!r}"
     if sig != signal.SIGKILL:
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert proc.returncode == 130, err
@@ -104,7 +96,7 @@ def test_no_worker_of_other_commands_outlives_its_parent(tmp_path, command, sig)
     spawned = workers | children(proc.pid)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
-    assert not _gone_within(spawned), f"children outlived {command[0]} after {sig!r}"
+    assert not gone_within(spawned), f"children outlived {command[0]} after {sig!r}"
     if sig != signal.SIGKILL:
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("cio-sim: interrupted"), err
