@@ -107,7 +107,7 @@ class Task:
     #: Plugin modules the worker imports before the first run (cio_sim.plugins).
     plugins: tuple[str, ...] = ()
     #: Keep each run's kader outcomes (:func:`cio_sim.matched.kader_record`) with its summary:
-    #: what compare's compliance over matched kaders pairs (not kept in sweeps).
+    #: what compare's compliance over matched kaders pairs (comparisons only).
     kaders: bool = False
 
 
@@ -179,7 +179,7 @@ def _tasks(plan: Plan, done: set[tuple[int, int, int]], size: int,
         where = {index: k for k, index in enumerate(used)}
         return Task(tuple(cells[i] for i in used),
                     tuple((where[index], rep) for index, rep in group), plan.seed,
-                    plan.weekly, model, plugins, plan.kind != "sweep")
+                    plan.weekly, model, plugins, plan.kind == "compare")
 
     for rep in range(plan.replications):
         for index, cell in enumerate(cells):
