@@ -4,8 +4,12 @@ in one process. Each run is timed as a batch worker runs it (the collector pause
 The package at ``--base`` (a git ref) is copied under another name (``cio_base``) and imported
 beside ``cio_sim``; each seed runs on both, alternating which goes first, so both see the same
 load. Also checks that both give the same summary (a refactoring must not change results).
+With ``--worker`` each run is timed with everything a comparison's batch worker does after it
+(`batch.runner._run_one`): the kader outcomes (`matched.kader_record`) and the encoded weekly
+table besides the summary, and all three are checked to be the same (the table byte for byte).
 
     python benchmarks/compare_commits.py --base main~3
+    python benchmarks/compare_commits.py --base main --worker consensus_2021
     python benchmarks/compare_commits.py --base 09c7c6c --seeds 41 consensus_2021 keuzematrix
 """
 
@@ -43,15 +47,20 @@ def copy_base(ref: str, into: Path) -> None:
         path.write_text(re.sub(r"""(["'])cio_sim\.""", rf"\1{BASE}.", text))
 
 
-def one(pkg, scenario, seed: int) -> tuple[float, float, str]:
+def one(pkg, scenario, seed: int, worker: bool = False) -> tuple[float, float, str]:
     """CPU and wall time of one run as a batch worker runs it: inside `collected_once` (the
     collector off, one young-generation collection after), so both codes see the same
     collector whatever their own `run()` does with it, and the comparison is of the model
-    code."""
+    code. With `worker`, also the kader outcomes and the encoded weekly table of a
+    comparison's run (`batch.runner._run_one`), which the returned text then includes."""
     start, wall = time.process_time(), time.perf_counter()
     with collected_once():
         model = pkg.CIOModel(scenario, seed=seed)
-        out = model.run().summary()
+        out: object = model.run().summary()
+        if worker:
+            codec = importlib.import_module(f"{pkg.__name__}.batch.codec")
+            matched = importlib.import_module(f"{pkg.__name__}.matched")
+            out = (out, matched.kader_record(model), codec.encode_frame(model.timeseries()))
         release(model)
         del model
     return time.process_time() - start, time.perf_counter() - wall, repr(out)
@@ -62,16 +71,21 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", required=True, help="git ref to compare against")
     ap.add_argument("--seeds", type=int, default=21)
+    ap.add_argument("--worker", action="store_true",
+                    help="time (and check) the kader outcomes and the encoded weekly table too")
     ap.add_argument("scenarios", nargs="*", default=cio_sim.bundled_names())
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         copy_base(args.base, Path(tmp))
         sys.path.insert(0, tmp)
         base = importlib.import_module(BASE)
-        print(f"Per 5-year run (construct + run + summary, as in a batch worker), median of "
+        what = ("construct + run + summary + kader_record + encoded timeseries" if args.worker
+                else "construct + run + summary")
+        print(f"Per 5-year run ({what}, as in a batch worker), median of "
               f"{args.seeds} seeds, CPU and wall; ratio = new / base, paired by seed (below 1: "
               f"the new code is faster); base = {args.base}")
         all_cpu, all_wall = [], []
+        checked = "outputs" if args.worker else "summaries"
         for name in args.scenarios:
             try:
                 pair = ((base, base.load_scenario(name)),
@@ -80,11 +94,11 @@ def main() -> None:
                 print(f"  {name:30s} skipped: {err}", flush=True)
                 continue
             for pkg, sc in pair:
-                one(pkg, sc, 0)                       # warm-up
+                one(pkg, sc, 0, args.worker)          # warm-up
             old, new, old_wall, new_wall, same = [], [], [], [], True
             for seed in range(args.seeds):
                 order = pair if seed % 2 == 0 else pair[::-1]
-                got = {pkg.__name__: one(pkg, sc, seed) for pkg, sc in order}
+                got = {pkg.__name__: one(pkg, sc, seed, args.worker) for pkg, sc in order}
                 old.append(got[BASE][0])
                 new.append(got["cio_sim"][0])
                 old_wall.append(got[BASE][1])
@@ -98,7 +112,7 @@ def main() -> None:
                   f"{statistics.median(new) * 1e3:6.1f} ms ratio {statistics.median(cpu):.3f} | "
                   f"wall base {statistics.median(old_wall) * 1e3:6.1f} ms new "
                   f"{statistics.median(new_wall) * 1e3:6.1f} ms ratio "
-                  f"{statistics.median(wall):.3f} | same summaries: {'yes' if same else 'NO'}",
+                  f"{statistics.median(wall):.3f} | same {checked}: {'yes' if same else 'NO'}",
                   flush=True)
         if all_cpu:
             print(f"  {'all scenarios':30s} paired median ratio CPU "
