@@ -65,6 +65,12 @@ class ComplianceLedger:
         self.weeks = {"simple": c["weeks_simple"], "complicated": c["weeks_complicated"],
                       "complex": c["weeks_complex"]}
         self.pairs: list[Pair] = []
+        # Changes to the pairs (registered, checked, moments resolved) are counted, so that
+        # `finalise` and `arrays` do their work once for a finished run, whose summary, kader
+        # outcomes and weekly table each ask for them.
+        self._version = 0
+        self._finalised_version = -1
+        self._arrays: tuple[int, dict[str, np.ndarray]] | None = None
         # Pairs of checked kaders, in order of registration, and their end times: the open
         # ones are found with one numpy comparison per check batch (see `monitor`); the end
         # times are copied into a buffer that grows by doubling.
@@ -135,6 +141,7 @@ class ComplianceLedger:
             depts = list(proposal.affected)
         if not depts:
             return
+        self._version += 1
         n = len(depts)
         u_start, u_report, u_explain = rng.random((3, n)).tolist()
         delays = rng.standard_exponential(n).tolist()
@@ -209,6 +216,7 @@ class ComplianceLedger:
         k = min(n_open, int(rng.poisson(self.checks_per_batch)))
         checked = open_at[rng.choice(n_open, size=k, replace=False)].tolist()
         self.checks_done += len(checked)
+        self._version += 1
         binding, now = self._binding, float(step)
         for i in checked:
             q = binding[i]
@@ -218,7 +226,12 @@ class ComplianceLedger:
                 q.first_check = now
 
     def finalise(self) -> None:
-        """Resolve the scheduled monitoring moments (jaargesprek, P&C) for every pair."""
+        """Resolve the scheduled monitoring moments (jaargesprek, P&C) for every pair; nothing
+        to do when no pair was registered or checked since the last call."""
+        if self._finalised_version == self._version:
+            return
+        self._version += 1
+        self._finalised_version = self._version
         pc = self.c["pc_interval_weeks"]
         # Plain lists: bisect on a list is the same search as np.searchsorted (side='left')
         # without a numpy call per pair.
@@ -237,9 +250,12 @@ class ComplianceLedger:
                 q.first_check = min(q.first_check, float(q.adopted_step + k * pc))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Column arrays of all pairs, for vectorised metrics."""
+        """Column arrays of all pairs, for vectorised metrics: built anew only when the pairs
+        changed since the last call, and read-only, since callers share them."""
+        if self._arrays is not None and self._arrays[0] == self._version:
+            return self._arrays[1]
         ps = self.pairs
-        return {
+        out = {
             "adopted": np.array([q.adopted_step for q in ps], dtype=float),
             "due": np.array([q.due_step for q in ps], dtype=float),
             "start": np.array([q.start for q in ps], dtype=float),
@@ -251,6 +267,10 @@ class ComplianceLedger:
             "overridden": np.array([q.overridden for q in ps], dtype=bool),
             "proposal_id": np.array([q.proposal_id for q in ps], dtype=np.int64),
         }
+        for column in out.values():
+            column.flags.writeable = False
+        self._arrays = (self._version, out)
+        return out
 
 
 def status_at(a: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:
