@@ -4,9 +4,10 @@ in one process. Each run is timed as a batch worker runs it (the collector pause
 The package at ``--base`` (a git ref) is copied under another name (``cio_base``) and imported
 beside ``cio_sim``; each seed runs on both, alternating which goes first, so both see the same
 load. Also checks that both give the same summary (a refactoring must not change results).
-With ``--worker`` each run is timed with everything a comparison's batch worker does after it
-(`batch.runner._run_one`): the kader outcomes (`matched.kader_record`) and the encoded weekly
-table besides the summary, and all three are checked to be the same (the table byte for byte).
+With ``--worker`` each run is timed as a comparison's batch worker runs it, through the
+package's own `batch.runner.run_task` (construct, run, summary, kader outcomes, the encoded
+weekly table, the stored row), and the row and the weekly table are checked to be the same
+byte for byte.
 
     python benchmarks/compare_commits.py --base main~3
     python benchmarks/compare_commits.py --base main --worker consensus_2021
@@ -51,16 +52,20 @@ def one(pkg, scenario, seed: int, worker: bool = False) -> tuple[float, float, s
     """CPU and wall time of one run as a batch worker runs it: inside `collected_once` (the
     collector off, one young-generation collection after), so both codes see the same
     collector whatever their own `run()` does with it, and the comparison is of the model
-    code. With `worker`, also the kader outcomes and the encoded weekly table of a
-    comparison's run (`batch.runner._run_one`), which the returned text then includes."""
+    code. With `worker`, the run is a comparison's task of one run through the package's
+    own `batch.runner.run_task` (replication `seed`): its stored row (summary and kader
+    outcomes) and encoded weekly table, which the returned text then is."""
+    if worker:
+        runner = importlib.import_module(f"{pkg.__name__}.batch.runner")
+        task = runner.Task((runner.TaskCell(scenario, (0, 0), scenario.name, {}),),
+                           ((0, seed),), 0, True, kaders=True)
+        start, wall = time.process_time(), time.perf_counter()
+        out: object = runner.run_task(task)
+        return time.process_time() - start, time.perf_counter() - wall, repr(out)
     start, wall = time.process_time(), time.perf_counter()
     with collected_once():
         model = pkg.CIOModel(scenario, seed=seed)
-        out: object = model.run().summary()
-        if worker:
-            codec = importlib.import_module(f"{pkg.__name__}.batch.codec")
-            matched = importlib.import_module(f"{pkg.__name__}.matched")
-            out = (out, matched.kader_record(model), codec.encode_frame(model.timeseries()))
+        out = model.run().summary()
         release(model)
         del model
     return time.process_time() - start, time.perf_counter() - wall, repr(out)
@@ -79,7 +84,7 @@ def main() -> None:
         copy_base(args.base, Path(tmp))
         sys.path.insert(0, tmp)
         base = importlib.import_module(BASE)
-        what = ("construct + run + summary + kader_record + encoded timeseries" if args.worker
+        what = ("a compare's worker task: summary, kader outcomes, weekly table" if args.worker
                 else "construct + run + summary")
         print(f"Per 5-year run ({what}, as in a batch worker), median of "
               f"{args.seeds} seeds, CPU and wall; ratio = new / base, paired by seed (below 1: "

@@ -358,6 +358,12 @@ def summary(model: CIOModel) -> dict[str, float]:
 
 def timeseries_frame(model: CIOModel) -> pd.DataFrame:
     """One row per step: proposals per state, backlog, cumulative decisions, compliance."""
+    return pd.DataFrame(timeseries_columns(model))
+
+
+def timeseries_columns(model: CIOModel) -> dict[str, np.ndarray]:
+    """The columns of :func:`timeseries_frame`, in its order, as numpy arrays (one per
+    column, one value per step): what a batch worker encodes without building the frame."""
     # Columns are built as numpy arrays and put in one frame at the end: column-by-column
     # pandas assignment cost a third of a whole run.
     hist = model.history
@@ -382,7 +388,7 @@ def timeseries_frame(model: CIOModel) -> pd.DataFrame:
         actual = reported = np.full(len(step), np.nan)
     data["compliance_actual"] = actual
     data["compliance_reported"] = reported
-    return pd.DataFrame(data)
+    return data
 
 
 def voorportaal_frame(model: CIOModel) -> pd.DataFrame:

@@ -255,6 +255,11 @@ class CIOModel(mesa.Model):
         self.ledger.finalise()
         return metrics.timeseries_frame(self)
 
+    def timeseries_columns(self) -> dict[str, np.ndarray]:
+        """The columns of :meth:`timeseries` as arrays, without the DataFrame."""
+        self.ledger.finalise()
+        return metrics.timeseries_columns(self)
+
     def event_log(self) -> pd.DataFrame:
         """Every state transition: step, proposal_id, from_state, to_state."""
         return pd.DataFrame(self.events, columns=["step", "proposal_id", "from_state",

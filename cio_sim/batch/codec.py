@@ -57,9 +57,14 @@ def encode_frame(frame: pd.DataFrame) -> bytes:
 
     Numeric and boolean columns keep their dtype exactly; other columns go as JSON lists.
     """
+    return encode_columns(len(frame), {name: frame[name].to_numpy() for name in frame.columns})
+
+
+def encode_columns(rows: int, data: Mapping[Any, np.ndarray]) -> bytes:
+    """The bytes :func:`encode_frame` gives for a frame of ``rows`` rows with these columns
+    (name -> array, in order), for a table whose columns are at hand without the frame."""
     columns, parts = [], []
-    for name in frame.columns:
-        values = frame[name].to_numpy()
+    for name, values in data.items():
         if values.dtype.kind in "biuf":
             data = np.ascontiguousarray(values).tobytes()
             columns.append([str(name), values.dtype.str, len(data)])
@@ -67,7 +72,7 @@ def encode_frame(frame: pd.DataFrame) -> bytes:
             data = json.dumps([plain(v) for v in values.tolist()]).encode()
             columns.append([str(name), "json", len(data)])
         parts.append(data)
-    header = json.dumps({"rows": len(frame), "columns": columns}).encode()
+    header = json.dumps({"rows": rows, "columns": columns}).encode()
     return zlib.compress(struct.pack("<I", len(header)) + header + b"".join(parts), 1)
 
 
@@ -93,5 +98,6 @@ def decode_frame(blob: bytes) -> pd.DataFrame:
 
 
 
-__all__ = ["KEY_COLUMNS", "Row", "decode_columns", "decode_frame", "encode_frame", "plain",
+__all__ = ["KEY_COLUMNS", "Row", "decode_columns", "decode_frame", "encode_columns",
+           "encode_frame", "plain",
            "row_checksum", "run_row", "weekly_checksum"]

@@ -28,6 +28,7 @@ from ..model import CIOModel
 from ..plugins import active as active_plugins
 from ..plugins import ensure as ensure_plugins
 from ..scenario import Scenario
+from .codec import encode_columns
 from .executors import EXECUTORS, Executor, ExecutorError, available_cores, get_executor
 from .experiments import Experiment
 from .plan import (
@@ -143,7 +144,7 @@ def _run_one(task: Task, cell: TaskCell, make: Callable[..., Any], rep: int, row
         summary = model.summary()
         if task.kaders and hasattr(model, "ledger"):   # a model class of a plugin may lack it
             summary = {**summary, OUTCOMES: kader_record(model)}
-        blob = encode_frame(model.timeseries()) if task.weekly else None
+        blob = _weekly_blob(model) if task.weekly else None
     except Exception as exc:  # recorded, the batch goes on
         text = " ".join(f"{type(exc).__name__}: {exc}".split())
         rows.append(run_row(key, cell.label, sid, cell.params, None, text))
@@ -153,6 +154,16 @@ def _run_one(task: Task, cell: TaskCell, make: Callable[..., Any], rep: int, row
             weekly.append((*key, blob))
     finally:
         release(model)
+
+
+def _weekly_blob(model: Any) -> bytes:
+    """A finished run's encoded weekly table; from its columns when the model offers them
+    (:meth:`CIOModel.timeseries_columns`, the same bytes without building the DataFrame)."""
+    columns = getattr(model, "timeseries_columns", None)
+    if columns is None:                     # a model class of a plugin may lack it
+        return encode_frame(model.timeseries())
+    data = columns()
+    return encode_columns(len(next(iter(data.values()))), data)
 
 
 def _task_size(todo: int, slots: int) -> int:

@@ -242,3 +242,16 @@ def test_compare_pairs_compliance_over_matched_kaders_from_its_stored_runs():
     again = cio_sim.matched_compliance(*scenarios, replications=3, seed=2)
     assert row["n"] == 3 and row["mean_diff"] == pytest.approx(again.attrs["gap"])
     assert "compliance_actual_matched" in res.metrics()
+
+
+@pytest.mark.parametrize("weeks", [0, 30, None])
+def test_weekly_blob_from_columns_is_the_encoded_frame(weeks):
+    """A worker encodes a run's weekly table from its columns: the same bytes as encoding
+    the DataFrame, before, during and after a run (compliance columns included)."""
+    from cio_sim.batch.codec import decode_frame, encode_frame
+    from cio_sim.batch.runner import _weekly_blob
+
+    model = cio_sim.CIOModel("doorzettingsmacht_2026", seed=4).run(weeks)
+    blob = _weekly_blob(model)
+    assert blob == encode_frame(model.timeseries())
+    pd.testing.assert_frame_equal(decode_frame(blob), model.timeseries())
