@@ -154,6 +154,8 @@ def _run_one(task: Task, cell: TaskCell, make: Callable[..., Any], rep: int, row
             weekly.append((*key, blob))
     finally:
         release(model)
+        if isinstance(model, CIOModel):     # freed at once (a plugin's model: by the collector)
+            model.dismantle()
 
 
 def _weekly_blob(model: Any) -> bytes:

@@ -255,3 +255,26 @@ def test_weekly_blob_from_columns_is_the_encoded_frame(weeks):
     blob = _weekly_blob(model)
     assert blob == encode_frame(model.timeseries())
     pd.testing.assert_frame_equal(decode_frame(blob), model.timeseries())
+
+
+def test_a_dismantled_run_is_freed_without_the_collector():
+    """`CIOModel.dismantle` (what a batch worker does with a finished run) leaves no cycle:
+    the model, its flow, forums, agents and ledger go with their last reference."""
+    from cio_sim.heap import release
+
+    model = cio_sim.CIOModel("doorzettingsmacht_2026", seed=2).run()
+    model.summary()
+    parts = [model, model.flow, model.ledger, model.cio_beraad, model.cio_rijk,
+             model.departments[0], *model.voorportalen.values()]
+    refs = [weakref.ref(obj) for obj in parts]
+    del parts
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        release(model)
+        model.dismantle()
+        del model
+        assert [ref() for ref in refs] == [None] * len(refs)
+    finally:
+        if enabled:
+            gc.enable()
