@@ -2,7 +2,8 @@
 proportion to the runs, not to the libraries loaded.
 
 A model is a web of reference cycles (agents and forums point at their model), so a
-finished run is reclaimed only by the cyclic collector. With the collector on, a run's
+finished run is reclaimed only by the cyclic collector, unless it is taken apart first
+(`CIOModel.dismantle`, which a batch worker does with each finished run). With the collector on, a run's
 objects live long enough to be promoted to the oldest generation, and every few runs a
 full collection traverses them together with the ~10^5 objects of Mesa, numpy, pandas
 and scipy: about a fifth of a run's CPU time in a batch worker (benchmarks/README.md).
