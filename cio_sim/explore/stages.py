@@ -61,6 +61,7 @@ class Timed:
                 k: float(v) for k, v in self.model.summary().items()}
         finally:
             release(self.model)
+            self.model.dismantle()          # freed at once, not by the collector after it
         self.row[CPU] = time.process_time() - cpu
         return self
 
