@@ -3,10 +3,11 @@ proportion to the runs, not to the libraries loaded.
 
 A model is a web of reference cycles (agents and forums point at their model), so a
 finished run is reclaimed only by the cyclic collector, unless it is taken apart first
-(`CIOModel.dismantle`, which a batch worker does with each finished run). With the collector on, a run's
-objects live long enough to be promoted to the oldest generation, and every few runs a
-full collection traverses them together with the ~10^5 objects of Mesa, numpy, pandas
-and scipy: about a fifth of a run's CPU time in a batch worker (benchmarks/README.md).
+(`CIOModel.dismantle`, which a batch worker and an exploration's stage do with each
+finished run). With the collector on, a run's objects live long enough to be promoted to
+the oldest generation, and every few runs a full collection traverses them together with
+the ~10^5 objects of Mesa, numpy, pandas and scipy: about a fifth of a run's CPU time in a
+batch worker (benchmarks/README.md).
 :func:`collected_once` runs a block (one run) with the collector off and then collects the
 youngest generation once, where the whole finished run still is. :func:`quiet_import`
 imports the model stack with the collector paused: importing creates many objects and
