@@ -56,9 +56,15 @@ class Settings:
         return dict(self.overrides)
 
 
+#: Where the page's changed values come from, in errors and in the values' provenance.
+PAGE = "the page's controls"
+
+
 def scenario_a(settings: Settings) -> Scenario:
-    """Run A: the base scenario with the changed values."""
-    return load_scenario(settings.scenario, settings.changed or None)
+    """Run A: the base scenario with the changed values (a refused one is named as the
+    page's, not as a command line's ``--set``)."""
+    base = load_scenario(settings.scenario)
+    return base.with_overrides(settings.changed, source=PAGE) if settings.changed else base
 
 
 def scenario_b(settings: Settings) -> Scenario | None:

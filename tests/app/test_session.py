@@ -14,6 +14,7 @@ from cio_sim.app.session import (
     scenario_b,
 )
 from cio_sim.batch.seeds import run_seed
+from cio_sim.scenario import ScenarioError
 
 
 def test_with_value_records_only_real_changes():
@@ -146,3 +147,11 @@ def test_arrivals_stay_common_after_any_regime_change_of_run_a():
         a, b = (r.model.proposals() for r in ex.runs)
         a, b = ((df[df["origin"] != "scale_up"][cols].reset_index(drop=True)) for df in (a, b))
         assert len(a) > 10 and a.equals(b), (key, value)
+
+
+def test_a_value_the_model_refuses_is_named_as_the_pages():
+    settings = Settings().with_value("cio_beraad.interval_weeks", 0)
+    with pytest.raises(ScenarioError) as refused:
+        scenario_a(settings)
+    assert str(refused.value).startswith("the page's controls: ") and "--set" not in str(
+        refused.value)
