@@ -330,6 +330,21 @@ class ResultStore:
         return self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
 
     @_reading
+    def summaries(self) -> dict[tuple[int, int, int], tuple[dict[str, Any] | None, str | None]]:
+        """Every stored run's summary as stored (None for a run that failed) and its error,
+        by key (scenario_index, point, replication), each row checked against its checksum:
+        what an exploration's stages read back, without a frame."""
+        checked = _has_checksum(self.conn, "runs")
+        out = {}
+        for row in self.conn.execute(
+                "SELECT scenario_index, point, replication, scenario, seed, error, params, "
+                f"summary, {'checksum' if checked else 'NULL'} FROM runs"):
+            if row[8] is not None and row_checksum(row) != row[8]:
+                raise self.damaged(f"the run {tuple(row[:3])} does not match its checksum")
+            out[tuple(row[:3])] = (None if row[5] else json.loads(row[7]), row[5])
+        return out
+
+    @_reading
     def read_runs(self, with_point: bool = False) -> pd.DataFrame:
         """One row per run in (scenario, point, replication) order; metrics as columns."""
         checked = _has_checksum(self.conn, "runs")

@@ -19,7 +19,6 @@ import hashlib
 import json
 import math
 import re
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ import numpy as np
 
 from .. import patterns
 from ..batch.runner import Cell, Plan, execute
-from ..batch.store import DB_NAME
+from ..batch.store import DB_NAME, ResultStore
 from ..heap import release
 from ..model import CIOModel
 from ..scenario import Scenario, ScenarioError, load_scenario
@@ -317,12 +316,10 @@ class StageRunner:
 
 
 def _rows(db: Path) -> dict[tuple[int, int, int], tuple[dict | None, str | None]]:
-    """Every stored run of a round: (scenario_index, point, replication) -> (row, error)."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    """Every stored run of a round: (scenario_index, point, replication) -> (row, error),
+    each checked against its checksum as every reader of a batch store does."""
+    store = ResultStore(db, readonly=True)
     try:
-        return {(si, point, rep): (None if error else json.loads(summary), error)
-                for si, point, rep, error, summary in conn.execute(
-                    "SELECT scenario_index, point, replication, error, summary FROM runs")}
+        return store.summaries()
     finally:
-        conn.close()
-
+        store.close()
