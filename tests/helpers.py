@@ -117,3 +117,13 @@ def gone_within(pids: set[int], seconds: float = 5.0) -> set[int]:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     return left
+
+
+def free_port() -> int:
+    """A localhost TCP port free at this moment (for a server a test starts)."""
+    import contextlib
+    import socket
+
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

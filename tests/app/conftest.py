@@ -11,7 +11,6 @@ import importlib.util
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import free_port
 
 START_TIMEOUT = 90.0
 WAIT_MS = 60_000   # how long a page action or assertion waits: CI's shared cores are slow
@@ -59,12 +59,6 @@ def _need_browser() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where screenshots go: $CIO_SIM_SCREENSHOTS, else a folder in pytest's tmp dir."""
@@ -77,7 +71,7 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def offline_env() -> dict[str, str]:
     """The environment with Solara's CDN unreachable (a closed local port): the page must
     come from what the [app] extra installed."""
-    return {**os.environ, "SOLARA_ASSETS_CDN": f"http://127.0.0.1:{_free_port()}/npm/",
+    return {**os.environ, "SOLARA_ASSETS_CDN": f"http://127.0.0.1:{free_port()}/npm/",
             # the server runs this checkout's cio_sim (not another installed one)
             "PYTHONPATH": os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[2]),
                                                       os.environ.get("PYTHONPATH")) if p)}
@@ -99,7 +93,7 @@ def app_url(server_log: Path) -> Iterator[str]:
     """`cio-sim app` serving on a free localhost port with the CDN unreachable, stopped after
     the session."""
     _need_browser()
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "cio_sim.cli", "app", "--host", "127.0.0.1",
            "--port", str(port)]
     log = server_log.open("wb")

@@ -14,6 +14,7 @@ import time
 import urllib.request
 
 import pytest
+from helpers import free_port
 
 from cio_sim import app
 
@@ -31,12 +32,6 @@ def _need_app() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as resp:
@@ -47,7 +42,7 @@ def _answers(url: str) -> bool:
 
 def test_the_printed_port_is_held_until_the_server_serves_on_it(tmp_path):
     _need_app()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "cio_sim.cli", "app", "--host", "127.0.0.1", "--port",
          str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
