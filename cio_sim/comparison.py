@@ -20,9 +20,9 @@ from .matched import OUTCOMES, matched_values
 from .stats import interval_note, mean_ci, paired_difference
 
 __all__ = [
-    "MATCHED_COMPLIANCE", "SHARED_COMPLIANCE", "STATISTICS", "comparison_table", "compliance_sets",
-    "label_runs", "metric_columns", "paired_table", "point_labels", "summary_table",
-    "with_derived",
+    "MATCHED_COMPLIANCE", "SHARED_COMPLIANCE", "STATISTICS", "comparison_table",
+    "compliance_sets", "label_runs", "metric_columns", "paired_metrics", "paired_table",
+    "point_labels", "rank", "summary_table", "with_derived",
 ]
 
 SHARED_COMPLIANCE = "compliance_actual_shared"
@@ -92,10 +92,16 @@ def metric_columns(runs: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]
     numeric = [c for c in runs.columns if c not in skip
                and pd.api.types.is_numeric_dtype(runs[c])
                and not pd.api.types.is_bool_dtype(runs[c])]
-    return sorted(numeric, key=_rank)           # stable: family members keep their order
+    return sorted(numeric, key=rank)           # stable: family members keep their order
 
 
-def _rank(column: str) -> int:
+def paired_metrics(runs: pd.DataFrame) -> list[str]:
+    """The metrics of a pair of runs these runs can give (the catalogue's ``paired`` ones):
+    compliance over matched kaders where the batch stored its runs' kader outcomes."""
+    return [MATCHED_COMPLIANCE] if OUTCOMES in runs.columns else []
+
+
+def rank(column: str) -> int:
     """A metric's place in the catalogue (unknown columns last)."""
     index = {m.key: i for i, m in enumerate(catalogue.CATALOGUE)}
     m = catalogue.lookup(column)
@@ -229,11 +235,10 @@ def paired_table(runs: pd.DataFrame, baseline: str | None = None,
     base = labels[0] if baseline is None else baseline
     if base not in labels:
         raise ValueError(f"baseline {base!r} is not among the scenarios: {', '.join(labels)}")
-    matched = OUTCOMES in df.columns           # kader outcomes stored: compare, not sweeps
+    pair_only = paired_metrics(df)
     if metrics is None:
-        metrics = sorted([*metric_columns(df, design_keys),
-                          *([MATCHED_COMPLIANCE] if matched else [])], key=_rank)
-    metrics = [m for m in metrics if m in df.columns or (m == MATCHED_COMPLIANCE and matched)]
+        metrics = sorted([*metric_columns(df, design_keys), *pair_only], key=rank)
+    metrics = [m for m in metrics if m in df.columns or m in pair_only]
     ref = df[df["label"] == base].set_index("replication")
     rows = []
     for name in labels:

@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 
 from .. import comparison
-from ..matched import OUTCOMES
 from . import export
 from .database import ResultStore
 from .lock import lock_holder
@@ -104,12 +103,8 @@ class BatchResult:
         order), then the derived ones (like-for-like compliance; over matched kaders where the
         batch stored its runs' kader outcomes, a paired-table metric only)."""
         frame = self.metrics_frame()
-        found = comparison.metric_columns(frame, self.design_keys)
-        if OUTCOMES in frame.columns:
-            found.insert(found.index(comparison.SHARED_COMPLIANCE) + 1
-                         if comparison.SHARED_COMPLIANCE in found else len(found),
-                         comparison.MATCHED_COMPLIANCE)
-        return found
+        return sorted([*comparison.metric_columns(frame, self.design_keys),
+                       *comparison.paired_metrics(frame)], key=comparison.rank)
 
     def metrics_frame(self) -> pd.DataFrame:
         """The successful runs with a ``label`` per scenario (or design point, by its

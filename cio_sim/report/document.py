@@ -29,7 +29,6 @@ import pandas as pd
 
 from .. import catalogue, comparison
 from ..files import make_dir, write_text
-from ..matched import OUTCOMES
 from . import figures, provenance
 from .html import write_html
 from .material import material_section
@@ -121,9 +120,8 @@ class ReportContext:
         """The metrics of the tables: those in the runs, overrides only where they happen."""
         if self.runs is None:
             return []
-        have = set(self.runs.columns) | {comparison.SHARED_COMPLIANCE}
-        if OUTCOMES in self.runs.columns:           # kader outcomes stored: matched kaders
-            have.add(comparison.MATCHED_COMPLIANCE)
+        have = set(self.runs.columns) | {comparison.SHARED_COMPLIANCE,
+                                         *comparison.paired_metrics(self.runs)}
         skip = () if self.overrides_happen else OVERRIDE_METRICS
         return [m for m in REPORT_METRICS if m in have and m not in skip]
 
@@ -137,8 +135,8 @@ class ReportContext:
             return pd.DataFrame()
         present = set(self.summary["metric"])
         return comparison.paired_table(self.runs, self.baseline,
-                                       [m for m in self.metrics if m in present
-                                        or m == comparison.MATCHED_COMPLIANCE],
+                                       [m for m in self.metrics if m in present or m
+                                        in comparison.paired_metrics(self.runs)],
                                        design_keys=self.design_keys)
 
     def figure(self, name: str, svg: str | None, caption: str) -> str:

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue, comparison
-from ..matched import OUTCOMES
 from ..stats import mean_ci
 from .svg import Band, Interval, Panel, bands, colour, heatmap, intervals
 
@@ -33,10 +32,9 @@ def paired(runs: pd.DataFrame, baseline: str | None = None,
     """Each scenario minus the baseline, replication by replication: mean and 95% CI per
     headline metric that has a better direction; the side that is better is marked.
     ``table``: the paired table already computed (:func:`cio_sim.comparison.paired_table`)."""
-    matched = OUTCOMES in runs.columns                 # kader outcomes stored with the runs
     wanted = [m for m in metrics if catalogue.better_sign(m) and
               (m in runs.columns or m == comparison.SHARED_COMPLIANCE
-               or (m == comparison.MATCHED_COMPLIANCE and matched))]
+               or m in comparison.paired_metrics(runs))]
     if table is None:
         table = comparison.paired_table(runs, baseline, wanted, design_keys=design_keys)
     else:
