@@ -23,7 +23,6 @@ import argparse
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import alive, children  # noqa: E402
+from helpers import alive, children, stored_runs  # noqa: E402
 
 RUN = ["run", "consensus_2021", "-n", "40", "--backend", "dask", "--workers", "2",
        "--no-report", "--quiet"]
@@ -42,18 +41,6 @@ COMPARE = ["compare", "consensus_2021", "keuzematrix", "-n", "40", "--backend", 
            "--workers", "2", "--no-report", "--quiet"]
 
 
-def _stored(out: Path) -> int:
-    db = out / "results.sqlite"
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, timeout=0.1)
-        try:
-            return conn.execute("SELECT count(*) FROM runs").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def one_try(root: Path, command: list[str], sig: int, group: bool,
@@ -105,7 +92,7 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args()
     started = lambda seen, out: bool(seen)            # noqa: E731
-    storing = lambda seen, out: _stored(out) >= 1     # noqa: E731
+    storing = lambda seen, out: stored_runs(out / "results.sqlite") >= 1     # noqa: E731
     cases = []
     for group in (False, True):
         for sig in (signal.SIGINT, signal.SIGTERM):
