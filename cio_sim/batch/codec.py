@@ -66,12 +66,12 @@ def encode_columns(rows: int, data: Mapping[Any, np.ndarray]) -> bytes:
     columns, parts = [], []
     for name, values in data.items():
         if values.dtype.kind in "biuf":
-            data = np.ascontiguousarray(values).tobytes()
-            columns.append([str(name), values.dtype.str, len(data)])
+            raw = np.ascontiguousarray(values).tobytes()
+            columns.append([str(name), values.dtype.str, len(raw)])
         else:
-            data = json.dumps([plain(v) for v in values.tolist()]).encode()
-            columns.append([str(name), "json", len(data)])
-        parts.append(data)
+            raw = json.dumps([plain(v) for v in values.tolist()]).encode()
+            columns.append([str(name), "json", len(raw)])
+        parts.append(raw)
     header = json.dumps({"rows": rows, "columns": columns}).encode()
     return zlib.compress(struct.pack("<I", len(header)) + header + b"".join(parts), 1)
 
@@ -99,5 +99,4 @@ def decode_frame(blob: bytes) -> pd.DataFrame:
 
 
 __all__ = ["KEY_COLUMNS", "Row", "decode_columns", "decode_frame", "encode_columns",
-           "encode_frame", "plain",
-           "row_checksum", "run_row", "weekly_checksum"]
+           "encode_frame", "plain", "row_checksum", "run_row", "weekly_checksum"]
