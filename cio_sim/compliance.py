@@ -283,6 +283,19 @@ def status_at(a: dict[str, np.ndarray], t: float) -> dict[str, np.ndarray]:
             "started": a["start"] <= t}
 
 
+def kader_counts(a: dict[str, np.ndarray], t: float
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per kader with (kader, department) pairs (ids in increasing order): its pairs due by
+    ``t`` and judged on compliance (not on learning), and of them actually compliant at
+    ``t`` (`status_at`): what like-for-like compliance pools, by stratum or kader by kader."""
+    judged = (a["due"] <= t) & ~a["learning"]
+    actual = status_at(a, t)["actual"]
+    ids, inverse = np.unique(a["proposal_id"], return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return (ids, np.bincount(inverse[judged], minlength=len(ids)),
+            np.bincount(inverse[judged & actual], minlength=len(ids)))
+
+
 def judged_counts(a: dict[str, np.ndarray], t: np.ndarray) -> tuple[np.ndarray, ...]:
     """For each time in ``t``: the pairs judged (due, not judged on learning), and of those
     the ones compliant by `status_at`'s actual and reported status, as counts.

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .compliance import status_at
+from .compliance import kader_counts
 from .stats import mean_ci
 
 __all__ = ["OUTCOMES", "SIGNATURE", "kader_outcomes", "kader_record", "matched_compliance",
@@ -61,14 +61,8 @@ def _counts(model: Any) -> tuple[list[int], list[int], list[int]]:
     ledger = model.ledger
     if not ledger.pairs:
         return [], [], []
-    a = ledger.arrays()
-    actual = status_at(a, model.steps)["actual"]
-    judged = (a["due"] <= model.steps) & ~a["learning"]
-    ids, inverse = np.unique(a["proposal_id"], return_inverse=True)
-    inverse = inverse.reshape(-1)
-    n_judged = np.bincount(inverse[judged], minlength=len(ids))
-    n_compliant = np.bincount(inverse[judged & actual], minlength=len(ids))
-    return ids.tolist(), n_judged.tolist(), n_compliant.tolist()
+    ids, judged, compliant = kader_counts(ledger.arrays(), model.steps)
+    return ids.tolist(), judged.tolist(), compliant.tolist()
 
 
 def kader_record(model: Any) -> Record:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue
-from .compliance import judged_counts, status_at
+from .compliance import judged_counts, kader_counts, status_at
 from .proposals import QUADRANTS
 from .types import CLOSED_STATES, OPEN_STATES, STATES, State
 
@@ -173,32 +173,30 @@ def time_to_decision(lead: np.ndarray, censored: np.ndarray,
     return out
 
 
-def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None,
-                   actual: np.ndarray | None) -> dict[str, int]:
+def _strata_counts(model: CIOModel, a: dict[str, np.ndarray] | None) -> dict[str, int]:
     """Due pairs judged on compliance, and of them actually compliant, per (quadrant,
     complexity) of their kader: the strata of like-for-like compliance (`a`: the ledger's
-    arrays and `actual` the pairs compliant at the end, None when there are no pairs).
-    Counted per kader, not per pair: a kader's pairs share its stratum."""
+    arrays, None when there are no pairs). Counted per kader (`compliance.kader_counts`,
+    which compliance over matched kaders pools kader by kader): a kader's pairs share its
+    stratum."""
     keys = catalogue.stratum_keys()
     out = {}
     for q, c in keys:
         out[f"pairs_judged_{q}_{c}"] = 0
         out[f"pairs_compliant_{q}_{c}"] = 0
-    if a is None or actual is None:
+    if a is None:
         return out
-    judged = (a["due"] <= model.steps) & ~a["learning"]
+    kaders, judged, compliant = kader_counts(a, model.steps)
     props = model.proposals_by_id
     index = {key: i for i, key in enumerate(keys)}
-    kaders, pair_kader = np.unique(a["proposal_id"], return_inverse=True)
-    kader_stratum = [index.get((props[k].quadrant, props[k].complexity), len(keys))
-                     for k in kaders.tolist()]
-    stratum = np.asarray(kader_stratum, dtype=np.intp)[pair_kader.reshape(-1)]
-    n_judged = np.bincount(stratum[judged], minlength=len(keys) + 1).tolist()
-    n_compliant = np.bincount(stratum[judged & actual], minlength=len(keys) + 1).tolist()
-    for (q, c), n, k in zip(keys, n_judged, n_compliant, strict=False):
+    stratum = [index.get((props[k].quadrant, props[k].complexity), len(keys))
+               for k in kaders.tolist()]
+    n_judged = np.bincount(stratum, weights=judged, minlength=len(keys) + 1)
+    n_compliant = np.bincount(stratum, weights=compliant, minlength=len(keys) + 1)
+    for (q, c), n, k in zip(keys, n_judged.tolist(), n_compliant.tolist(), strict=False):
         if n:
-            out[f"pairs_judged_{q}_{c}"] = n
-            out[f"pairs_compliant_{q}_{c}"] = k
+            out[f"pairs_judged_{q}_{c}"] = int(n)
+            out[f"pairs_compliant_{q}_{c}"] = int(k)
     return out
 
 
@@ -352,7 +350,7 @@ def summary(model: CIOModel) -> dict[str, float]:
         out[f"adopted_per_year_{q}"] = adopted_by_quadrant[q] / years
     for name, vp in model.voorportalen.items():
         out[f"rework_rate_{name}"] = _share(vp.reworks, vp.treatments)
-    out.update(_strata_counts(model, a, st["actual"] if st is not None else None))
+    out.update(_strata_counts(model, a))
     return {key: out[key] for key in catalogue.summary_keys(model.voorportalen)}
 
 
